@@ -1,0 +1,109 @@
+//! The per-request context of the generated client, and the hooks that apply it.
+//!
+//! progenitor ignores security schemes, so the generated code never sets
+//! `Authorization`. The generated [`Client`] carries a [`RequestContext`] as its
+//! inner value instead, and the hooks below put it on every request. The hooks
+//! must be implemented here: the orphan rule forbids it in any other crate.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
+use reqwest::header::{HeaderValue, AUTHORIZATION};
+
+use crate::Client;
+
+/// What one call adds to the shared `reqwest::Client`: its credential and,
+/// optionally, who executes the request.
+///
+/// Cheap to clone; its `Debug` output never shows the credential.
+#[derive(Clone, Default)]
+pub struct RequestContext {
+    authorization: Option<HeaderValue>,
+    transport: Option<Arc<dyn Transport>>,
+}
+
+impl RequestContext {
+    /// A context that adds nothing: no credential, plain `reqwest` execution.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sends `value` as the `Authorization` header of every request, marked
+    /// sensitive so that `reqwest` and `http` never print it.
+    pub fn with_authorization(mut self, mut value: HeaderValue) -> Self {
+        value.set_sensitive(true);
+        self.authorization = Some(value);
+        self
+    }
+
+    /// Hands every request to `transport` instead of executing it directly.
+    pub fn with_transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// The `Authorization` value requests carry, if any.
+    pub fn authorization(&self) -> Option<&HeaderValue> {
+        self.authorization.as_ref()
+    }
+}
+
+impl fmt::Debug for RequestContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestContext")
+            .field(
+                "authorization",
+                &self.authorization.as_ref().map(|_| "<redacted>"),
+            )
+            .field("transport", &self.transport.as_ref().map(|_| ".."))
+            .finish()
+    }
+}
+
+/// The future a [`Transport`] returns.
+pub type TransportFuture<'a> =
+    Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
+
+/// Executes requests on behalf of the generated client, for callers that
+/// need to observe or bound the exchange (timing, status, body size) without
+/// a second HTTP path: the request is the one the generated code built.
+pub trait Transport: Send + Sync {
+    /// Executes `request` with `client`; `operation_id` names the operation.
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> TransportFuture<'a>;
+}
+
+impl ClientHooks<RequestContext> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        if let Some(value) = &self.inner().authorization {
+            request.headers_mut().insert(AUTHORIZATION, value.clone());
+        }
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        match &self.inner().transport {
+            Some(transport) => {
+                transport
+                    .execute(self.client(), request, info.operation_id)
+                    .await
+            }
+            None => self.client().execute(request).await,
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Where things live in the workspace, so every command agrees on paths.
+
+use std::path::{Path, PathBuf};
+
+/// The spec, relative to the workspace root.
+pub const SPEC: &str = "spec/descope.yaml";
+/// The generated client, relative to the workspace root.
+pub const GENERATED: &str = "crates/descope-raw/src/generated.rs";
+
+/// The workspace xtask was built in: its manifest sits one level below the root.
+pub fn default_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}
