@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use anyhow::{anyhow, bail, Context, Result};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use sha2::{Digest, Sha256};
 
@@ -14,7 +15,7 @@ use crate::spec::Spec;
 /// Renders the client for `spec`; `name` is the spec's path as the header shows it.
 pub fn render(spec: &Spec, name: &str, root: &Path) -> Result<String> {
     let tokens = run_progenitor(spec).map_err(|e| anyhow!("{name}: {e}"))?;
-    let file: syn::File = syn::parse2(tokens)
+    let file: syn::File = syn::parse2(split_doc_lines(tokens))
         .map_err(|e| anyhow!("{name}: the generator produced code that does not parse: {e}"))?;
     let body = rustfmt(&prettyplease::unparse(&file), root)?;
     Ok(format!("{}{body}", header(spec, name)))
@@ -33,13 +34,13 @@ fn settings() -> GenerationSettings {
     settings
 }
 
-fn quote_path(path: &str) -> proc_macro2::TokenStream {
+fn quote_path(path: &str) -> TokenStream {
     path.parse().expect("a Rust path is a valid token stream")
 }
 
 /// progenitor panics on some specs it cannot translate; turn that into an error
 /// without letting the default hook print a backtrace.
-fn run_progenitor(spec: &Spec) -> Result<proc_macro2::TokenStream> {
+fn run_progenitor(spec: &Spec) -> Result<TokenStream> {
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
@@ -58,6 +59,68 @@ fn run_progenitor(spec: &Spec) -> Result<proc_macro2::TokenStream> {
             bail!("the generator cannot handle this spec (it gave up with: {reason})")
         }
     }
+}
+
+/// A multi-line `#[doc]` becomes a `/** */` block whose indented lines
+/// rustdoc would read as code; one `#[doc]` per line prints as `///` lines.
+fn split_doc_lines(tokens: TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    let mut trees = tokens.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        match tree {
+            TokenTree::Punct(hash) if hash.as_char() == '#' => {
+                let lines = match trees.peek() {
+                    Some(TokenTree::Group(group)) => doc_lines(group),
+                    _ => None,
+                };
+                match lines {
+                    Some(lines) => {
+                        trees.next();
+                        for line in lines {
+                            out.push(TokenTree::Punct(hash.clone()));
+                            let attr: TokenStream = [
+                                TokenTree::Ident(Ident::new("doc", Span::call_site())),
+                                TokenTree::Punct(Punct::new('=', Spacing::Alone)),
+                                TokenTree::Literal(Literal::string(&line)),
+                            ]
+                            .into_iter()
+                            .collect();
+                            out.push(TokenTree::Group(Group::new(Delimiter::Bracket, attr)));
+                        }
+                    }
+                    None => out.push(TokenTree::Punct(hash)),
+                }
+            }
+            TokenTree::Group(group) => {
+                let mut inner = Group::new(group.delimiter(), split_doc_lines(group.stream()));
+                inner.set_span(group.span());
+                out.push(TokenTree::Group(inner));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// The lines of a `[doc = "..."]` attribute body that spans several lines.
+fn doc_lines(group: &Group) -> Option<Vec<String>> {
+    if group.delimiter() != Delimiter::Bracket {
+        return None;
+    }
+    let attr: syn::MetaNameValue = syn::parse2(group.stream()).ok()?;
+    if !attr.path.is_ident("doc") {
+        return None;
+    }
+    let syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(text),
+        ..
+    }) = attr.value
+    else {
+        return None;
+    };
+    let text = text.value();
+    text.contains('\n')
+        .then(|| text.lines().map(str::to_string).collect())
 }
 
 /// prettyplease alone is stable but not what `cargo fmt --check` wants;

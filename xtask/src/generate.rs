@@ -49,7 +49,10 @@ fn report_drift(current: Option<&str>, fresh: &str) -> ExitCode {
     let diff = TextDiff::from_lines(current, fresh)
         .unified_diff()
         .context_radius(2)
-        .header(&format!("{name} (checked in)"), &format!("{name} (from spec)"))
+        .header(
+            &format!("{name} (checked in)"),
+            &format!("{name} (from spec)"),
+        )
         .to_string();
     let total = diff.lines().count();
     for line in diff.lines().take(DIFF_LINES) {
@@ -64,7 +67,9 @@ fn report_drift(current: Option<&str>, fresh: &str) -> ExitCode {
 /// A failed or interrupted run must leave the checked-in file whole: write a
 /// sibling temporary file, then rename it over the target.
 fn write_atomically(path: &Path, contents: &str) -> Result<()> {
-    let dir = path.parent().context("the output path has no parent directory")?;
+    let dir = path
+        .parent()
+        .context("the output path has no parent directory")?;
     let mut temp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     std::io::Write::write_all(&mut temp, contents.as_bytes())

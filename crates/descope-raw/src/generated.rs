@@ -814,13 +814,13 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Descope API (Rust SDK subset)
-
-The two Descope operations that the descope-rs workspace covers. This file is the single source of truth for the generated `descope-raw` crate and for the conformance suite: edit it, run `cargo xtask generate`, then run the conformance suite.
-
-Every request is authenticated with a bearer credential whose value joins the project id and a secret with colons; see the two security schemes for the exact formats.
-
-Version: 1.0.0*/
+///Client for Descope API (Rust SDK subset)
+///
+///The two Descope operations that the descope-rs workspace covers. This file is the single source of truth for the generated `descope-raw` crate and for the conformance suite: edit it, run `cargo xtask generate`, then run the conformance suite.
+///
+///Every request is authenticated with a bearer credential whose value joins the project id and a secret with colons; see the two security schemes for the exact formats.
+///
+///Version: 1.0.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -885,35 +885,35 @@ const _: () = {
     }
 };
 impl Client {
-    /**Change a signed-in user's phone number, confirmed by a magic link sent over SMS
-
-    Sends an SMS holding a one-time link to the new phone number. The number becomes the user's only once the token in that link is verified (with the magic-link verify operation, outside this spec). The link is `<URI>?t=<token>`; when `URI` is left out, the project's configured redirect applies. Earlier links stay valid until they expire.
-
-    The caller acts on behalf of the end user, so the credential is that user's refresh JWT: it changes from call to call.
-
-    Sends a `POST` request to `/v1/auth/magiclink/update/phone/sms`
-
-    ```ignore
-    let response = client.update_user_phone_magic_link_sms()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Change a signed-in user's phone number, confirmed by a magic link sent over SMS
+    ///
+    ///Sends an SMS holding a one-time link to the new phone number. The number becomes the user's only once the token in that link is verified (with the magic-link verify operation, outside this spec). The link is `<URI>?t=<token>`; when `URI` is left out, the project's configured redirect applies. Earlier links stay valid until they expire.
+    ///
+    ///The caller acts on behalf of the end user, so the credential is that user's refresh JWT: it changes from call to call.
+    ///
+    ///Sends a `POST` request to `/v1/auth/magiclink/update/phone/sms`
+    ///
+    ///```ignore
+    ///let response = client.update_user_phone_magic_link_sms()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn update_user_phone_magic_link_sms(&self) -> builder::UpdateUserPhoneMagicLinkSms<'_> {
         builder::UpdateUserPhoneMagicLinkSms::new(self)
     }
-    /**Issue a sign-in token for an existing user
-
-    Returns a short-lived token that signs the given user in once it is verified with the magic-link verify operation (outside this spec). The token is itself a credential: hand it only to the user it was issued for. Management operations share a rate limit of 500 requests per 60 seconds per project.
-
-    Sends a `POST` request to `/v1/mgmt/user/signin/embeddedlink`
-
-    ```ignore
-    let response = client.embedded_link_signin()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    ///Issue a sign-in token for an existing user
+    ///
+    ///Returns a short-lived token that signs the given user in once it is verified with the magic-link verify operation (outside this spec). The token is itself a credential: hand it only to the user it was issued for. Management operations share a rate limit of 500 requests per 60 seconds per project.
+    ///
+    ///Sends a `POST` request to `/v1/mgmt/user/signin/embeddedlink`
+    ///
+    ///```ignore
+    ///let response = client.embedded_link_signin()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    ///```
     pub fn embedded_link_signin(&self) -> builder::EmbeddedLinkSignin<'_> {
         builder::EmbeddedLinkSignin::new(self)
     }
@@ -927,9 +927,9 @@ pub mod builder {
         encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue,
     };
-    /**Builder for [`Client::update_user_phone_magic_link_sms`]
-
-    [`Client::update_user_phone_magic_link_sms`]: super::Client::update_user_phone_magic_link_sms*/
+    ///Builder for [`Client::update_user_phone_magic_link_sms`]
+    ///
+    ///[`Client::update_user_phone_magic_link_sms`]: super::Client::update_user_phone_magic_link_sms
     #[derive(Debug, Clone)]
     pub struct UpdateUserPhoneMagicLinkSms<'a> {
         client: &'a super::Client,
@@ -1015,9 +1015,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::embedded_link_signin`]
-
-    [`Client::embedded_link_signin`]: super::Client::embedded_link_signin*/
+    ///Builder for [`Client::embedded_link_signin`]
+    ///
+    ///[`Client::embedded_link_signin`]: super::Client::embedded_link_signin
     #[derive(Debug, Clone)]
     pub struct EmbeddedLinkSignin<'a> {
         client: &'a super::Client,

@@ -1,0 +1,218 @@
+//! The generated client against a loopback mock: what goes on the wire, and
+//! what comes back.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use descope_raw::{types, Client, Error, RequestContext, Transport, TransportFuture};
+use httpmock::prelude::*;
+use reqwest::header::HeaderValue;
+use serde_json::json;
+
+const REFRESH: &str = "Bearer P2aAc4T2V93bddihGEx2Ryhc8e5Z:refresh.jwt.value";
+const MANAGEMENT: &str = "Bearer P2aAc4T2V93bddihGEx2Ryhc8e5Z:management-key";
+
+fn client(server: &MockServer, authorization: &str) -> Client {
+    let context =
+        RequestContext::new().with_authorization(HeaderValue::from_str(authorization).unwrap());
+    Client::new_with_client(&server.base_url(), reqwest::Client::new(), context)
+}
+
+#[tokio::test]
+async fn update_phone_posts_the_body_with_the_given_credential() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/v1/auth/magiclink/update/phone/sms")
+                .header("authorization", REFRESH)
+                .header("content-type", "application/json")
+                .json_body(json!({
+                    "loginId": "ada@example.com",
+                    "phone": "+12025550123",
+                    "URI": "https://app.example.com/verify",
+                    "addToLoginIDs": true,
+                    "templateOptions": {"appName": "Example"},
+                }));
+            then.status(200)
+                .json_body(json!({"maskedPhone": "+1******0123"}));
+        })
+        .await;
+
+    let response = client(&server, REFRESH)
+        .update_user_phone_magic_link_sms()
+        .body(
+            types::UpdatePhoneMagicLinkSmsRequest::builder()
+                .login_id("ada@example.com")
+                .phone("+12025550123")
+                .uri(Some("https://app.example.com/verify".to_string()))
+                .add_to_login_i_ds(Some(true))
+                .template_options(
+                    [("appName".to_string(), "Example".to_string())]
+                        .into_iter()
+                        .collect::<std::collections::HashMap<_, _>>(),
+                ),
+        )
+        .send()
+        .await
+        .expect("the mock answers 200");
+
+    mock.assert_async().await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.masked_phone, "+1******0123");
+}
+
+#[tokio::test]
+async fn embedded_link_posts_the_body_with_the_given_credential() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/v1/mgmt/user/signin/embeddedlink")
+                .header("authorization", MANAGEMENT)
+                .json_body(json!({
+                    "loginId": "ada@example.com",
+                    "customClaims": {"plan": "pro", "seats": 5, "beta": true},
+                    "timeout": 300,
+                }));
+            then.status(200)
+                .json_body(json!({"token": "tok-123", "maskedEmail": "a***@example.com"}));
+        })
+        .await;
+
+    let claims = json!({"plan": "pro", "seats": 5, "beta": true});
+    let response = client(&server, MANAGEMENT)
+        .embedded_link_signin()
+        .body(
+            types::EmbeddedLinkSigninRequest::builder()
+                .login_id("ada@example.com")
+                .custom_claims(claims.as_object().unwrap().clone())
+                .timeout(Some(300)),
+        )
+        .send()
+        .await
+        .expect("the mock answers 200");
+
+    mock.assert_async().await;
+    assert_eq!(&*response.token, "tok-123");
+    assert_eq!(response.masked_email.as_deref(), Some("a***@example.com"));
+    assert_eq!(response.masked_phone, None);
+}
+
+#[tokio::test]
+async fn unset_optional_fields_stay_off_the_wire() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            // json_body matches the whole body: any extra field fails the match.
+            when.path("/v1/mgmt/user/signin/embeddedlink")
+                .json_body(json!({"loginId": "ada@example.com"}));
+            then.status(200).json_body(json!({"token": "t"}));
+        })
+        .await;
+    client(&server, MANAGEMENT)
+        .embedded_link_signin()
+        .body(types::EmbeddedLinkSigninRequest::builder().login_id("ada@example.com"))
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn error_statuses_decode_the_error_body() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v1/mgmt/user/signin/embeddedlink");
+            then.status(404).json_body(json!({
+                "errorCode": "E062108",
+                "errorDescription": "User not found",
+            }));
+        })
+        .await;
+    let error = client(&server, MANAGEMENT)
+        .embedded_link_signin()
+        .body(types::EmbeddedLinkSigninRequest::builder().login_id("nobody"))
+        .send()
+        .await
+        .unwrap_err();
+    match error {
+        Error::ErrorResponse(body) => {
+            assert_eq!(body.status(), 404);
+            assert_eq!(body.error_code, "E062108");
+        }
+        other => panic!("expected an error response, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_spec_constraints_refuse_bad_input_before_sending() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200);
+        })
+        .await;
+    let error = client(&server, REFRESH)
+        .update_user_phone_magic_link_sms()
+        .body(
+            types::UpdatePhoneMagicLinkSmsRequest::builder()
+                .login_id("ada@example.com")
+                .phone("12025550123"),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    assert_eq!(mock.calls_async().await, 0);
+}
+
+#[test]
+fn the_context_never_prints_its_credential() {
+    let context = RequestContext::new().with_authorization(HeaderValue::from_static(MANAGEMENT));
+    let printed = format!("{context:?}");
+    assert!(!printed.contains("management-key"), "{printed}");
+    assert!(printed.contains("<redacted>"), "{printed}");
+    assert!(context.authorization().unwrap().is_sensitive());
+}
+
+struct Counting(AtomicUsize);
+
+impl Transport for Counting {
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> TransportFuture<'a> {
+        assert_eq!(operation_id, "embedded_link_signin");
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Box::pin(client.execute(request))
+    }
+}
+
+#[tokio::test]
+async fn a_transport_executes_the_generated_request() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.path("/v1/mgmt/user/signin/embeddedlink")
+                .header("authorization", MANAGEMENT);
+            then.status(200).json_body(json!({"token": "t"}));
+        })
+        .await;
+    let counting = Arc::new(Counting(AtomicUsize::new(0)));
+    let context = RequestContext::new()
+        .with_authorization(HeaderValue::from_static(MANAGEMENT))
+        .with_transport(counting.clone());
+    Client::new_with_client(&server.base_url(), reqwest::Client::new(), context)
+        .embedded_link_signin()
+        .body(types::EmbeddedLinkSigninRequest::builder().login_id("ada"))
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(counting.0.load(Ordering::SeqCst), 1);
+}
