@@ -1,0 +1,238 @@
+//! [`DescopeClient`] and the path every call takes: one span, attempts through
+//! the generated client, retries by policy.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use descope_raw::types::ErrorBody;
+use descope_raw::{Error as RawError, RequestContext, ResponseValue};
+use reqwest::header::HeaderValue;
+use tracing::{field, Instrument};
+
+use crate::credentials::{AuthManagementKey, ManagementKey, ProjectId, RefreshJwt};
+use crate::decode::{attempt_result, Scrub};
+use crate::error::{Error, Field, Reason, ValidationError};
+use crate::input::ApprovedDomains;
+use crate::ops::{EmbeddedLinkRequest, UpdatePhoneRequest};
+use crate::retry::{RetryCount, RetryPolicy, Sleep};
+use crate::wire::Exchange;
+use crate::DescopeClientBuilder;
+
+/// The Descope client. Cheap to clone (clones share one connection pool),
+/// `Send + Sync`, and safe to print: its `Debug` shows no secret.
+///
+/// ```no_run
+/// # async fn example() -> Result<(), descope_ergonomic::Error> {
+/// use descope_ergonomic::{DescopeClient, RefreshJwt};
+///
+/// let client = DescopeClient::builder()
+///     .project_id("P2aAc4T2V93bddihGEx2Ryhc8e5Z")
+///     .management_key("K2...")
+///     .build()?;
+///
+/// let jwt = RefreshJwt::new("eyJhbGciOi...")?;
+/// let sent = client
+///     .update_phone_magic_link_sms(jwt, "ada@example.com", "+1 (202) 555-0123")
+///     .uri("https://app.example.com/verify")
+///     .send()
+///     .await?;
+/// println!("link sent to {}", sent.masked_phone());
+///
+/// let link = client.embedded_link("ada@example.com").timeout_secs(300).send().await?;
+/// let token: &str = link.token().expose_secret();
+/// # let _ = token;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct DescopeClient {
+    shared: Arc<Shared>,
+}
+
+/// What all clones of a client share.
+pub(crate) struct Shared {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) project_id: ProjectId,
+    pub(crate) management_key: Option<ManagementKey>,
+    pub(crate) management_authorization: Option<HeaderValue>,
+    pub(crate) auth_management_key: Option<AuthManagementKey>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) approved_domains: Option<ApprovedDomains>,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) request_timeout: Duration,
+    pub(crate) sleep: Arc<dyn Sleep>,
+}
+
+impl DescopeClient {
+    /// Starts a builder with the defaults.
+    pub fn builder() -> DescopeClientBuilder {
+        DescopeClientBuilder::new()
+    }
+
+    /// A client configured from the `DESCOPE_*` environment variables
+    /// (see [`DescopeClientBuilder::from_env`]).
+    pub fn from_env() -> Result<Self, Error> {
+        DescopeClientBuilder::from_env().build()
+    }
+
+    pub(crate) fn from_shared(shared: Shared) -> Self {
+        Self {
+            shared: Arc::new(shared),
+        }
+    }
+
+    /// The project this client acts for.
+    pub fn project_id(&self) -> &ProjectId {
+        &self.shared.project_id
+    }
+
+    /// Where requests go, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// Whether a management key is configured.
+    pub fn has_management_key(&self) -> bool {
+        self.shared.management_key.is_some()
+    }
+
+    /// Whether an auth management key is configured.
+    pub fn has_auth_management_key(&self) -> bool {
+        self.shared.auth_management_key.is_some()
+    }
+
+    /// The generated client on this client's connection pool and base URL,
+    /// sending `authorization` (see [`crate::UserAuthorization`] and
+    /// [`crate::ManagementAuthorization`]): the escape hatch to the raw API.
+    pub fn raw(&self, authorization: HeaderValue) -> descope_raw::Client {
+        descope_raw::Client::new_with_client(
+            &self.shared.base_url,
+            self.shared.http.clone(),
+            RequestContext::new().with_authorization(authorization),
+        )
+    }
+
+    /// Sends the signed-in user (whose refresh JWT is given) an SMS with a
+    /// magic link that confirms `phone` as their new number.
+    pub fn update_phone_magic_link_sms(
+        &self,
+        refresh_jwt: RefreshJwt,
+        login_id: impl Into<String>,
+        phone: impl Into<String>,
+    ) -> UpdatePhoneRequest<'_> {
+        UpdatePhoneRequest::new(self, refresh_jwt, login_id.into(), phone.into())
+    }
+
+    /// Issues a sign-in token for the existing user `login_id` (needs the management key).
+    pub fn embedded_link(&self, login_id: impl Into<String>) -> EmbeddedLinkRequest<'_> {
+        EmbeddedLinkRequest::new(self, login_id.into())
+    }
+
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    /// The management credential, or the typed error for its absence.
+    pub(crate) fn management_credential(&self) -> Result<(&HeaderValue, &ManagementKey), Error> {
+        match (
+            &self.shared.management_authorization,
+            &self.shared.management_key,
+        ) {
+            (Some(value), Some(key)) => Ok((value, key)),
+            _ => Err(ValidationError::new(Field::ManagementKey, Reason::Missing).into()),
+        }
+    }
+
+    /// Runs one call: every attempt goes through the generated client, with
+    /// the credential and this crate's exchange observer in its context.
+    pub(crate) async fn call<T, F, Fut>(
+        &self,
+        operation: &'static str,
+        authorization: HeaderValue,
+        scrub: Scrub<'_>,
+        send: F,
+    ) -> Result<T, Error>
+    where
+        F: Fn(descope_raw::Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, RawError<ErrorBody>>>,
+    {
+        let shared = &*self.shared;
+        let exchange = Arc::new(Exchange::new(shared.max_response_bytes));
+        let context = RequestContext::new()
+            .with_authorization(authorization)
+            .with_transport(exchange.clone());
+        let span = tracing::info_span!(
+            "descope.call",
+            operation,
+            attempts = field::Empty,
+            status = field::Empty,
+            latency_ms = field::Empty,
+        );
+        async move {
+            let started = Instant::now();
+            let mut retries = RetryCount::default();
+            let mut attempt: u32 = 0;
+            let outcome = loop {
+                attempt += 1;
+                let attempt_started = Instant::now();
+                let client = descope_raw::Client::new_with_client(
+                    &shared.base_url,
+                    shared.http.clone(),
+                    context.clone(),
+                );
+                let result = attempt_result(send(client).await, &exchange, &scrub).await;
+                let status = exchange.head().status.map(|s| s.as_u16());
+                tracing::debug!(
+                    attempt,
+                    status,
+                    latency_ms = attempt_started.elapsed().as_millis() as u64,
+                    ok = result.is_ok(),
+                    "attempt finished"
+                );
+                let error = match result {
+                    Ok(value) => break Ok(value),
+                    Err(error) => error,
+                };
+                match shared.retry.wait_before_retry(&error, &retries) {
+                    Some(wait) => {
+                        tracing::info!(attempt, wait_ms = wait.as_millis() as u64, %error, "retrying");
+                        retries.record(&error);
+                        shared.sleep.sleep(wait).await;
+                    }
+                    None => break Err(error),
+                }
+            };
+            let span = tracing::Span::current();
+            span.record("attempts", attempt);
+            if let Some(status) = exchange.head().status {
+                span.record("status", status.as_u16());
+            }
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            if let Err(error) = &outcome {
+                tracing::warn!(%error, "call failed");
+            }
+            outcome
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+impl fmt::Debug for DescopeClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shared = &*self.shared;
+        f.debug_struct("DescopeClient")
+            .field("project_id", &shared.project_id)
+            .field("base_url", &shared.base_url)
+            .field("management_key", &shared.management_key)
+            .field("auth_management_key", &shared.auth_management_key)
+            .field("retry", &shared.retry)
+            .field("approved_domains", &shared.approved_domains)
+            .field("request_timeout", &shared.request_timeout)
+            .field("max_response_bytes", &shared.max_response_bytes)
+            .finish()
+    }
+}

@@ -1,0 +1,382 @@
+//! Building a [`DescopeClient`]: settings, the environment, and where requests go.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::Url;
+
+use crate::client::{DescopeClient, Shared};
+use crate::credentials::{AuthManagementKey, ManagementAuthorization, ManagementKey, ProjectId};
+use crate::error::{Error, Field, Reason, ValidationError};
+use crate::input::ApprovedDomains;
+use crate::retry::{RetryPolicy, Sleep, TokioSleep};
+
+/// Where projects with short ids are served.
+pub const DEFAULT_BASE_URL: &str = "https://api.descope.com";
+/// The request timeout unless set: what the official SDKs use.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// The response body cap unless set. Descope's answers here are well under 1 KiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
+/// The environment variables [`DescopeClientBuilder::from_env`] reads.
+pub mod env {
+    /// The project id (required).
+    pub const PROJECT_ID: &str = "DESCOPE_PROJECT_ID";
+    /// The management key, for management operations.
+    pub const MANAGEMENT_KEY: &str = "DESCOPE_MANAGEMENT_KEY";
+    /// The auth management key, appended to end-user credentials.
+    pub const AUTH_MANAGEMENT_KEY: &str = "DESCOPE_AUTH_MANAGEMENT_KEY";
+    /// A base URL that replaces the default and regional ones.
+    pub const BASE_URL: &str = "DESCOPE_BASE_URL";
+}
+
+/// Settings for a [`DescopeClient`]. Nothing is checked until [`build`](Self::build).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct DescopeClientBuilder {
+    project_id: Option<String>,
+    management_key: Option<Result<ManagementKey, ValidationError>>,
+    auth_management_key: Option<Result<AuthManagementKey, ValidationError>>,
+    base_url: Option<String>,
+    env_base_url: Option<String>,
+    allow_insecure_http: bool,
+    request_timeout: Duration,
+    connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    approved_domains: Option<Vec<String>>,
+    max_response_bytes: usize,
+    sleep: Arc<dyn Sleep>,
+}
+
+impl Default for DescopeClientBuilder {
+    fn default() -> Self {
+        Self {
+            project_id: None,
+            management_key: None,
+            auth_management_key: None,
+            base_url: None,
+            env_base_url: None,
+            allow_insecure_http: false,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            connect_timeout: None,
+            retry: RetryPolicy::default(),
+            approved_domains: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            sleep: Arc::new(TokioSleep),
+        }
+    }
+}
+
+impl DescopeClientBuilder {
+    /// A builder with the defaults and nothing read from the environment.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder filled from `DESCOPE_PROJECT_ID`, `DESCOPE_MANAGEMENT_KEY`,
+    /// `DESCOPE_AUTH_MANAGEMENT_KEY` and `DESCOPE_BASE_URL`. Unset or empty
+    /// variables are skipped; settings made afterwards take precedence.
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), reading variables through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |name| lookup(name).filter(|v: &String| !v.is_empty());
+        let mut builder = Self::new();
+        builder.project_id = var(env::PROJECT_ID);
+        builder.management_key = var(env::MANAGEMENT_KEY).map(ManagementKey::new);
+        builder.auth_management_key = var(env::AUTH_MANAGEMENT_KEY).map(AuthManagementKey::new);
+        builder.env_base_url = var(env::BASE_URL);
+        builder
+    }
+
+    /// The project id (required).
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// The management key, needed for management operations such as the embedded link.
+    pub fn management_key(mut self, key: impl Into<String>) -> Self {
+        self.management_key = Some(ManagementKey::new(key));
+        self
+    }
+
+    /// The auth management key, appended to end-user credentials when the
+    /// project requires one.
+    pub fn auth_management_key(mut self, key: impl Into<String>) -> Self {
+        self.auth_management_key = Some(AuthManagementKey::new(key));
+        self
+    }
+
+    /// The API base URL, overriding `DESCOPE_BASE_URL` and the region derived
+    /// from the project id. `https` is required, except to loopback.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Allows plain `http://` to hosts other than loopback. Credentials then
+    /// cross the network in clear: use only on networks you control.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The time one attempt may take, from connecting to the last body byte (default 60 s).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// The time connecting may take (default: the request timeout).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy (default: [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Refuse redirect URIs outside these domains (and their subdomains)
+    /// before sending, mirroring the project's Approved Domains.
+    pub fn approved_domains<I, S>(mut self, domains: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.approved_domains = Some(domains.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The most response-body bytes read per attempt (default 1 MiB); a larger
+    /// body fails with [`Error::ResponseTooLarge`] without being read further.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// How to wait between retries (default: tokio's timer).
+    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
+        self.sleep = sleep;
+        self
+    }
+
+    /// Checks every setting and builds the client, or says which setting is wrong.
+    pub fn build(self) -> Result<DescopeClient, Error> {
+        let project_id = ProjectId::new(
+            self.project_id
+                .as_deref()
+                .ok_or_else(|| ValidationError::new(Field::ProjectId, Reason::Missing))?,
+        )?;
+        let management_key = self.management_key.transpose()?;
+        let auth_management_key = self.auth_management_key.transpose()?;
+        if self.request_timeout.is_zero() {
+            return Err(ValidationError::new(Field::RequestTimeout, Reason::OutOfRange).into());
+        }
+        let base_url = resolve_base_url(
+            self.base_url.as_deref(),
+            self.env_base_url.as_deref(),
+            &project_id,
+            self.allow_insecure_http,
+        )?;
+        let approved_domains = self
+            .approved_domains
+            .map(ApprovedDomains::new)
+            .transpose()?;
+        let http = reqwest::Client::builder()
+            .default_headers(sdk_headers(&project_id))
+            .user_agent(concat!("descope-ergonomic/", env!("CARGO_PKG_VERSION"), " (rust)"))
+            .timeout(self.request_timeout)
+            .connect_timeout(self.connect_timeout.unwrap_or(self.request_timeout))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(Error::ClientSetup)?;
+        let management_authorization = management_key
+            .as_ref()
+            .map(|key| ManagementAuthorization::new(&project_id, key).header_value());
+        Ok(DescopeClient::from_shared(Shared {
+            http,
+            base_url,
+            project_id,
+            management_key,
+            management_authorization,
+            auth_management_key,
+            retry: self.retry,
+            approved_domains,
+            max_response_bytes: self.max_response_bytes,
+            request_timeout: self.request_timeout,
+            sleep: self.sleep,
+        }))
+    }
+}
+
+/// The headers every official SDK sends besides the credential.
+fn sdk_headers(project_id: &ProjectId) -> HeaderMap {
+    let mut headers = HeaderMap::with_capacity(4);
+    let mut put = |name: &'static str, value: HeaderValue| {
+        headers.insert(HeaderName::from_static(name), value);
+    };
+    put("x-descope-sdk-name", HeaderValue::from_static("rust"));
+    put(
+        "x-descope-sdk-version",
+        HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
+    );
+    put(
+        "x-descope-sdk-rust-version",
+        HeaderValue::from_static(env!("DESCOPE_RUSTC_VERSION")),
+    );
+    put(
+        "x-descope-project-id",
+        HeaderValue::from_str(project_id.as_str())
+            .expect("a checked project id is a valid header value"),
+    );
+    headers
+}
+
+/// Explicit setting, then `DESCOPE_BASE_URL`, then the project's region, then the default.
+pub(crate) fn resolve_base_url(
+    explicit: Option<&str>,
+    from_env: Option<&str>,
+    project_id: &ProjectId,
+    allow_insecure_http: bool,
+) -> Result<String, ValidationError> {
+    match explicit.or(from_env) {
+        Some(url) => check_base_url(url, allow_insecure_http),
+        None => Ok(project_id.region().map_or_else(
+            || DEFAULT_BASE_URL.to_string(),
+            |region| format!("https://api.{region}.descope.com"),
+        )),
+    }
+}
+
+/// A base URL is `https://host[:port][/path]`, or `http://` to loopback (or
+/// anywhere, with the opt-in). Returned without a trailing slash.
+fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<String, ValidationError> {
+    let refuse = |reason| ValidationError::new(Field::BaseUrl, reason);
+    let trimmed = url.trim();
+    if trimmed.is_empty() {
+        return Err(refuse(Reason::Empty));
+    }
+    let parsed = Url::parse(trimmed).map_err(|_| refuse(Reason::NotAbsoluteHttpUrl))?;
+    let host = parsed
+        .host()
+        .ok_or_else(|| refuse(Reason::NotAbsoluteHttpUrl))?;
+    if parsed.query().is_some()
+        || parsed.fragment().is_some()
+        || !parsed.username().is_empty()
+        || parsed.password().is_some()
+    {
+        return Err(refuse(Reason::NotABaseUrl));
+    }
+    match parsed.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&host) => {}
+        "http" => return Err(refuse(Reason::InsecureScheme)),
+        _ => return Err(refuse(Reason::NotAbsoluteHttpUrl)),
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_string())
+}
+
+fn is_loopback(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
+        url::Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHORT: &str = "P2aAc4T2V93bddihGEx2Ryhc8e5Z";
+    const REGIONAL: &str = "Puse12aAc4T2V93bddihGEx2Ryhc8e5Z";
+
+    fn resolve(explicit: Option<&str>, env: Option<&str>, id: &str) -> String {
+        resolve_base_url(explicit, env, &ProjectId::new(id).unwrap(), false).unwrap()
+    }
+
+    #[test]
+    fn base_url_precedence_is_explicit_env_region_default() {
+        assert_eq!(resolve(None, None, SHORT), "https://api.descope.com");
+        assert_eq!(resolve(None, None, REGIONAL), "https://api.use1.descope.com");
+        assert_eq!(
+            resolve(None, Some("https://env.example.com/"), REGIONAL),
+            "https://env.example.com"
+        );
+        assert_eq!(
+            resolve(
+                Some("https://explicit.example.com/stem/"),
+                Some("https://env.example.com"),
+                REGIONAL
+            ),
+            "https://explicit.example.com/stem"
+        );
+    }
+
+    #[test]
+    fn plain_http_is_for_loopback_or_an_explicit_opt_in() {
+        let id = ProjectId::new(SHORT).unwrap();
+        for ok in ["http://127.0.0.1:8080", "http://localhost", "http://[::1]:9"] {
+            assert!(resolve_base_url(Some(ok), None, &id, false).is_ok(), "{ok}");
+        }
+        let refused = resolve_base_url(Some("http://descope.internal"), None, &id, false);
+        assert_eq!(refused.unwrap_err().reason(), Reason::InsecureScheme);
+        assert!(resolve_base_url(Some("http://descope.internal"), None, &id, true).is_ok());
+    }
+
+    #[test]
+    fn a_base_url_carries_no_query_fragment_or_credentials() {
+        let id = ProjectId::new(SHORT).unwrap();
+        for bad in [
+            "https://api.descope.com?x=1",
+            "https://api.descope.com#f",
+            "https://user:pw@api.descope.com",
+        ] {
+            let error = resolve_base_url(Some(bad), None, &id, false).unwrap_err();
+            assert_eq!(error.reason(), Reason::NotABaseUrl, "{bad}");
+        }
+        for bad in ["ftp://api.descope.com", "api.descope.com", ""] {
+            assert!(resolve_base_url(Some(bad), None, &id, false).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn from_lookup_reads_the_four_variables_and_skips_empty_ones() {
+        let vars = |name: &str| match name {
+            env::PROJECT_ID => Some(REGIONAL.to_string()),
+            env::MANAGEMENT_KEY => Some("K-secret".to_string()),
+            env::AUTH_MANAGEMENT_KEY => Some(String::new()),
+            env::BASE_URL => Some("http://127.0.0.1:1".to_string()),
+            _ => None,
+        };
+        let client = DescopeClientBuilder::from_lookup(vars).build().unwrap();
+        assert_eq!(client.project_id().as_str(), REGIONAL);
+        assert_eq!(client.base_url(), "http://127.0.0.1:1");
+        assert!(client.has_management_key());
+        assert!(!client.has_auth_management_key());
+
+        let explicit = DescopeClientBuilder::from_lookup(vars)
+            .base_url("https://override.example.com")
+            .build()
+            .unwrap();
+        assert_eq!(explicit.base_url(), "https://override.example.com");
+    }
+
+    #[test]
+    fn a_missing_project_id_is_a_typed_error() {
+        let error = DescopeClientBuilder::from_lookup(|_| None).build().unwrap_err();
+        let validation = error.validation().unwrap();
+        assert_eq!(
+            (validation.field(), validation.reason()),
+            (Field::ProjectId, Reason::Missing)
+        );
+    }
+}

@@ -1,0 +1,244 @@
+//! The project id, the three secrets, and the `Authorization` values built from them.
+//!
+//! Secrets are checked once, when they are wrapped, so that a value that could
+//! break the header (CR/LF, a `:` where it would shift the parts) never gets
+//! further. They are held by `secrecy` and print as `[REDACTED]`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use reqwest::header::HeaderValue;
+use secrecy::zeroize::Zeroizing;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::{Field, Reason, ValidationError};
+
+/// Longest project id accepted; real ids are 28 or 32 characters.
+const MAX_PROJECT_ID: usize = 64;
+/// Longest secret accepted, far above any real key or refresh JWT.
+const MAX_SECRET: usize = 16 * 1024;
+
+/// A Descope project id: ASCII letters, digits, `-` and `_`, never a `:`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ProjectId(Arc<str>);
+
+impl ProjectId {
+    /// Checks and wraps a project id.
+    ///
+    /// ```
+    /// # use descope_ergonomic::ProjectId;
+    /// let id = ProjectId::new("P2aAc4T2V93bddihGEx2Ryhc8e5Z").unwrap();
+    /// assert_eq!(id.region(), None);
+    /// assert!(ProjectId::new("P2a:injected").is_err());
+    /// ```
+    pub fn new(value: impl AsRef<str>) -> Result<Self, ValidationError> {
+        let value = value.as_ref();
+        let refuse = |reason| Err(ValidationError::new(Field::ProjectId, reason));
+        if value.trim().is_empty() {
+            return refuse(Reason::Empty);
+        }
+        if value.chars().any(char::is_control) {
+            return refuse(Reason::ControlCharacter);
+        }
+        if !value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return refuse(Reason::InvalidCharacter);
+        }
+        if value.len() > MAX_PROJECT_ID {
+            return refuse(Reason::TooLong);
+        }
+        Ok(Self(value.into()))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The region code embedded in ids of 32 or more characters (characters
+    /// 1 to 4, lowercased), which selects `https://api.<region>.descope.com`.
+    pub fn region(&self) -> Option<String> {
+        (self.0.len() >= 32).then(|| self.0[1..5].to_ascii_lowercase())
+    }
+}
+
+impl fmt::Debug for ProjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ProjectId").field(&self.as_str()).finish()
+    }
+}
+
+impl fmt::Display for ProjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Checks a secret: non-empty, visible ASCII only (what a header value may
+/// hold), and, where it sits between separators, no `:`.
+fn check_secret(value: &str, field: Field, colon_allowed: bool) -> Result<(), ValidationError> {
+    let refuse = |reason| Err(ValidationError::new(field, reason));
+    if value.trim().is_empty() {
+        return refuse(Reason::Empty);
+    }
+    if value.chars().any(char::is_control) {
+        return refuse(Reason::ControlCharacter);
+    }
+    if !value.bytes().all(|b| b.is_ascii_graphic()) || (!colon_allowed && value.contains(':')) {
+        return refuse(Reason::InvalidCharacter);
+    }
+    if value.len() > MAX_SECRET {
+        return refuse(Reason::TooLong);
+    }
+    Ok(())
+}
+
+macro_rules! secret_type {
+    ($(#[$doc:meta])* $name:ident, $field:expr, colon_allowed = $colon:expr) => {
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $name(SecretString);
+
+        impl $name {
+            /// Checks and wraps the secret. The error names the field, never the value.
+            pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
+                let value = Zeroizing::new(value.into());
+                check_secret(&value, $field, $colon)?;
+                Ok(Self(SecretString::from(value.as_str())))
+            }
+
+            /// The secret itself. Call only to hand it to something that must see it.
+            pub fn expose_secret(&self) -> &str {
+                self.0.expose_secret()
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($name), "([REDACTED])"))
+            }
+        }
+    };
+}
+
+secret_type!(
+    /// A signed-in end user's refresh JWT (it never contains `:`).
+    RefreshJwt,
+    Field::RefreshJwt,
+    colon_allowed = false
+);
+secret_type!(
+    /// A project management key: administrative access, servers only.
+    ManagementKey,
+    Field::ManagementKey,
+    colon_allowed = true
+);
+secret_type!(
+    /// The auth management key some projects require on end-user calls.
+    AuthManagementKey,
+    Field::AuthManagementKey,
+    colon_allowed = true
+);
+
+/// Joins `Bearer ` and the parts with `:` into a header value marked sensitive.
+fn bearer(parts: &[&str]) -> HeaderValue {
+    let mut text = Zeroizing::new(String::with_capacity(
+        7 + parts.iter().map(|p| p.len() + 1).sum::<usize>(),
+    ));
+    text.push_str("Bearer ");
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            text.push(':');
+        }
+        text.push_str(part);
+    }
+    let mut value = HeaderValue::from_str(&text)
+        .expect("every part was checked to be visible ASCII when it was wrapped");
+    value.set_sensitive(true);
+    value
+}
+
+/// Builds `Authorization: Bearer <ProjectId>:<RefreshJWT>[:<AuthManagementKey>]`,
+/// the credential of end-user operations such as the phone update.
+///
+/// Usable on its own with `descope-raw`:
+///
+/// ```
+/// # use descope_ergonomic::{ProjectId, RefreshJwt, UserAuthorization};
+/// let project = ProjectId::new("P2aAc4T2V93bddihGEx2Ryhc8e5Z").unwrap();
+/// let jwt = RefreshJwt::new("eyJhbGciOi.payload.sig").unwrap();
+/// let value = UserAuthorization::new(&project, &jwt).header_value();
+/// assert!(value.is_sensitive());
+/// assert_eq!(value.to_str().unwrap(), "Bearer P2aAc4T2V93bddihGEx2Ryhc8e5Z:eyJhbGciOi.payload.sig");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct UserAuthorization<'a> {
+    project_id: &'a ProjectId,
+    refresh_jwt: &'a RefreshJwt,
+    auth_management_key: Option<&'a AuthManagementKey>,
+}
+
+impl<'a> UserAuthorization<'a> {
+    /// The two-part form, `<ProjectId>:<RefreshJWT>`.
+    pub fn new(project_id: &'a ProjectId, refresh_jwt: &'a RefreshJwt) -> Self {
+        Self {
+            project_id,
+            refresh_jwt,
+            auth_management_key: None,
+        }
+    }
+
+    /// Appends the auth management key as a third part.
+    pub fn auth_management_key(mut self, key: Option<&'a AuthManagementKey>) -> Self {
+        self.auth_management_key = key;
+        self
+    }
+
+    /// The header value, marked sensitive.
+    pub fn header_value(&self) -> HeaderValue {
+        match self.auth_management_key {
+            Some(key) => bearer(&[
+                self.project_id.as_str(),
+                self.refresh_jwt.expose_secret(),
+                key.expose_secret(),
+            ]),
+            None => bearer(&[self.project_id.as_str(), self.refresh_jwt.expose_secret()]),
+        }
+    }
+}
+
+/// Builds `Authorization: Bearer <ProjectId>:<ManagementKey>`, the credential
+/// of management operations such as the embedded link.
+///
+/// ```
+/// # use descope_ergonomic::{ManagementAuthorization, ManagementKey, ProjectId};
+/// let project = ProjectId::new("P2aAc4T2V93bddihGEx2Ryhc8e5Z").unwrap();
+/// let key = ManagementKey::new("K2xyz").unwrap();
+/// let value = ManagementAuthorization::new(&project, &key).header_value();
+/// assert_eq!(value.to_str().unwrap(), "Bearer P2aAc4T2V93bddihGEx2Ryhc8e5Z:K2xyz");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct ManagementAuthorization<'a> {
+    project_id: &'a ProjectId,
+    management_key: &'a ManagementKey,
+}
+
+impl<'a> ManagementAuthorization<'a> {
+    /// The `<ProjectId>:<ManagementKey>` form.
+    pub fn new(project_id: &'a ProjectId, management_key: &'a ManagementKey) -> Self {
+        Self {
+            project_id,
+            management_key,
+        }
+    }
+
+    /// The header value, marked sensitive.
+    pub fn header_value(&self) -> HeaderValue {
+        bearer(&[
+            self.project_id.as_str(),
+            self.management_key.expose_secret(),
+        ])
+    }
+}

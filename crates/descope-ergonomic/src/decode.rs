@@ -1,0 +1,131 @@
+//! Turning the generated client's results into this crate's outputs and errors.
+
+use std::error::Error as StdError;
+
+use descope_raw::types::ErrorBody;
+use descope_raw::{Error as RawError, ResponseValue};
+use http_body_util::LengthLimitError;
+use reqwest::StatusCode;
+
+use crate::error::{ApiError, Error, TransportErrorKind};
+use crate::wire::{BodyRefused, Exchange};
+
+/// How much of a body an error shows.
+const EXCERPT_CHARS: usize = 160;
+
+/// The secrets of one call, scrubbed from anything taken from a response,
+/// and whether success bodies may be shown at all (they may hold a token).
+pub(crate) struct Scrub<'a> {
+    pub(crate) secrets: &'a [&'a str],
+    pub(crate) success_body_is_secret: bool,
+}
+
+impl Scrub<'_> {
+    fn text(&self, text: &str) -> String {
+        self.secrets
+            .iter()
+            .filter(|s| !s.is_empty())
+            .fold(text.to_string(), |acc, secret| acc.replace(secret, "[REDACTED]"))
+    }
+
+    fn excerpt(&self, status: StatusCode, body: &[u8]) -> Option<String> {
+        if body.is_empty() || (status.is_success() && self.success_body_is_secret) {
+            return None;
+        }
+        let text = String::from_utf8_lossy(body);
+        let cut: String = text.chars().take(EXCERPT_CHARS).collect();
+        let more = if text.chars().nth(EXCERPT_CHARS).is_some() {
+            "…"
+        } else {
+            ""
+        };
+        Some(format!("{}{more}", self.text(&cut)))
+    }
+}
+
+/// Maps one attempt's result.
+pub(crate) async fn attempt_result<T>(
+    result: Result<ResponseValue<T>, RawError<ErrorBody>>,
+    exchange: &Exchange,
+    scrub: &Scrub<'_>,
+) -> Result<T, Error> {
+    let error = match result {
+        Ok(value) => return Ok(value.into_inner()),
+        Err(error) => error,
+    };
+    let head = exchange.head();
+    let status = head.status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    Err(match error {
+        RawError::ErrorResponse(value) => {
+            let status = value.status();
+            let body = value.into_inner();
+            ApiError {
+                status,
+                code: scrub.text(&body.error_code),
+                description: body.error_description.map(|d| scrub.text(&d)),
+                message: body
+                    .error_message
+                    .or(body.message)
+                    .map(|m| scrub.text(&m)),
+                retry_after: head.retry_after,
+            }
+            .into()
+        }
+        RawError::InvalidResponsePayload(bytes, cause) => Error::MalformedResponse {
+            status,
+            reason: scrub.text(&cause.to_string()),
+            excerpt: scrub.excerpt(status, &bytes),
+        },
+        RawError::UnexpectedResponse(response) => {
+            let status = response.status();
+            // The body is bounded by the exchange's cap; a failed read just
+            // means no excerpt.
+            let body = response.bytes().await.unwrap_or_default();
+            Error::UnexpectedStatus {
+                status,
+                location: head.location.map(|l| scrub.text(&l)),
+                excerpt: scrub.excerpt(status, &body),
+            }
+        }
+        RawError::ResponseBodyError(source) => body_error(source, status, exchange),
+        RawError::CommunicationError(source) | RawError::InvalidUpgrade(source) => {
+            Error::Transport {
+                kind: TransportErrorKind::of(&source),
+                source,
+            }
+        }
+        // Inputs are validated before the generated client sees them, and the
+        // hooks raise no custom errors: either means the spec and this crate
+        // disagree, which the conformance suite exists to catch.
+        RawError::InvalidRequest(reason) | RawError::Custom(reason) => Error::MalformedResponse {
+            status,
+            reason: format!("the generated client refused the exchange: {}", scrub.text(&reason)),
+            excerpt: None,
+        },
+    })
+}
+
+/// A body read that failed: over the cap, refused, or cut off.
+fn body_error(source: reqwest::Error, status: StatusCode, exchange: &Exchange) -> Error {
+    let mut cause: Option<&(dyn StdError + 'static)> = source.source();
+    while let Some(current) = cause {
+        if current.is::<LengthLimitError>() {
+            return Error::ResponseTooLarge {
+                status,
+                limit: exchange.max_body(),
+            };
+        }
+        if let Some(refused) = current.downcast_ref::<BodyRefused>() {
+            return Error::MalformedResponse {
+                status,
+                reason: refused.to_string(),
+                excerpt: None,
+            };
+        }
+        cause = current.source();
+    }
+    Error::Transport {
+        kind: TransportErrorKind::of(&source),
+        source,
+    }
+}

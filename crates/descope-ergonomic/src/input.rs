@@ -1,0 +1,231 @@
+//! Request inputs that are checked once, at construction, and are valid from then on.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::Url;
+use serde_json::{Map, Value};
+
+use crate::error::{Field, Reason, ValidationError};
+
+fn refuse<T>(field: Field, reason: Reason) -> Result<T, ValidationError> {
+    Err(ValidationError::new(field, reason))
+}
+
+/// Checks free text sent as-is: not blank, no control characters.
+pub(crate) fn check_text(field: Field, value: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        return refuse(field, Reason::Empty);
+    }
+    if value.chars().any(char::is_control) {
+        return refuse(field, Reason::ControlCharacter);
+    }
+    Ok(())
+}
+
+/// The identifier a user signs in with: not blank, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LoginId(String);
+
+impl LoginId {
+    /// Checks a login id.
+    ///
+    /// ```
+    /// # use descope_ergonomic::LoginId;
+    /// assert!(LoginId::parse("ada@example.com").is_ok());
+    /// assert!(LoginId::parse("").is_err());
+    /// assert!(LoginId::parse("ada\r\nX-Injected: 1").is_err());
+    /// ```
+    pub fn parse(value: impl Into<String>) -> Result<Self, ValidationError> {
+        let value = value.into();
+        check_text(Field::LoginId, &value)?;
+        Ok(Self(value))
+    }
+
+    /// The login id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A phone number in E.164 form: `+`, then 2 to 15 digits, the first not 0.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    /// Removes spaces, dashes, dots and parentheses, then checks E.164.
+    ///
+    /// ```
+    /// # use descope_ergonomic::PhoneNumber;
+    /// assert_eq!(PhoneNumber::parse("+1 (202) 555-0123").unwrap().as_str(), "+12025550123");
+    /// for bad in ["abc", "12025550123", "+0123", "+1234567890123456"] {
+    ///     assert!(PhoneNumber::parse(bad).is_err(), "{bad}");
+    /// }
+    /// ```
+    pub fn parse(value: &str) -> Result<Self, ValidationError> {
+        let mut normalised = String::with_capacity(16);
+        for c in value.chars() {
+            match c {
+                ' ' | '-' | '.' | '(' | ')' => {}
+                '+' if normalised.is_empty() => normalised.push(c),
+                '0'..='9' if !normalised.is_empty() => normalised.push(c),
+                _ => return refuse(Field::Phone, Reason::NotE164),
+            }
+        }
+        let digits = normalised.len().saturating_sub(1);
+        if !(2..=15).contains(&digits) || normalised.as_bytes()[1] == b'0' {
+            return refuse(Field::Phone, Reason::NotE164);
+        }
+        Ok(Self(normalised))
+    }
+
+    /// The normalised number, as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Where a magic link points: an absolute `http`/`https` URL with a host and
+/// no fragment. Sent exactly as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectUri {
+    text: String,
+    host: String,
+}
+
+impl RedirectUri {
+    /// Checks a redirect URI.
+    ///
+    /// ```
+    /// # use descope_ergonomic::RedirectUri;
+    /// assert!(RedirectUri::parse("https://app.example.com/verify").is_ok());
+    /// for bad in ["/verify", "ftp://example.com", "https://app.example.com/#done", "not a uri"] {
+    ///     assert!(RedirectUri::parse(bad).is_err(), "{bad}");
+    /// }
+    /// ```
+    pub fn parse(value: impl Into<String>) -> Result<Self, ValidationError> {
+        let text = value.into();
+        check_text(Field::Uri, &text)?;
+        // The URL parser silently drops surrounding and embedded white space;
+        // refuse it instead, so what is sent is what was checked.
+        if text.chars().any(char::is_whitespace) {
+            return refuse(Field::Uri, Reason::NotAbsoluteHttpUrl);
+        }
+        let Ok(url) = Url::parse(&text) else {
+            return refuse(Field::Uri, Reason::NotAbsoluteHttpUrl);
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            return refuse(Field::Uri, Reason::NotAbsoluteHttpUrl);
+        }
+        let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
+            return refuse(Field::Uri, Reason::NotAbsoluteHttpUrl);
+        };
+        if url.fragment().is_some() {
+            return refuse(Field::Uri, Reason::HasFragment);
+        }
+        let host = host.to_string();
+        Ok(Self { text, host })
+    }
+
+    /// The URI as given.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Its host, lowercased.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+}
+
+/// The project's approved domains, mirrored on the client so that a redirect
+/// to any other host is refused before it reaches Descope. A domain approves
+/// itself and its subdomains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovedDomains(Vec<String>);
+
+impl ApprovedDomains {
+    /// Checks and lowercases each domain (`example.com`, not a URL).
+    pub fn new<I, S>(domains: I) -> Result<Self, ValidationError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let domains: Vec<String> = domains
+            .into_iter()
+            .map(|d| d.as_ref().trim().trim_end_matches('.').to_ascii_lowercase())
+            .collect();
+        if domains.is_empty() {
+            return refuse(Field::ApprovedDomains, Reason::Empty);
+        }
+        let valid = |d: &str| {
+            !d.is_empty()
+                && d.split('.').all(|label| {
+                    !label.is_empty()
+                        && label.len() <= 63
+                        && label
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                })
+        };
+        if !domains.iter().all(|d| valid(d)) {
+            return refuse(Field::ApprovedDomains, Reason::InvalidDomain);
+        }
+        Ok(Self(domains))
+    }
+
+    /// Whether `uri` points at an approved domain or one of its subdomains.
+    pub fn permits(&self, uri: &RedirectUri) -> bool {
+        let host = uri.host().trim_end_matches('.');
+        self.0.iter().any(|domain| {
+            host == domain
+                || host
+                    .strip_suffix(domain.as_str())
+                    .is_some_and(|rest| rest.ends_with('.'))
+        })
+    }
+}
+
+/// Custom claims must be a JSON object; the values may be any JSON.
+pub(crate) fn claims_object(value: Value) -> Result<Map<String, Value>, ValidationError> {
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => refuse(Field::CustomClaims, Reason::NotAnObject),
+    }
+}
+
+/// The lifetime of an embedded link, in whole seconds from 0 to `i32::MAX`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkTimeout(i32);
+
+impl LinkTimeout {
+    /// From a number of seconds.
+    pub fn from_secs(secs: i64) -> Result<Self, ValidationError> {
+        i32::try_from(secs)
+            .ok()
+            .filter(|s| *s >= 0)
+            .map(Self)
+            .ok_or_else(|| ValidationError::new(Field::LinkTimeout, Reason::OutOfRange))
+    }
+
+    /// From a duration, which must be whole seconds.
+    pub fn from_duration(duration: Duration) -> Result<Self, ValidationError> {
+        if duration.subsec_nanos() != 0 {
+            return refuse(Field::LinkTimeout, Reason::NotWholeSeconds);
+        }
+        i64::try_from(duration.as_secs())
+            .map_err(|_| ValidationError::new(Field::LinkTimeout, Reason::OutOfRange))
+            .and_then(Self::from_secs)
+    }
+
+    /// The number of seconds.
+    pub fn secs(self) -> i32 {
+        self.0
+    }
+}
+
+impl fmt::Display for LinkTimeout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}s", self.0)
+    }
+}

@@ -1,0 +1,7 @@
+//! The operations, one builder each, ending in `.send().await`.
+
+mod embedded_link;
+mod update_phone;
+
+pub use embedded_link::{EmbeddedLink, EmbeddedLinkRequest, EmbeddedLinkToken};
+pub use update_phone::{PhoneUpdateSent, UpdatePhoneRequest};

@@ -1,0 +1,164 @@
+//! When a failed attempt is tried again, and how long to wait first.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+use crate::error::Error;
+
+/// Which failures are retried and the waits between attempts.
+///
+/// The default is what every official Descope SDK does: retry only HTTP 503,
+/// 520, 521, 522, 524 and 530, at most three times, waiting 100 ms, 5 s and
+/// 5 s. A 429 is returned to the caller (with its `Retry-After`) unless
+/// [`RetryPolicy::retry_rate_limited`] opts in. Nothing else is retried: in
+/// particular not a transport failure, whose request may have been processed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    statuses: Vec<StatusCode>,
+    waits: Vec<Duration>,
+    rate_limited: Option<RateLimitRetry>,
+}
+
+/// The opt-in retry of HTTP 429.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RateLimitRetry {
+    max_retries: u32,
+    max_wait: Duration,
+    fallback_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            statuses: [503, 520, 521, 522, 524, 530]
+                .into_iter()
+                .filter_map(|code| StatusCode::from_u16(code).ok())
+                .collect(),
+            waits: vec![
+                Duration::from_millis(100),
+                Duration::from_secs(5),
+                Duration::from_secs(5),
+            ],
+            rate_limited: None,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        Self {
+            statuses: Vec::new(),
+            waits: Vec::new(),
+            rate_limited: None,
+        }
+    }
+
+    /// Retry these statuses instead of the default set.
+    pub fn with_statuses(mut self, statuses: impl IntoIterator<Item = StatusCode>) -> Self {
+        self.statuses = statuses.into_iter().collect();
+        self
+    }
+
+    /// The waits before each retry; their count is the maximum number of retries.
+    pub fn with_waits(mut self, waits: impl IntoIterator<Item = Duration>) -> Self {
+        self.waits = waits.into_iter().collect();
+        self
+    }
+
+    /// Also retry HTTP 429, at most `max_retries` times, waiting what
+    /// `Retry-After` says (or `fallback_wait` when it is absent or malformed).
+    /// A `Retry-After` longer than `max_wait` is not waited for: the 429 is
+    /// returned at once.
+    pub fn retry_rate_limited(
+        mut self,
+        max_retries: u32,
+        max_wait: Duration,
+        fallback_wait: Duration,
+    ) -> Self {
+        self.rate_limited = Some(RateLimitRetry {
+            max_retries,
+            max_wait,
+            fallback_wait,
+        });
+        self
+    }
+
+    /// The most attempts a call can make under this policy.
+    pub fn max_attempts(&self) -> u32 {
+        let rate_limited = self.rate_limited.map_or(0, |r| r.max_retries);
+        1 + u32::try_from(self.waits.len()).unwrap_or(u32::MAX) + rate_limited
+    }
+
+    /// How long to wait before trying again after `error`, given the retries
+    /// already made for server errors and for rate limits; `None` to give up.
+    pub(crate) fn wait_before_retry(&self, error: &Error, retries: &RetryCount) -> Option<Duration> {
+        let status = error.status()?;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            let policy = self.rate_limited?;
+            if retries.rate_limited >= policy.max_retries {
+                return None;
+            }
+            let wait = error.retry_after().unwrap_or(policy.fallback_wait);
+            return (wait <= policy.max_wait).then_some(wait);
+        }
+        if !self.statuses.contains(&status) {
+            return None;
+        }
+        self.waits.get(retries.server as usize).copied()
+    }
+}
+
+impl fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field(
+                "statuses",
+                &self.statuses.iter().map(StatusCode::as_u16).collect::<Vec<_>>(),
+            )
+            .field("waits", &self.waits)
+            .field("rate_limited", &self.rate_limited)
+            .finish()
+    }
+}
+
+/// Retries made so far in one call, by kind.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct RetryCount {
+    pub(crate) server: u32,
+    pub(crate) rate_limited: u32,
+}
+
+impl RetryCount {
+    pub(crate) fn record(&mut self, error: &Error) {
+        if error.is_rate_limited() {
+            self.rate_limited += 1;
+        } else {
+            self.server += 1;
+        }
+    }
+}
+
+/// The future a [`Sleep`] returns.
+pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Waits between retries. The default uses tokio's timer; tests and callers
+/// with their own clock can supply another.
+pub trait Sleep: Send + Sync + fmt::Debug {
+    /// A future that completes after `duration`.
+    fn sleep(&self, duration: Duration) -> SleepFuture;
+}
+
+/// [`Sleep`] on tokio's timer.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct TokioSleep;
+
+impl Sleep for TokioSleep {
+    fn sleep(&self, duration: Duration) -> SleepFuture {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
