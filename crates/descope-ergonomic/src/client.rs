@@ -136,13 +136,35 @@ impl DescopeClient {
     }
 
     /// The management credential, or the typed error for its absence.
-    pub(crate) fn management_credential(&self) -> Result<(&HeaderValue, &ManagementKey), Error> {
-        match (
-            &self.shared.management_authorization,
-            &self.shared.management_key,
-        ) {
-            (Some(value), Some(key)) => Ok((value, key)),
-            _ => Err(ValidationError::new(Field::ManagementKey, Reason::Missing).into()),
+    pub(crate) fn management_authorization(&self) -> Result<&HeaderValue, Error> {
+        self.shared
+            .management_authorization
+            .as_ref()
+            .ok_or_else(|| ValidationError::new(Field::ManagementKey, Reason::Missing).into())
+    }
+
+    /// What a call must scrub from response text: every key of this client,
+    /// plus the call's own credential.
+    pub(crate) fn scrub<'a>(
+        &'a self,
+        call_secret: Option<&'a str>,
+        success_body_is_secret: bool,
+    ) -> Scrub<'a> {
+        let shared = &*self.shared;
+        let keys = [
+            shared
+                .management_key
+                .as_ref()
+                .map(ManagementKey::expose_secret),
+            shared
+                .auth_management_key
+                .as_ref()
+                .map(AuthManagementKey::expose_secret),
+            call_secret,
+        ];
+        Scrub {
+            secrets: keys.into_iter().flatten().collect(),
+            success_body_is_secret,
         }
     }
 

@@ -192,7 +192,11 @@ impl DescopeClientBuilder {
             .transpose()?;
         let http = reqwest::Client::builder()
             .default_headers(sdk_headers(&project_id))
-            .user_agent(concat!("descope-ergonomic/", env!("CARGO_PKG_VERSION"), " (rust)"))
+            .user_agent(concat!(
+                "descope-ergonomic/",
+                env!("CARGO_PKG_VERSION"),
+                " (rust)"
+            ))
             .timeout(self.request_timeout)
             .connect_timeout(self.connect_timeout.unwrap_or(self.request_timeout))
             .redirect(reqwest::redirect::Policy::none())
@@ -306,7 +310,10 @@ mod tests {
     #[test]
     fn base_url_precedence_is_explicit_env_region_default() {
         assert_eq!(resolve(None, None, SHORT), "https://api.descope.com");
-        assert_eq!(resolve(None, None, REGIONAL), "https://api.use1.descope.com");
+        assert_eq!(
+            resolve(None, None, REGIONAL),
+            "https://api.use1.descope.com"
+        );
         assert_eq!(
             resolve(None, Some("https://env.example.com/"), REGIONAL),
             "https://env.example.com"
@@ -322,9 +329,27 @@ mod tests {
     }
 
     #[test]
+    fn a_client_routes_by_region_without_a_base_url() {
+        let regional = DescopeClientBuilder::new()
+            .project_id(REGIONAL)
+            .build()
+            .unwrap();
+        assert_eq!(regional.base_url(), "https://api.use1.descope.com");
+        let short = DescopeClientBuilder::new()
+            .project_id(SHORT)
+            .build()
+            .unwrap();
+        assert_eq!(short.base_url(), DEFAULT_BASE_URL);
+    }
+
+    #[test]
     fn plain_http_is_for_loopback_or_an_explicit_opt_in() {
         let id = ProjectId::new(SHORT).unwrap();
-        for ok in ["http://127.0.0.1:8080", "http://localhost", "http://[::1]:9"] {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost",
+            "http://[::1]:9",
+        ] {
             assert!(resolve_base_url(Some(ok), None, &id, false).is_ok(), "{ok}");
         }
         let refused = resolve_base_url(Some("http://descope.internal"), None, &id, false);
@@ -344,7 +369,10 @@ mod tests {
             assert_eq!(error.reason(), Reason::NotABaseUrl, "{bad}");
         }
         for bad in ["ftp://api.descope.com", "api.descope.com", ""] {
-            assert!(resolve_base_url(Some(bad), None, &id, false).is_err(), "{bad}");
+            assert!(
+                resolve_base_url(Some(bad), None, &id, false).is_err(),
+                "{bad}"
+            );
         }
     }
 
@@ -372,7 +400,9 @@ mod tests {
 
     #[test]
     fn a_missing_project_id_is_a_typed_error() {
-        let error = DescopeClientBuilder::from_lookup(|_| None).build().unwrap_err();
+        let error = DescopeClientBuilder::from_lookup(|_| None)
+            .build()
+            .unwrap_err();
         let validation = error.validation().unwrap();
         assert_eq!(
             (validation.field(), validation.reason()),

@@ -13,34 +13,72 @@ use crate::wire::{BodyRefused, Exchange};
 /// How much of a body an error shows.
 const EXCERPT_CHARS: usize = 160;
 
-/// The secrets of one call, scrubbed from anything taken from a response,
-/// and whether success bodies may be shown at all (they may hold a token).
+/// The secrets a call knows (the client's keys and the call's own
+/// credential), scrubbed from anything taken from a response, and whether
+/// success bodies may be shown at all (they may hold a token).
 pub(crate) struct Scrub<'a> {
-    pub(crate) secrets: &'a [&'a str],
+    pub(crate) secrets: Vec<&'a str>,
     pub(crate) success_body_is_secret: bool,
 }
 
 impl Scrub<'_> {
     fn text(&self, text: &str) -> String {
-        self.secrets
+        let known = self
+            .secrets
             .iter()
             .filter(|s| !s.is_empty())
-            .fold(text.to_string(), |acc, secret| acc.replace(secret, "[REDACTED]"))
+            .fold(text.to_string(), |acc, secret| {
+                acc.replace(secret, REDACTED)
+            });
+        redact_jwts(&known)
     }
 
     fn excerpt(&self, status: StatusCode, body: &[u8]) -> Option<String> {
         if body.is_empty() || (status.is_success() && self.success_body_is_secret) {
             return None;
         }
-        let text = String::from_utf8_lossy(body);
+        // Scrub before cutting, so a secret straddling the cut is still caught.
+        let text = self.text(&String::from_utf8_lossy(body));
         let cut: String = text.chars().take(EXCERPT_CHARS).collect();
         let more = if text.chars().nth(EXCERPT_CHARS).is_some() {
             "…"
         } else {
             ""
         };
-        Some(format!("{}{more}", self.text(&cut)))
+        Some(format!("{cut}{more}"))
     }
+}
+
+const REDACTED: &str = "[REDACTED]";
+
+/// Replaces anything shaped like a JWT (`eyJ` + base64url, two dots) with
+/// `[REDACTED]`: a server or proxy may echo credentials this call never held,
+/// such as another user's refresh JWT.
+fn redact_jwts(text: &str) -> String {
+    let is_segment_char = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(found) = text[at..].find("eyJ") {
+        let start = at + found;
+        let mut end = start;
+        let mut dots = 0;
+        while end < bytes.len() && (is_segment_char(bytes[end]) || (bytes[end] == b'.' && dots < 2))
+        {
+            dots += usize::from(bytes[end] == b'.');
+            end += 1;
+        }
+        let preceded_by_word = start > 0 && is_segment_char(bytes[start - 1]);
+        if dots == 2 && !preceded_by_word {
+            out.push_str(&text[copied..start]);
+            out.push_str(REDACTED);
+            copied = end;
+        }
+        at = end.max(start + 3);
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// Maps one attempt's result.
@@ -63,10 +101,7 @@ pub(crate) async fn attempt_result<T>(
                 status,
                 code: scrub.text(&body.error_code),
                 description: body.error_description.map(|d| scrub.text(&d)),
-                message: body
-                    .error_message
-                    .or(body.message)
-                    .map(|m| scrub.text(&m)),
+                message: body.error_message.or(body.message).map(|m| scrub.text(&m)),
                 retry_after: head.retry_after,
             }
             .into()
@@ -99,7 +134,10 @@ pub(crate) async fn attempt_result<T>(
         // disagree, which the conformance suite exists to catch.
         RawError::InvalidRequest(reason) | RawError::Custom(reason) => Error::MalformedResponse {
             status,
-            reason: format!("the generated client refused the exchange: {}", scrub.text(&reason)),
+            reason: format!(
+                "the generated client refused the exchange: {}",
+                scrub.text(&reason)
+            ),
             excerpt: None,
         },
     })
@@ -127,5 +165,25 @@ fn body_error(source: reqwest::Error, status: StatusCode, exchange: &Exchange) -
     Error::Transport {
         kind: TransportErrorKind::of(&source),
         source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_jwts;
+
+    #[test]
+    fn jwt_shaped_text_is_redacted_and_the_rest_kept() {
+        assert_eq!(
+            redact_jwts("Bearer P1:eyJhbGci.eyJzdWIi.c2ln-_x rest"),
+            "Bearer P1:[REDACTED] rest"
+        );
+        assert_eq!(
+            redact_jwts("a eyJx.y.z, b eyJp.q.r"),
+            "a [REDACTED], b [REDACTED]"
+        );
+        assert_eq!(redact_jwts("eyJonly.one dot"), "eyJonly.one dot");
+        assert_eq!(redact_jwts("keyJa.b.c"), "keyJa.b.c");
+        assert_eq!(redact_jwts("héllo eyJ"), "héllo eyJ");
     }
 }

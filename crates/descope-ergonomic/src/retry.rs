@@ -96,7 +96,11 @@ impl RetryPolicy {
 
     /// How long to wait before trying again after `error`, given the retries
     /// already made for server errors and for rate limits; `None` to give up.
-    pub(crate) fn wait_before_retry(&self, error: &Error, retries: &RetryCount) -> Option<Duration> {
+    pub(crate) fn wait_before_retry(
+        &self,
+        error: &Error,
+        retries: &RetryCount,
+    ) -> Option<Duration> {
         let status = error.status()?;
         if status == StatusCode::TOO_MANY_REQUESTS {
             let policy = self.rate_limited?;
@@ -118,7 +122,11 @@ impl fmt::Debug for RetryPolicy {
         f.debug_struct("RetryPolicy")
             .field(
                 "statuses",
-                &self.statuses.iter().map(StatusCode::as_u16).collect::<Vec<_>>(),
+                &self
+                    .statuses
+                    .iter()
+                    .map(StatusCode::as_u16)
+                    .collect::<Vec<_>>(),
             )
             .field("waits", &self.waits)
             .field("rate_limited", &self.rate_limited)

@@ -82,10 +82,12 @@ impl Transport for Exchange {
             let refusal = refuse_content_type(&response);
             let limit = self.max_body;
             let response: http::Response<reqwest::Body> = response.into();
-            Ok(reqwest::Response::from(response.map(|body| match refusal {
-                Some(refusal) => reqwest::Body::wrap(Refused(Some(refusal))),
-                None => reqwest::Body::wrap(Limited::new(body, limit)),
-            })))
+            Ok(reqwest::Response::from(response.map(
+                |body| match refusal {
+                    Some(refusal) => reqwest::Body::wrap(Refused(Some(refusal))),
+                    None => reqwest::Body::wrap(Limited::new(body, limit)),
+                },
+            )))
         })
     }
 }
@@ -122,7 +124,10 @@ impl fmt::Display for BodyRefused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BodyRefused::ContentType(essence) => {
-                write!(f, "content type {essence:?} where application/json is required")
+                write!(
+                    f,
+                    "content type {essence:?} where application/json is required"
+                )
             }
         }
     }

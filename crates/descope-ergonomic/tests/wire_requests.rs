@@ -48,7 +48,8 @@ async fn update_phone_sends_every_option_under_its_wire_name() {
                 "locale": "en-GB",
                 "failOnConflict": true,
             }));
-            then.status(200).json_body(json!({"maskedPhone": "+44******123"}));
+            then.status(200)
+                .json_body(json!({"maskedPhone": "+44******123"}));
         })
         .await;
     client(&server)
@@ -116,13 +117,19 @@ async fn embedded_link_minimal_and_full() {
         })
         .await;
     let client = client(&server);
-    let link = client.embedded_link("ada@example.com").send().await.unwrap();
+    let link = client
+        .embedded_link("ada@example.com")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(link.token().expose_secret(), "tok-minimal");
     assert_eq!(link.masked_email(), None);
 
     let link = client
         .embedded_link("grace@example.com")
-        .custom_claims(json!({"plan": "pro", "seats": 5, "beta": true, "tags": ["a"], "org": {"id": 7}}))
+        .custom_claims(
+            json!({"plan": "pro", "seats": 5, "beta": true, "tags": ["a"], "org": {"id": 7}}),
+        )
         .timeout(std::time::Duration::from_secs(0))
         .send()
         .await

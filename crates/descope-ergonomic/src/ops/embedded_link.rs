@@ -8,7 +8,6 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 use crate::client::DescopeClient;
-use crate::decode::Scrub;
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::{claims_object, LinkTimeout, LoginId};
 
@@ -93,12 +92,8 @@ impl<'c> EmbeddedLinkRequest<'c> {
     /// Validates, then sends with the management key; retries by the client's policy.
     pub async fn send(self) -> Result<EmbeddedLink, Error> {
         let body = self.wire_body()?;
-        let (authorization, key) = self.client.management_credential()?;
-        let secrets = [key.expose_secret()];
-        let scrub = Scrub {
-            secrets: &secrets,
-            success_body_is_secret: true,
-        };
+        let authorization = self.client.management_authorization()?;
+        let scrub = self.client.scrub(None, true);
         let response = self
             .client
             .call(OPERATION, authorization.clone(), scrub, |raw| {

@@ -6,7 +6,6 @@ use descope_raw::types::UpdatePhoneMagicLinkSmsRequest as WireBody;
 
 use crate::client::DescopeClient;
 use crate::credentials::{RefreshJwt, UserAuthorization};
-use crate::decode::Scrub;
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::{check_text, LoginId, PhoneNumber, RedirectUri};
 
@@ -168,12 +167,9 @@ impl<'c> UpdatePhoneRequest<'c> {
         let authorization = UserAuthorization::new(&shared.project_id, &self.refresh_jwt)
             .auth_management_key(shared.auth_management_key.as_ref())
             .header_value();
-        let mut secrets = vec![self.refresh_jwt.expose_secret()];
-        secrets.extend(shared.auth_management_key.as_ref().map(|k| k.expose_secret()));
-        let scrub = Scrub {
-            secrets: &secrets,
-            success_body_is_secret: false,
-        };
+        let scrub = self
+            .client
+            .scrub(Some(self.refresh_jwt.expose_secret()), false);
         let response = self
             .client
             .call(OPERATION, authorization, scrub, |raw| {

@@ -39,7 +39,10 @@ impl Sleep for RecordedSleeps {
 pub struct SteppedSleeps(mpsc::UnboundedSender<(Duration, oneshot::Sender<()>)>);
 
 impl SteppedSleeps {
-    pub fn new() -> (Arc<Self>, mpsc::UnboundedReceiver<(Duration, oneshot::Sender<()>)>) {
+    pub fn new() -> (
+        Arc<Self>,
+        mpsc::UnboundedReceiver<(Duration, oneshot::Sender<()>)>,
+    ) {
         let (tx, rx) = mpsc::unbounded_channel();
         (Arc::new(Self(tx)), rx)
     }

@@ -1,0 +1,229 @@
+//! The example tools, run as a user would: flags, environment, exit codes.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use common::*;
+use httpmock::prelude::*;
+use serde_json::json;
+
+/// The example's binary. A plain `cargo test` builds the examples beside the
+/// test binaries' directory; a filtered run may not have, so build it then.
+fn example(name: &str) -> Command {
+    let deps = std::env::current_exe().unwrap();
+    let path: PathBuf = deps
+        .parent()
+        .and_then(|d| d.parent())
+        .unwrap()
+        .join("examples")
+        .join(name);
+    if !path.exists() {
+        let status = Command::new(env!("CARGO"))
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "descope-ergonomic",
+                "--example",
+                name,
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success(), "cannot build the {name} example");
+    }
+    let mut command = Command::new(path);
+    command.env_clear();
+    command
+}
+
+async fn run(mut command: Command) -> Output {
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test]
+async fn update_phone_sends_every_flag_and_prints_the_masked_phone() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(UPDATE_PHONE)
+                .header(
+                    "authorization",
+                    format!("Bearer {PROJECT}:{REFRESH_JWT}:{AUTH_MANAGEMENT_KEY}"),
+                )
+                .json_body(json!({
+                    "loginId": "ada@example.com",
+                    "phone": "+12025550123",
+                    "URI": "https://app.example.com/verify",
+                    "addToLoginIDs": true,
+                    "onMergeUseExisting": true,
+                    "providerId": "p1",
+                    "templateId": "t1",
+                    "templateOptions": {"a": "1", "b": "x=y"},
+                    "locale": "fr",
+                    "failOnConflict": true,
+                }));
+            then.status(200)
+                .json_body(json!({"maskedPhone": "+1******0123"}));
+        })
+        .await;
+    let mut command = example("update_phone");
+    command
+        .env("DESCOPE_PROJECT_ID", PROJECT)
+        .env("DESCOPE_REFRESH_JWT", REFRESH_JWT)
+        .env("DESCOPE_AUTH_MANAGEMENT_KEY", AUTH_MANAGEMENT_KEY)
+        .env("DESCOPE_BASE_URL", server.base_url())
+        .args([
+            "--login-id",
+            "ada@example.com",
+            "--phone",
+            "+1 (202) 555-0123",
+        ])
+        .args([
+            "--uri",
+            "https://app.example.com/verify",
+            "--add-to-login-ids",
+        ])
+        .args([
+            "--on-merge-use-existing",
+            "--provider-id",
+            "p1",
+            "--template-id",
+            "t1",
+        ])
+        .args(["--template-option", "a=1", "--template-option", "b=x=y"])
+        .args([
+            "--locale",
+            "fr",
+            "--fail-on-conflict",
+            "--request-timeout",
+            "5",
+        ]);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "+1******0123\n");
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn update_phone_refuses_a_bad_phone_without_a_request() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200);
+        })
+        .await;
+    let mut command = example("update_phone");
+    command
+        .env("DESCOPE_PROJECT_ID", PROJECT)
+        .env("DESCOPE_REFRESH_JWT", REFRESH_JWT)
+        .env("DESCOPE_BASE_URL", server.base_url())
+        .args(["--login-id", "ada", "--phone", "12025550123"]);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("invalid phone"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(mock.calls_async().await, 0);
+}
+
+#[tokio::test]
+async fn bad_usage_exits_2() {
+    let missing_flag = example("update_phone")
+        .args(["--login-id", "ada"])
+        .output()
+        .unwrap();
+    assert_eq!(missing_flag.status.code(), Some(2));
+
+    let mut no_env = example("embedded_link");
+    no_env.args(["--login-id", "ada"]);
+    let output = no_env.output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("project id"),
+        "{}",
+        text(&output.stderr)
+    );
+
+    let bad_json = example("embedded_link")
+        .env("DESCOPE_PROJECT_ID", PROJECT)
+        .env("DESCOPE_MANAGEMENT_KEY", MANAGEMENT_KEY)
+        .args(["--login-id", "ada", "--claims", "{nope"])
+        .output()
+        .unwrap();
+    assert_eq!(bad_json.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn embedded_link_prints_the_token() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.path(EMBEDDED_LINK)
+                .header("authorization", management_authorization())
+                .json_body(json!({"loginId": "ada", "customClaims": {"n": 1}, "timeout": 60}));
+            then.status(200).json_body(json!({"token": "tok-xyz"}));
+        })
+        .await;
+    let mut command = example("embedded_link");
+    command
+        .env("DESCOPE_PROJECT_ID", PROJECT)
+        .env("DESCOPE_MANAGEMENT_KEY", MANAGEMENT_KEY)
+        .env("DESCOPE_BASE_URL", server.base_url())
+        .args([
+            "--login-id",
+            "ada",
+            "--claims",
+            r#"{"n": 1}"#,
+            "--timeout",
+            "60",
+        ]);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "tok-xyz\n");
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_failed_call_exits_1_with_the_error_and_no_secret() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path(EMBEDDED_LINK);
+            then.status(401)
+                .json_body(json!({"errorCode": "E011001", "errorDescription": "Unauthorized"}));
+        })
+        .await;
+    let mut command = example("embedded_link");
+    command
+        .env("DESCOPE_PROJECT_ID", PROJECT)
+        .env("DESCOPE_MANAGEMENT_KEY", MANAGEMENT_KEY)
+        .env("DESCOPE_BASE_URL", server.base_url())
+        .args(["--login-id", "ada", "--timeout", "-5"]);
+    let refused = run(command).await;
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused.stderr).contains("invalid timeout"));
+
+    let mut command = example("embedded_link");
+    command
+        .env("DESCOPE_PROJECT_ID", PROJECT)
+        .env("DESCOPE_MANAGEMENT_KEY", MANAGEMENT_KEY)
+        .env("DESCOPE_BASE_URL", server.base_url())
+        .args(["--login-id", "ada"]);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("E011001"), "{stderr}");
+    assert!(!stderr.contains(MANAGEMENT_KEY) && !text(&output.stdout).contains(MANAGEMENT_KEY));
+}
