@@ -74,6 +74,8 @@
 //! `http://` is refused except to loopback unless
 //! [`DescopeClientBuilder::allow_insecure_http`] is set.
 
+#![deny(missing_docs)]
+
 mod client;
 mod config;
 mod credentials;

@@ -1,0 +1,149 @@
+//! One run of the suite: which checks run on which exchanges, in what order.
+
+use std::time::Duration;
+
+use crate::coverage::missing_coverage;
+use crate::driver::Driver;
+use crate::ergonomic_driver::ErgonomicDriver;
+use crate::exchange::Exchange;
+use crate::raw_driver::RawDriver;
+use crate::recordings::Recordings;
+use crate::replay::replay;
+use crate::report::{CheckKind, CheckResult, Report};
+use crate::server_check;
+use crate::spec::{Spec, SpecError};
+use crate::spec_check::check_exchange;
+
+/// The spec and the recordings a run checks.
+#[derive(Clone, Debug)]
+pub struct Suite {
+    /// The spec.
+    pub spec: Spec,
+    /// The recorded exchanges.
+    pub recordings: Recordings,
+}
+
+impl Suite {
+    /// The spec and recordings built into the crate.
+    pub fn embedded() -> Result<Suite, SpecError> {
+        Ok(Suite {
+            spec: Spec::embedded()?,
+            recordings: Recordings::embedded(),
+        })
+    }
+}
+
+/// What a run does besides the defaults.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Only exchanges whose file name contains this; coverage, which is about
+    /// the whole set, is then not checked.
+    pub filter: Option<String>,
+    /// Put the recorded requests to this server instead of replaying them
+    /// against the clients.
+    pub base_url: Option<String>,
+}
+
+/// The drivers of every client the suite knows.
+pub fn default_drivers() -> Vec<Box<dyn Driver>> {
+    vec![Box::new(RawDriver::default()), Box::new(ErgonomicDriver)]
+}
+
+/// Runs the suite. Every exchange's recording is checked against the spec;
+/// then each is replayed against every driver whose client it applies to, or,
+/// with a base URL, put to that server; then coverage is checked.
+pub async fn run(suite: &Suite, drivers: &[Box<dyn Driver>], options: &RunOptions) -> Report {
+    let selected = |file: &str| {
+        options
+            .filter
+            .as_deref()
+            .is_none_or(|filter| file.contains(filter))
+    };
+    let mut report = Report::default();
+    for error in &suite.recordings.errors {
+        if selected(&error.file) {
+            report.results.push(CheckResult {
+                exchange: error.file.clone(),
+                check: CheckKind::Load,
+                client: None,
+                problems: vec![error.to_string()],
+            });
+        }
+    }
+    let exchanges: Vec<&Exchange> = suite
+        .recordings
+        .exchanges
+        .iter()
+        .filter(|exchange| selected(&exchange.file))
+        .collect();
+    match &options.base_url {
+        None => {
+            for exchange in &exchanges {
+                report.results.push(spec_result(&suite.spec, exchange));
+                for driver in drivers {
+                    if exchange.applies_to(driver.client()) {
+                        report.results.push(CheckResult {
+                            exchange: exchange.file.clone(),
+                            check: CheckKind::Replay,
+                            client: Some(driver.client()),
+                            problems: replay(&suite.spec, exchange, driver.as_ref()).await,
+                        });
+                    }
+                }
+            }
+            if options.filter.is_none() {
+                report.results.push(CheckResult {
+                    exchange: "*".into(),
+                    check: CheckKind::Coverage,
+                    client: None,
+                    problems: missing_coverage(&suite.spec, &suite.recordings.exchanges),
+                });
+            }
+        }
+        Some(base_url) => run_against_server(suite, &exchanges, base_url, &mut report).await,
+    }
+    report
+}
+
+async fn run_against_server(
+    suite: &Suite,
+    exchanges: &[&Exchange],
+    base_url: &str,
+    report: &mut Report,
+) {
+    let http = match reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+    {
+        Ok(http) => http,
+        Err(error) => {
+            report.results.push(CheckResult {
+                exchange: base_url.to_string(),
+                check: CheckKind::Server,
+                client: None,
+                problems: vec![format!("{base_url}: no HTTP client: {error}")],
+            });
+            return;
+        }
+    };
+    for exchange in exchanges {
+        report.results.push(spec_result(&suite.spec, exchange));
+        if server_check::applies(exchange) {
+            report.results.push(CheckResult {
+                exchange: exchange.file.clone(),
+                check: CheckKind::Server,
+                client: None,
+                problems: server_check::check_server(&suite.spec, exchange, base_url, &http).await,
+            });
+        }
+    }
+}
+
+fn spec_result(spec: &Spec, exchange: &Exchange) -> CheckResult {
+    CheckResult {
+        exchange: exchange.file.clone(),
+        check: CheckKind::Spec,
+        client: None,
+        problems: check_exchange(spec, exchange),
+    }
+}

@@ -1,0 +1,188 @@
+//! Server conformance: the recorded requests sent to a real or fake server,
+//! its answers checked against the recordings and the spec.
+
+use std::sync::{Arc, Mutex};
+
+use descope_raw::{Transport, TransportFuture};
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+use crate::driver::Driver;
+use crate::exchange::{ClientKind, Exchange, RecordedResponse};
+use crate::raw_driver::RawDriver;
+use crate::spec::Spec;
+
+/// Whether `exchange` can be put to a server: the raw client sends its
+/// request once, and one on-spec response is expected. Retried and
+/// deliberately broken exchanges model faults a server cannot be asked to
+/// reproduce, and refusals send nothing.
+pub fn applies(exchange: &Exchange) -> bool {
+    exchange.applies_to(ClientKind::Raw)
+        && exchange.expected_requests(ClientKind::Raw) == 1
+        && matches!(exchange.responses.as_slice(), [only] if !only.off_spec)
+}
+
+/// Sends the exchange's request through the raw client (whose requests the
+/// replay proves equal to the recorded ones) to the server at `base_url`,
+/// and checks the response: the recorded status, a body valid against the
+/// spec for that status, the recorded `errorCode` for errors, and the
+/// recorded fields present for successes (their values are the server's:
+/// masked numbers, fresh tokens). One message per problem, each naming the
+/// file.
+pub async fn check_server(
+    spec: &Spec,
+    exchange: &Exchange,
+    base_url: &str,
+    http: &reqwest::Client,
+) -> Vec<String> {
+    let [recorded] = exchange.responses.as_slice() else {
+        return vec![format!("{}: not applicable to a server", exchange.file)];
+    };
+    let capture = Arc::new(CaptureResponses::default());
+    let driver = RawDriver::new(http.clone()).with_transport(capture.clone());
+    let result = driver
+        .call(
+            &exchange.operation,
+            &exchange.input,
+            base_url.trim_end_matches('/'),
+        )
+        .await;
+    let seen = capture.take();
+
+    let mut problems = Vec::new();
+    match (result, seen.as_slice()) {
+        (Err(error), _) => problems.push(format!("no call: {error}")),
+        (Ok(outcome), []) => problems.push(format!("no request was sent: {outcome}")),
+        (Ok(_), [Err(error)]) => problems.push(format!("no response: {error}")),
+        (Ok(_), [Ok(response)]) => {
+            compare_response(spec, exchange, recorded, response, &mut problems)
+        }
+        (Ok(_), many) => problems.push(format!("the raw client sent {} requests", many.len())),
+    }
+    exchange.in_file(problems)
+}
+
+fn compare_response(
+    spec: &Spec,
+    exchange: &Exchange,
+    recorded: &RecordedResponse,
+    response: &SeenResponse,
+    problems: &mut Vec<String>,
+) {
+    if response.status != recorded.status {
+        problems.push(format!(
+            "status: expected {}, got {}",
+            recorded.status, response.status
+        ));
+    }
+    let body = match serde_json::from_slice::<Value>(&response.body) {
+        Ok(body) => body,
+        Err(error) => {
+            problems.push(format!("body is not JSON: {error}"));
+            return;
+        }
+    };
+    if let Some(op) = spec.operation(&exchange.operation) {
+        match op.response_schema(response.status) {
+            Ok(Some(schema)) => problems.extend(
+                spec.validate(schema, &body)
+                    .into_iter()
+                    .map(|problem| format!("body breaks the spec: {problem}")),
+            ),
+            Ok(None) if op.response_key_for(response.status).is_none() => problems.push(format!(
+                "status {} is not declared for {}",
+                response.status, op.id
+            )),
+            Ok(None) => {}
+            Err(error) => problems.push(format!("response schema: {error}")),
+        }
+    }
+    let Some(Value::Object(want)) = &recorded.body else {
+        return;
+    };
+    if let Some(code) = want.get("errorCode") {
+        let got = body.get("errorCode").unwrap_or(&Value::Null);
+        if got != code {
+            problems.push(format!("errorCode: expected {code}, got {got}"));
+        }
+    } else {
+        for field in want.keys() {
+            if body.get(field).is_none() {
+                problems.push(format!("body lacks `{field}`"));
+            }
+        }
+    }
+}
+
+/// A response as the server sent it.
+struct SeenResponse {
+    status: u16,
+    body: Vec<u8>,
+}
+
+/// Executes requests for the raw client and keeps a copy of each response
+/// (or why there was none), so the check sees the server's bytes and not
+/// only what the client made of them.
+#[derive(Default)]
+struct CaptureResponses {
+    seen: Mutex<Vec<Result<SeenResponse, String>>>,
+}
+
+impl CaptureResponses {
+    fn keep(&self, seen: Result<SeenResponse, String>) {
+        self.seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(seen);
+    }
+
+    fn take(&self) -> Vec<Result<SeenResponse, String>> {
+        std::mem::take(&mut *self.seen.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+impl Transport for CaptureResponses {
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        _operation_id: &'static str,
+    ) -> TransportFuture<'a> {
+        Box::pin(async move {
+            let response = client
+                .execute(request)
+                .await
+                .inspect_err(|e| self.keep(Err(causes(e))))?;
+            let status = response.status();
+            let version = response.version();
+            let headers: HeaderMap = response.headers().clone();
+            let body = response
+                .bytes()
+                .await
+                .inspect_err(|e| self.keep(Err(causes(e))))?;
+            self.keep(Ok(SeenResponse {
+                status: status.as_u16(),
+                body: body.to_vec(),
+            }));
+            // Hand the client an identical response built from the copy.
+            let mut rebuilt = http::Response::new(body);
+            *rebuilt.status_mut() = status;
+            *rebuilt.version_mut() = version;
+            *rebuilt.headers_mut() = headers;
+            Ok(reqwest::Response::from(rebuilt))
+        })
+    }
+}
+
+/// An error with its causes, which is where reqwest says what went wrong
+/// ("connection refused", "timed out").
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
