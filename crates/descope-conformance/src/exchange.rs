@@ -39,6 +39,13 @@ impl ClientKind {
     }
 }
 
+/// Whether a `clients` list is the default, so it can be left out when written.
+fn covers_all(clients: &[ClientKind]) -> bool {
+    ClientKind::ALL
+        .iter()
+        .all(|client| clients.contains(client))
+}
+
 impl fmt::Display for ClientKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -46,7 +53,7 @@ impl fmt::Display for ClientKind {
 }
 
 /// One recorded exchange, read from `spec/recorded/<name>.yaml`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Exchange {
     /// The file it was read from, e.g. `update-phone-minimal.yaml`; it names
@@ -60,13 +67,13 @@ pub struct Exchange {
     /// One sentence on what the exchange shows.
     pub description: String,
     /// The clients it applies to; all of them when left out.
-    #[serde(default = "ClientKind::all")]
+    #[serde(default = "ClientKind::all", skip_serializing_if = "covers_all")]
     pub clients: Vec<ClientKind>,
     /// What the caller hands to the client.
     pub input: Inputs,
     /// The request that must go out; absent when the client must refuse the
     /// input and send nothing.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<RecordedRequest>,
     /// The responses the server gives, in order: request N gets response N.
     #[serde(default)]
@@ -75,12 +82,12 @@ pub struct Exchange {
     pub outcome: Outcome,
     /// Where one client must behave differently from `outcome` and from one
     /// request per response.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub overrides: BTreeMap<ClientKind, ClientOverride>,
 }
 
 /// The caller's inputs: credentials and the operation's parameters.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Inputs {
     /// The credentials the caller configures.
@@ -93,24 +100,24 @@ pub struct Inputs {
 }
 
 /// The credentials of a caller. Recordings hold obviously fake values only.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Credentials {
     /// The Descope project id.
     pub project_id: String,
     /// A signed-in user's refresh JWT, for operations on the user's behalf.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_jwt: Option<String>,
     /// A management key, for management operations.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub management_key: Option<String>,
     /// An auth management key, appended to the refresh-JWT credential when set.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_management_key: Option<String>,
 }
 
 /// The request a client must send.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RecordedRequest {
     /// The HTTP method, upper case.
@@ -123,7 +130,7 @@ pub struct RecordedRequest {
     #[serde(default)]
     pub headers: BTreeMap<String, Option<String>>,
     /// The JSON body, compared as a JSON value.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
 }
 
@@ -135,24 +142,24 @@ pub const SDK_HEADERS: [&str; 3] = [
 ];
 
 /// One response of the server.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RecordedResponse {
     /// The HTTP status.
     pub status: u16,
     /// Response headers by lower-case name. A JSON `body` gets
     /// `content-type: application/json` unless a content type is given.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
     /// A JSON body.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
     /// A body sent verbatim, for bodies that are not JSON (an HTML error page).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The response breaks the spec on purpose, to show how a client copes;
     /// the spec check then requires that it really does break it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub off_spec: bool,
 }
 
@@ -182,15 +189,15 @@ impl RecordedResponse {
 }
 
 /// How one client departs from the exchange's defaults.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClientOverride {
     /// How many requests this client sends (e.g. 1 for a client that does not
     /// retry); it is served the first that many responses.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests: Option<usize>,
     /// The outcome this client must return instead of the exchange's.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
 }
 

@@ -24,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+mod capture;
 mod coverage;
 mod diff;
 mod driver;
@@ -33,6 +34,7 @@ mod exchange;
 mod mock;
 mod outcome;
 mod raw_driver;
+mod record;
 mod recordings;
 mod replay;
 mod report;
@@ -53,10 +55,12 @@ pub use exchange::{
 pub use mock::{ArrivedRequest, ScriptedServer};
 pub use outcome::{ErrorOutcome, Outcome};
 pub use raw_driver::{RawDriver, EMBEDDED_LINK, UPDATE_PHONE};
+pub use record::{record, to_yaml, LiveCredentials, SCRUBBED_TOKEN};
 pub use recordings::Recordings;
 pub use replay::replay;
 pub use report::{CheckKind, CheckResult, Format, Report};
 pub use runner::{default_drivers, run, RunOptions, Suite};
+pub use schema::Violation;
 pub use server_check::{applies as server_applies, check_server};
 pub use spec::{Operation, Spec, SpecError};
 pub use spec_check::check_exchange;

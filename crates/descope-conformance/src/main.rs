@@ -1,12 +1,12 @@
 //! `descope-conformance`: runs the suite and prints the report.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 use descope_conformance::{
-    default_drivers, run, CheckKind, CheckResult, Format, Recordings, Report, RunOptions, Spec,
-    Suite,
+    default_drivers, record, run, server_applies, to_yaml, CheckKind, CheckResult, Format,
+    LiveCredentials, Recordings, Report, RunOptions, Spec, Suite,
 };
 
 /// Checks the Descope clients (or a server) against spec/descope.yaml and the
@@ -30,22 +30,35 @@ struct Args {
     /// instead of replaying the exchanges against the clients.
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Record new exchanges from the live server at --base-url, using the
+    /// selected exchanges as templates and credentials from DESCOPE_PROJECT_ID,
+    /// DESCOPE_REFRESH_JWT, DESCOPE_MANAGEMENT_KEY, DESCOPE_AUTH_MANAGEMENT_KEY;
+    /// secrets are scrubbed. The new files are then checked like any others.
+    #[arg(long, requires_all = ["base_url", "out"])]
+    record: bool,
+    /// Where --record writes the new exchange files.
+    #[arg(long, value_name = "DIR", requires = "record")]
+    out: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let report = match load(&args) {
-        Ok(suite) => {
-            let options = RunOptions {
-                filter: args.filter.clone(),
-                base_url: args.base_url.clone(),
-            };
-            match tokio::runtime::Runtime::new() {
-                Ok(runtime) => runtime.block_on(run(&suite, &default_drivers(), &options)),
-                Err(error) => failure("runtime", format!("cannot start tokio: {error}")),
+    let report = match (load(&args), tokio::runtime::Runtime::new()) {
+        (Ok(suite), Ok(runtime)) => runtime.block_on(async {
+            match &args.out {
+                Some(out) if args.record => record_all(&suite, &args, out).await,
+                _ => {
+                    let options = RunOptions {
+                        filter: args.filter.clone(),
+                        base_url: args.base_url.clone(),
+                        skip_coverage: false,
+                    };
+                    run(&suite, &default_drivers(), &options).await
+                }
             }
-        }
-        Err((file, message)) => failure(&file, message),
+        }),
+        (Err((file, message)), _) => failure(&file, message),
+        (_, Err(error)) => failure("runtime", format!("cannot start tokio: {error}")),
     };
     print!("{}", report.render(args.format));
     if args.format != Format::Table {
@@ -79,6 +92,61 @@ fn load(args: &Args) -> Result<Suite, (String, String)> {
         })?,
     };
     Ok(Suite { spec, recordings })
+}
+
+/// Records every selected exchange that a server can answer into `out`,
+/// then checks the new files against the spec and both clients.
+async fn record_all(suite: &Suite, args: &Args, out: &Path) -> Report {
+    let base_url = args.base_url.as_deref().unwrap_or_default();
+    let live = match LiveCredentials::from_env() {
+        Ok(live) => live,
+        Err(message) => return failure("environment", message),
+    };
+    if let Err(error) = std::fs::create_dir_all(out) {
+        return failure(&out.display().to_string(), error.to_string());
+    }
+    let http = reqwest::Client::new();
+    let mut report = Report::default();
+    let templates = suite.recordings.exchanges.iter().filter(|exchange| {
+        server_applies(exchange)
+            && args
+                .filter
+                .as_deref()
+                .is_none_or(|f| exchange.file.contains(f))
+    });
+    for template in templates {
+        let written = match record(&suite.spec, template, base_url, &live, &http).await {
+            Ok(exchange) => to_yaml(&exchange).and_then(|yaml| {
+                std::fs::write(out.join(&exchange.file), yaml)
+                    .map_err(|e| format!("{}: {e}", exchange.file))
+            }),
+            Err(message) => Err(message),
+        };
+        report.results.push(CheckResult {
+            exchange: template.file.clone(),
+            check: CheckKind::Record,
+            client: None,
+            problems: written.err().into_iter().collect(),
+        });
+    }
+    match Recordings::from_dir(out) {
+        Ok(recordings) => {
+            let recorded = Suite {
+                spec: suite.spec.clone(),
+                recordings,
+            };
+            let options = RunOptions {
+                skip_coverage: true,
+                ..RunOptions::default()
+            };
+            let checked = run(&recorded, &default_drivers(), &options).await;
+            report.results.extend(checked.results);
+        }
+        Err(error) => report
+            .results
+            .extend(failure(&out.display().to_string(), error.to_string()).results),
+    }
+    report
 }
 
 /// A report of the one failure that stopped the run before it began.

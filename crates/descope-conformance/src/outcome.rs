@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 /// In a recording: `{success: {maskedPhone: "+1******0123"}}` or
 /// `{error: {kind: api, status: 400, errorCode: E011003}}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", try_from = "OutcomeKeys")]
+#[serde(try_from = "OutcomeKeys", into = "OutcomeKeys")]
 pub enum Outcome {
     /// The call succeeded; the value's fields under the spec's response names
     /// (`maskedPhone`, `token`, ...), absent optional fields left out.
@@ -24,13 +24,28 @@ pub enum Outcome {
 
 /// The recorded form: exactly one of the two keys. Read through this rather
 /// than as an enum because YAML libraries spell enums as `!tags`.
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct OutcomeKeys {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     success: Option<Map<String, Value>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     error: Option<ErrorOutcome>,
+}
+
+impl From<Outcome> for OutcomeKeys {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Success(value) => OutcomeKeys {
+                success: Some(value),
+                error: None,
+            },
+            Outcome::Error(error) => OutcomeKeys {
+                success: None,
+                error: Some(error),
+            },
+        }
+    }
 }
 
 impl TryFrom<OutcomeKeys> for Outcome {

@@ -21,6 +21,8 @@ pub enum CheckKind {
     Server,
     /// Coverage of the spec by all recordings.
     Coverage,
+    /// Recording a new exchange from a live server.
+    Record,
 }
 
 impl CheckKind {
@@ -32,6 +34,7 @@ impl CheckKind {
             CheckKind::Replay => "replay",
             CheckKind::Server => "server",
             CheckKind::Coverage => "coverage",
+            CheckKind::Record => "record",
         }
     }
 }

@@ -1,12 +1,11 @@
 //! Server conformance: the recorded requests sent to a real or fake server,
 //! its answers checked against the recordings and the spec.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use descope_raw::{Transport, TransportFuture};
-use reqwest::header::HeaderMap;
 use serde_json::Value;
 
+use crate::capture::{CaptureResponses, SeenResponse};
 use crate::driver::Driver;
 use crate::exchange::{ClientKind, Exchange, RecordedResponse};
 use crate::raw_driver::RawDriver;
@@ -112,77 +111,4 @@ fn compare_response(
             }
         }
     }
-}
-
-/// A response as the server sent it.
-struct SeenResponse {
-    status: u16,
-    body: Vec<u8>,
-}
-
-/// Executes requests for the raw client and keeps a copy of each response
-/// (or why there was none), so the check sees the server's bytes and not
-/// only what the client made of them.
-#[derive(Default)]
-struct CaptureResponses {
-    seen: Mutex<Vec<Result<SeenResponse, String>>>,
-}
-
-impl CaptureResponses {
-    fn keep(&self, seen: Result<SeenResponse, String>) {
-        self.seen
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(seen);
-    }
-
-    fn take(&self) -> Vec<Result<SeenResponse, String>> {
-        std::mem::take(&mut *self.seen.lock().unwrap_or_else(|p| p.into_inner()))
-    }
-}
-
-impl Transport for CaptureResponses {
-    fn execute<'a>(
-        &'a self,
-        client: &'a reqwest::Client,
-        request: reqwest::Request,
-        _operation_id: &'static str,
-    ) -> TransportFuture<'a> {
-        Box::pin(async move {
-            let response = client
-                .execute(request)
-                .await
-                .inspect_err(|e| self.keep(Err(causes(e))))?;
-            let status = response.status();
-            let version = response.version();
-            let headers: HeaderMap = response.headers().clone();
-            let body = response
-                .bytes()
-                .await
-                .inspect_err(|e| self.keep(Err(causes(e))))?;
-            self.keep(Ok(SeenResponse {
-                status: status.as_u16(),
-                body: body.to_vec(),
-            }));
-            // Hand the client an identical response built from the copy.
-            let mut rebuilt = http::Response::new(body);
-            *rebuilt.status_mut() = status;
-            *rebuilt.version_mut() = version;
-            *rebuilt.headers_mut() = headers;
-            Ok(reqwest::Response::from(rebuilt))
-        })
-    }
-}
-
-/// An error with its causes, which is where reqwest says what went wrong
-/// ("connection refused", "timed out").
-fn causes(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

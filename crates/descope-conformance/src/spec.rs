@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use crate::embedded;
-use crate::schema;
+use crate::schema::{self, Violation};
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -68,6 +68,11 @@ impl Spec {
         &self.label
     }
 
+    /// The whole document, as JSON.
+    pub fn document(&self) -> &Value {
+        &self.document
+    }
+
     /// Every operation that has an `operationId`.
     pub fn operations(&self) -> Vec<Operation<'_>> {
         let mut operations = Vec::new();
@@ -119,6 +124,14 @@ impl Spec {
     pub fn validate(&self, schema: &Value, instance: &Value) -> Vec<String> {
         let components = self.document.get("components").cloned();
         schema::validate(components.unwrap_or(Value::Null), schema, instance)
+    }
+
+    /// Like [`Spec::validate`], each violation with its location and failed
+    /// keyword kept apart (a server tells a missing field from a malformed
+    /// one by the keyword). `Err` when the schema does not compile.
+    pub fn violations(&self, schema: &Value, instance: &Value) -> Result<Vec<Violation>, String> {
+        let components = self.document.get("components").cloned();
+        schema::violations(components.unwrap_or(Value::Null), schema, instance)
     }
 }
 

@@ -19,7 +19,8 @@ async fn a_wrong_request_body_field_fails_the_replay() {
         "    locale: en-US\n    failOnConflict: true\nresponses",
     );
     let report = run_on(spec(), dir.path(), RunOptions::default()).await;
-    assert_eq!(report.failed(), 1, "{:#?}", report.problems());
+    // One replay per client fails; the recording itself is still on-spec.
+    assert_eq!(report.failed(), 2, "{:#?}", report.problems());
     assert_problem(
         &report,
         &[

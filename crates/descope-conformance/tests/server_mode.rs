@@ -42,8 +42,8 @@ async fn a_server_that_accepts_anything_fails() {
         .await;
     let suite = Suite::embedded().unwrap();
     let options = RunOptions {
-        filter: None,
         base_url: Some(server.base_url()),
+        ..RunOptions::default()
     };
     let report = run(&suite, &default_drivers(), &options).await;
     let server_results: Vec<_> = report

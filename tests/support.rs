@@ -1,0 +1,85 @@
+//! Helpers for the workspace-level tests: a disposable copy of the workspace,
+//! spec edits, and the commands a maintainer would run in it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use descope_conformance::{default_drivers, run, Recordings, Report, RunOptions, Spec, Suite};
+
+/// The workspace these tests belong to.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace root")
+        .to_path_buf()
+}
+
+/// Copies the workspace's sources (not `target/` nor `.git/`) into a new
+/// temporary directory, as a maintainer's checkout would be.
+pub fn copy_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    copy_tree(&workspace(), dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" || name == ".git" {
+            continue;
+        }
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &to.join(&name));
+        } else if kind.is_file() {
+            fs::copy(entry.path(), to.join(&name)).unwrap();
+        }
+    }
+}
+
+/// Replaces the first `from` in `root`'s spec with `to`.
+pub fn edit_spec(root: &Path, from: &str, to: &str) {
+    let path = root.join("spec/descope.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "the spec no longer contains {from:?}");
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Runs `cargo` with `args` in `dir`, building into `target_dir`.
+pub fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .output()
+        .expect("cargo runs")
+}
+
+/// `cargo xtask generate` on the copy at `root`, with this workspace's xtask.
+pub fn regenerate(root: &Path) -> Output {
+    let root = root.to_str().unwrap();
+    cargo(
+        &workspace(),
+        &workspace().join("target"),
+        &[
+            "run", "--quiet", "-p", "xtask", "--", "generate", "--root", root,
+        ],
+    )
+}
+
+/// The conformance suite over the spec and recordings of the copy at `root`.
+pub async fn conformance(root: &Path) -> Report {
+    let text = fs::read_to_string(root.join("spec/descope.yaml")).unwrap();
+    let spec = Spec::parse("spec/descope.yaml", &text).expect("the spec parses");
+    let recordings = Recordings::from_dir(&root.join("spec/recorded")).unwrap();
+    let suite = Suite { spec, recordings };
+    run(&suite, &default_drivers(), &RunOptions::default()).await
+}
+
+/// Text of a process's standard error.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
