@@ -20,13 +20,25 @@ async fn the_embedded_suite_passes() {
     let exchanges = suite.recordings.exchanges.len();
     assert!(exchanges >= 20, "only {exchanges} exchanges");
     assert_eq!(count(CheckKind::Spec), exchanges);
-    let raw = suite
-        .recordings
-        .exchanges
+    // One replay per exchange and client it applies to.
+    let replays: usize = ClientKind::ALL
         .iter()
-        .filter(|e| e.applies_to(ClientKind::Raw))
+        .map(|client| {
+            suite
+                .recordings
+                .exchanges
+                .iter()
+                .filter(|e| e.applies_to(*client))
+                .count()
+        })
+        .sum();
+    assert_eq!(count(CheckKind::Replay), replays);
+    let ergonomic = report
+        .results
+        .iter()
+        .filter(|r| r.client == Some(ClientKind::Ergonomic))
         .count();
-    assert_eq!(count(CheckKind::Replay), raw);
+    assert_eq!(ergonomic, exchanges, "every exchange applies to the ergonomic client");
     assert_eq!(count(CheckKind::Coverage), 1);
 }
 
@@ -49,20 +61,22 @@ fn machine_formats_and_filter() {
     assert!(json.success, "{}", json.stderr);
     let document: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
     let results = document["results"].as_array().expect("results");
-    // The spec check and the raw replay; no coverage under a filter.
-    assert_eq!(results.len(), 2, "{results:#?}");
+    // The spec check and one replay per client; no coverage under a filter.
+    assert_eq!(results.len(), 3, "{results:#?}");
     assert!(results
         .iter()
         .all(|r| r["exchange"] == "update-phone-minimal.yaml"));
-    assert_eq!(last_line(&json.stderr), "2 passed, 0 failed");
+    assert_eq!(last_line(&json.stderr), "3 passed, 0 failed");
 
     let junit = run_binary(&["--format", "junit", "--filter", "embedded-link-500"]);
     assert!(junit.success, "{}", junit.stderr);
     assert!(junit.stdout.starts_with("<?xml"), "{}", junit.stdout);
     assert!(junit
         .stdout
-        .contains("<testsuites name=\"descope-conformance\" tests=\"2\" failures=\"0\">"));
-    assert!(junit
-        .stdout
-        .contains("classname=\"replay.raw\" name=\"embedded-link-500.yaml\""));
+        .contains("<testsuites name=\"descope-conformance\" tests=\"3\" failures=\"0\">"));
+    for client in ["raw", "ergonomic"] {
+        assert!(junit.stdout.contains(&format!(
+            "classname=\"replay.{client}\" name=\"embedded-link-500.yaml\""
+        )));
+    }
 }

@@ -1,0 +1,177 @@
+//! The `Authorization` check: `Bearer <ProjectId>:<RefreshJWT>[:<AuthManagementKey>]`
+//! or `Bearer <ProjectId>:<ManagementKey>`, against the registered projects.
+//!
+//! Messages never repeat a secret: a client may log them.
+
+use http::HeaderValue;
+
+use crate::endpoint::CredentialKind;
+use crate::refusal::Refusal;
+use crate::registry::{Project, Registry};
+
+/// Checks `header` for an endpoint that takes `kind`. A permissive fake
+/// accepts unknown projects and secrets, as long as the secret has the shape
+/// of the kind expected (a refresh JWT has three dot-separated parts, a
+/// management key does not); registered secrets are still told apart.
+pub(crate) fn check(
+    header: Option<&HeaderValue>,
+    kind: CredentialKind,
+    registry: &Registry,
+    permissive: bool,
+) -> Result<(), Refusal> {
+    let header = header.ok_or_else(|| {
+        Refusal::unauthorized(
+            "The Authorization header is missing: send `Bearer <ProjectId>:<credential>`",
+        )
+    })?;
+    let value = header
+        .to_str()
+        .map_err(|_| Refusal::unauthorized("The Authorization header is not ASCII"))?;
+    let token = value
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .ok_or_else(|| {
+            Refusal::unauthorized(
+                "The Authorization header must be `Bearer <ProjectId>:<credential>`",
+            )
+        })?;
+    let parts: Vec<&str> = token.split(':').collect();
+    let well_formed = match kind {
+        CredentialKind::RefreshJwt => (2..=3).contains(&parts.len()),
+        CredentialKind::ManagementKey => parts.len() == 2,
+    } && parts.iter().all(|part| !part.is_empty());
+    if !well_formed {
+        return Err(Refusal::unauthorized(match kind {
+            CredentialKind::RefreshJwt => {
+                "The bearer credential must be `<ProjectId>:<RefreshJWT>[:<AuthManagementKey>]`"
+            }
+            CredentialKind::ManagementKey => {
+                "The bearer credential must be `<ProjectId>:<ManagementKey>`"
+            }
+        }));
+    }
+    let project_id = parts[0];
+    let unknown = Project::new(project_id);
+    let project = match registry.project(project_id) {
+        Some(project) => project,
+        None if permissive => &unknown,
+        None => {
+            return Err(Refusal::unauthorized(format!(
+                "The project id {project_id:?} is not known"
+            )))
+        }
+    };
+    let secret = parts[1];
+    match kind {
+        CredentialKind::RefreshJwt => {
+            if project.management_keys.contains(secret) {
+                return Err(Refusal::forbidden(
+                    "A management key cannot stand for a user's refresh JWT",
+                ));
+            }
+            let accepted =
+                project.refresh_jwts.contains(secret) || (permissive && looks_like_jwt(secret));
+            if !accepted {
+                return Err(if permissive {
+                    Refusal::forbidden("The credential is not shaped like a refresh JWT")
+                } else {
+                    Refusal::unauthorized("The refresh JWT is unknown or expired")
+                });
+            }
+            if let Some(auth_key) = parts.get(2) {
+                if !project.auth_management_keys.contains(*auth_key) && !permissive {
+                    return Err(Refusal::unauthorized(
+                        "The auth management key is not known",
+                    ));
+                }
+            }
+        }
+        CredentialKind::ManagementKey => {
+            if project.refresh_jwts.contains(secret) {
+                return Err(Refusal::forbidden(
+                    "A refresh JWT cannot stand for a management key",
+                ));
+            }
+            let accepted =
+                project.management_keys.contains(secret) || (permissive && !looks_like_jwt(secret));
+            if !accepted {
+                return Err(if permissive {
+                    Refusal::forbidden("A refresh JWT cannot stand for a management key")
+                } else {
+                    Refusal::unauthorized("The management key is not known")
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Three non-empty base64url segments joined by dots: the shape of a JWT.
+fn looks_like_jwt(secret: &str) -> bool {
+    let segments: Vec<&str> = secret.split('.').collect();
+    segments.len() == 3
+        && segments.iter().all(|segment| {
+            !segment.is_empty()
+                && segment
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry() -> Registry {
+        let mut registry = Registry::default();
+        registry.add_project(
+            Project::new("P1")
+                .management_key("mgmt")
+                .refresh_jwt("a.b.c")
+                .auth_management_key("amk"),
+        );
+        registry
+    }
+
+    fn status(header: Option<&str>, kind: CredentialKind, permissive: bool) -> u16 {
+        let header = header.map(|h| HeaderValue::from_str(h).unwrap());
+        match check(header.as_ref(), kind, &registry(), permissive) {
+            Ok(()) => 200,
+            Err(refusal) => refusal.status,
+        }
+    }
+
+    #[test]
+    fn strict_credentials() {
+        use CredentialKind::*;
+        assert_eq!(status(Some("Bearer P1:a.b.c"), RefreshJwt, false), 200);
+        assert_eq!(status(Some("bearer P1:a.b.c:amk"), RefreshJwt, false), 200);
+        assert_eq!(
+            status(Some("Bearer P1:a.b.c:other"), RefreshJwt, false),
+            401
+        );
+        assert_eq!(status(Some("Bearer P1:mgmt"), ManagementKey, false), 200);
+        assert_eq!(status(None, ManagementKey, false), 401);
+        assert_eq!(status(Some("Basic P1:mgmt"), ManagementKey, false), 401);
+        assert_eq!(status(Some("Bearer P1"), ManagementKey, false), 401);
+        assert_eq!(status(Some("Bearer P1:"), ManagementKey, false), 401);
+        assert_eq!(status(Some("Bearer P1:mgmt:x"), ManagementKey, false), 401);
+        assert_eq!(status(Some("Bearer P2:mgmt"), ManagementKey, false), 401);
+        assert_eq!(status(Some("Bearer P1:other"), ManagementKey, false), 401);
+        assert_eq!(status(Some("Bearer P1:mgmt"), RefreshJwt, false), 403);
+        assert_eq!(status(Some("Bearer P1:a.b.c"), ManagementKey, false), 403);
+    }
+
+    #[test]
+    fn permissive_credentials_still_need_the_right_shape() {
+        use CredentialKind::*;
+        assert_eq!(status(Some("Bearer P9:x.y.z"), RefreshJwt, true), 200);
+        assert_eq!(status(Some("Bearer P9:x.y.z:any"), RefreshJwt, true), 200);
+        assert_eq!(status(Some("Bearer P9:some-key"), ManagementKey, true), 200);
+        assert_eq!(status(Some("Bearer P9:some-key"), RefreshJwt, true), 403);
+        assert_eq!(status(Some("Bearer P9:x.y.z"), ManagementKey, true), 403);
+        assert_eq!(status(Some("Bearer P1:mgmt"), RefreshJwt, true), 403);
+        assert_eq!(status(None, RefreshJwt, true), 401);
+    }
+}

@@ -1,0 +1,176 @@
+//! `fake-descope`: the fake Descope API from the command line, for services
+//! in other languages and for trying things by hand.
+//!
+//! Prints its base URL as the first line on stdout, logs each request on
+//! stderr, and stops cleanly on Ctrl-C or SIGTERM.
+
+use std::process::ExitCode;
+
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser};
+use descope_conformance::Recordings;
+use fake_descope::{FakeDescope, Project};
+
+/// A local, spec-checked fake of the Descope API (update phone by magic link
+/// over SMS, embedded links, and the SDKs' license call). Credentials belong
+/// to the `--project` given before them.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// The port on 127.0.0.1; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// A project id; the credentials that follow it on the command line are its own.
+    #[arg(long = "project", value_name = "ID")]
+    projects: Vec<String>,
+    /// A management key of the last `--project`.
+    #[arg(long = "management-key", value_name = "KEY")]
+    management_keys: Vec<String>,
+    /// A valid refresh JWT of the last `--project`.
+    #[arg(long = "refresh-jwt", value_name = "JWT")]
+    refresh_jwts: Vec<String>,
+    /// An auth management key of the last `--project` (third part of a refresh-JWT credential).
+    #[arg(long = "auth-management-key", value_name = "KEY")]
+    auth_management_keys: Vec<String>,
+    /// A user, by login id (repeat for more).
+    #[arg(long = "user", value_name = "LOGIN_ID")]
+    users: Vec<String>,
+    /// Accept any project id and any credential of the right shape, and unknown users.
+    #[arg(long)]
+    permissive: bool,
+    /// Set up for `descope-conformance --base-url`: register the credentials
+    /// and users of the built-in recorded spec, and answer each exchange it
+    /// sends with its recorded error (successes get the fake's own answers).
+    #[arg(long)]
+    recorded: bool,
+    /// Do not log requests on stderr.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let matches = Args::command().get_matches();
+    let args = match Args::from_arg_matches(&matches) {
+        Ok(args) => args,
+        Err(error) => error.exit(),
+    };
+    let projects = match projects(&args, &matches) {
+        Ok(projects) => projects,
+        Err(message) => {
+            eprintln!("fake-descope: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("fake-descope: cannot start tokio: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(args, projects))
+}
+
+async fn run(args: Args, projects: Vec<Project>) -> ExitCode {
+    let mut builder = FakeDescope::builder()
+        .port(args.port)
+        .permissive(args.permissive)
+        .log_to_stderr(!args.quiet);
+    for project in projects {
+        builder = builder.project(project);
+    }
+    for user in args.users {
+        builder = builder.user(user);
+    }
+    if args.recorded {
+        builder = builder.recorded(&Recordings::embedded());
+    }
+    let fake = match builder.try_start().await {
+        Ok(fake) => fake,
+        Err(error) => {
+            eprintln!(
+                "fake-descope: cannot listen on 127.0.0.1:{}: {error}",
+                args.port
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{}", fake.base_url());
+    eprintln!(
+        "fake-descope: listening on {} ({}); Ctrl-C stops it",
+        fake.base_url(),
+        if fake.is_permissive() {
+            "permissive"
+        } else {
+            "strict"
+        }
+    );
+    stop_signal().await;
+    eprintln!("fake-descope: stopping");
+    fake.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+/// Waits for Ctrl-C, or SIGTERM where there is one (what `kill` and test
+/// harnesses send).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Adds one credential to a project.
+type AddCredential = fn(Project, String) -> Project;
+
+/// The projects of the command line, each with the credentials given after
+/// it and before the next `--project`.
+fn projects(args: &Args, matches: &ArgMatches) -> Result<Vec<Project>, String> {
+    let indices = |id: &str| -> Vec<usize> {
+        matches
+            .indices_of(id)
+            .map(|found| found.collect())
+            .unwrap_or_default()
+    };
+    let starts = indices("projects");
+    let mut projects: Vec<Project> = args.projects.iter().map(Project::new).collect();
+    // (clap id, flag, values, how a value joins its project)
+    let credentials: [(&str, &str, &Vec<String>, AddCredential); 3] = [
+        (
+            "management_keys",
+            "--management-key",
+            &args.management_keys,
+            Project::management_key,
+        ),
+        (
+            "refresh_jwts",
+            "--refresh-jwt",
+            &args.refresh_jwts,
+            Project::refresh_jwt,
+        ),
+        (
+            "auth_management_keys",
+            "--auth-management-key",
+            &args.auth_management_keys,
+            Project::auth_management_key,
+        ),
+    ];
+    for (id, flag, values, add) in credentials {
+        for (at, value) in indices(id).into_iter().zip(values) {
+            let owner = starts
+                .iter()
+                .rposition(|&start| start < at)
+                .ok_or_else(|| format!("{flag} must come after the --project it belongs to"))?;
+            let project = std::mem::take(&mut projects[owner]);
+            projects[owner] = add(project, value.clone());
+        }
+    }
+    Ok(projects)
+}

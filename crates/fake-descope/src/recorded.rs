@@ -1,0 +1,100 @@
+//! The recorded spec (`spec/recorded/`) as a setup for the fake: the
+//! credentials and users it uses, and its recorded error answers, so that the
+//! conformance suite's server mode can be pointed at the fake.
+
+use std::collections::BTreeMap;
+
+use descope_conformance::{server_applies, Exchange, RecordedResponse, Recordings};
+use serde_json::Value;
+
+use crate::endpoint::Endpoint;
+use crate::registry::{Project, User};
+use crate::reply::Reply;
+
+/// The projects (with every credential) and the embedded-link users of the
+/// exchanges in `recordings`.
+pub(crate) fn recorded_registrations(recordings: &Recordings) -> (Vec<Project>, Vec<User>) {
+    let mut projects = Vec::new();
+    // One user per login id, with a phone if any exchange shows one.
+    let mut users: BTreeMap<String, User> = BTreeMap::new();
+    for exchange in &recordings.exchanges {
+        let credentials = &exchange.input.credentials;
+        let mut project = Project::new(&credentials.project_id);
+        project = credentials
+            .management_key
+            .iter()
+            .fold(project, Project::management_key);
+        project = credentials
+            .refresh_jwt
+            .iter()
+            .fold(project, Project::refresh_jwt);
+        project = credentials
+            .auth_management_key
+            .iter()
+            .fold(project, Project::auth_management_key);
+        projects.push(project);
+        if Endpoint::from_operation_id(&exchange.operation) == Some(Endpoint::EmbeddedLink) {
+            if let Some(login_id) = exchange.input.params.get("loginId").and_then(Value::as_str) {
+                let user = users
+                    .entry(login_id.to_string())
+                    .or_insert_with(|| User::new(login_id));
+                // A recorded answer with a masked phone needs a user with a
+                // phone that masks alike: fill the hidden digits in.
+                let masked_phone = exchange
+                    .responses
+                    .iter()
+                    .filter_map(|r| r.body.as_ref()?.get("maskedPhone")?.as_str())
+                    .next();
+                if let Some(masked) = masked_phone {
+                    user.phone = Some(masked.replace('*', "5"));
+                }
+            }
+        }
+    }
+    (projects, users.into_values().collect())
+}
+
+/// One reply per exchange that the suite's server mode sends, in the order
+/// it sends them: the recorded error for an error exchange, the fake's own
+/// answer for a success. Each reply is bound to its exchange's endpoint, so
+/// the two operations' queues stay in step with the suite.
+pub(crate) fn recorded_replies(recordings: &Recordings) -> Vec<Reply> {
+    recordings
+        .exchanges
+        .iter()
+        .filter(|exchange| server_applies(exchange))
+        .filter_map(|exchange| {
+            let endpoint = Endpoint::from_operation_id(&exchange.operation)?;
+            let [response] = exchange.responses.as_slice() else {
+                return None;
+            };
+            Some(reply_like(exchange, response).on(endpoint))
+        })
+        .collect()
+}
+
+/// The scripted reply that answers like `response`.
+fn reply_like(exchange: &Exchange, response: &RecordedResponse) -> Reply {
+    if response.status < 400 {
+        return Reply::normal();
+    }
+    let body = response.body.as_ref();
+    let text = |name: &str| body.and_then(|b| b.get(name)).and_then(Value::as_str);
+    let mut reply = Reply::error(response.status, text("errorCode").unwrap_or_default());
+    if let Some(description) = text("errorDescription") {
+        reply = reply.description(description);
+    }
+    reply = reply.message(
+        text("errorMessage")
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("Answer recorded in {}", exchange.file)),
+    );
+    let retry_after = response
+        .headers
+        .get("retry-after")
+        .and_then(|value| value.parse().ok());
+    if let Some(secs) = retry_after {
+        reply = reply.retry_after(secs);
+    }
+    reply
+}

@@ -1,0 +1,328 @@
+//! The running fake: a loopback listener, one task per connection, and the
+//! handle tests hold.
+
+use std::convert::Infallible;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use descope_conformance::{Recordings, Spec};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::endpoint::Endpoint;
+use crate::received::ReceivedRequest;
+use crate::recorded::{recorded_registrations, recorded_replies};
+use crate::registry::{Project, Registry, User};
+use crate::reply::Reply;
+use crate::service::Service;
+
+/// How long [`FakeDescope::shutdown`] lets open connections finish.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// A fake Descope API on a loopback port, serving the spec's two operations
+/// and the SDKs' license call until it is dropped.
+///
+/// ```no_run
+/// use fake_descope::{FakeDescope, Project};
+///
+/// # async fn example() {
+/// let fake = FakeDescope::builder()
+///     .project(Project::new("P2aAc4T2V93bddihGEx2Ryhc8e5Z").management_key("K-test"))
+///     .user("ada@example.com")
+///     .start()
+///     .await;
+/// let base_url = fake.base_url(); // http://127.0.0.1:<port>
+/// # let _ = base_url;
+/// # }
+/// ```
+pub struct FakeDescope {
+    service: Arc<Service>,
+    addr: SocketAddr,
+    base_url: String,
+    stop: watch::Sender<bool>,
+    server: Option<JoinHandle<()>>,
+}
+
+/// Settings of a fake before it starts; see [`FakeDescope::builder`].
+#[derive(Debug, Default)]
+pub struct FakeDescopeBuilder {
+    port: u16,
+    registry: Registry,
+    permissive: bool,
+    log: bool,
+    spec: Option<Spec>,
+    scripts: Vec<Reply>,
+}
+
+impl FakeDescopeBuilder {
+    /// Listens on this port of 127.0.0.1; by default the system picks a free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Registers a project and its credentials.
+    pub fn project(mut self, project: Project) -> Self {
+        self.registry.add_project(project);
+        self
+    }
+
+    /// Registers a user, by login id or as a [`User`] with contact details.
+    pub fn user(mut self, user: impl Into<User>) -> Self {
+        self.registry.add_user(user.into());
+        self
+    }
+
+    /// Accepts any project id and any credential of the right shape, and
+    /// issues embedded links for unknown login ids. Requests are still
+    /// checked against the spec.
+    pub fn permissive(mut self, permissive: bool) -> Self {
+        self.permissive = permissive;
+        self
+    }
+
+    /// Queues a reply before the fake starts; see [`FakeDescope::script`].
+    pub fn script(mut self, reply: Reply) -> Self {
+        if reply.times > 0 {
+            self.scripts.push(reply);
+        }
+        self
+    }
+
+    /// Sets the fake up to answer the conformance suite's server mode as
+    /// `recordings` say: registers every project, credential and embedded-link
+    /// login id they use, and queues, for each exchange the suite sends in
+    /// the order it sends them, its recorded error (or, for a success, the
+    /// fake's own answer). The fake still checks every request.
+    ///
+    /// ```no_run
+    /// # async fn example() {
+    /// use descope_conformance::Recordings;
+    /// use fake_descope::FakeDescope;
+    ///
+    /// let fake = FakeDescope::builder().recorded(&Recordings::embedded()).start().await;
+    /// // cargo run -p descope-conformance -- --base-url <fake.base_url()> now passes
+    /// # let _ = fake;
+    /// # }
+    /// ```
+    pub fn recorded(mut self, recordings: &Recordings) -> Self {
+        let (projects, users) = recorded_registrations(recordings);
+        for project in projects {
+            self.registry.add_project(project);
+        }
+        for user in users {
+            self.registry.add_user(user);
+        }
+        self.scripts.extend(recorded_replies(recordings));
+        self
+    }
+
+    /// Prints a line per request on stderr (method, path, status, error
+    /// code; never the credentials).
+    pub fn log_to_stderr(mut self, log: bool) -> Self {
+        self.log = log;
+        self
+    }
+
+    /// Serves against this spec instead of the one built into
+    /// `descope-conformance`.
+    pub fn spec(mut self, spec: Spec) -> Self {
+        self.spec = Some(spec);
+        self
+    }
+
+    /// Starts the fake.
+    ///
+    /// # Panics
+    ///
+    /// If no loopback port can be bound (see [`try_start`](Self::try_start)).
+    pub async fn start(self) -> FakeDescope {
+        self.try_start()
+            .await
+            .unwrap_or_else(|e| panic!("fake-descope cannot start: {e}"))
+    }
+
+    /// Starts the fake, or says why it cannot.
+    pub async fn try_start(self) -> io::Result<FakeDescope> {
+        let spec = match self.spec {
+            Some(spec) => spec,
+            None => Spec::embedded().map_err(io::Error::other)?,
+        };
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
+        let addr = listener.local_addr()?;
+        let service = Arc::new(Service::new(
+            spec,
+            self.registry,
+            self.scripts,
+            self.permissive,
+            self.log,
+        ));
+        let (stop, stopped) = watch::channel(false);
+        let server = tokio::spawn(serve(listener, service.clone(), stopped));
+        Ok(FakeDescope {
+            service,
+            addr,
+            base_url: format!("http://{addr}"),
+            stop,
+            server: Some(server),
+        })
+    }
+}
+
+impl FakeDescope {
+    /// Starts a strict fake with no project, user or script: register them
+    /// afterwards with [`add_project`](Self::add_project) and
+    /// [`add_user`](Self::add_user).
+    ///
+    /// # Panics
+    ///
+    /// If no loopback port can be bound.
+    pub async fn start() -> FakeDescope {
+        FakeDescope::builder().start().await
+    }
+
+    /// Settings for a fake.
+    pub fn builder() -> FakeDescopeBuilder {
+        FakeDescopeBuilder::default()
+    }
+
+    /// `http://127.0.0.1:<port>`, without a trailing slash: give it to a
+    /// client as its base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address the fake listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Whether it accepts unknown projects, credentials and users.
+    pub fn is_permissive(&self) -> bool {
+        self.service.permissive()
+    }
+
+    /// Registers a project and its credentials (added to those of a project
+    /// already registered with the same id).
+    pub fn add_project(&self, project: Project) {
+        self.service.lock().registry.add_project(project);
+    }
+
+    /// Registers a user.
+    pub fn add_user(&self, user: impl Into<User>) {
+        self.service.lock().registry.add_user(user.into());
+    }
+
+    /// Queues a reply for the next valid calls; see [`Reply`].
+    pub fn script(&self, reply: Reply) {
+        if reply.times > 0 {
+            self.service.lock().scripts.push_back(reply);
+        }
+    }
+
+    /// How many requests the queued replies will still serve.
+    pub fn scripted(&self) -> usize {
+        self.service.lock().scripts.iter().map(|r| r.times).sum()
+    }
+
+    /// Every request received so far, in order of arrival, with the answers.
+    pub fn received(&self) -> Vec<ReceivedRequest> {
+        self.service.lock().received.clone()
+    }
+
+    /// The requests received for `endpoint`.
+    pub fn received_for(&self, endpoint: Endpoint) -> Vec<ReceivedRequest> {
+        self.service
+            .lock()
+            .received
+            .iter()
+            .filter(|r| r.endpoint == Some(endpoint))
+            .cloned()
+            .collect()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_received(&self) {
+        self.service.lock().received.clear();
+    }
+
+    /// Stops accepting connections, lets the open ones finish their current
+    /// request (for up to five seconds), and returns. Dropping the fake
+    /// instead closes everything at once.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for FakeDescope {
+    fn drop(&mut self) {
+        // Aborting the accept task drops its JoinSet, which aborts every
+        // connection task: the port and the sockets are released at once.
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+impl std::fmt::Debug for FakeDescope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeDescope")
+            .field("base_url", &self.base_url)
+            .field("permissive", &self.is_permissive())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Accepts connections until told to stop, then lets the open ones end.
+async fn serve(listener: TcpListener, service: Arc<Service>, mut stopped: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => break,
+            accepted = listener.accept() => {
+                // A failed accept (the peer gave up, too many open files) only
+                // loses that connection.
+                let Ok((stream, _)) = accepted else { continue };
+                connections.spawn(connection(stream, service.clone(), stopped.clone()));
+            }
+            // Reap finished connections so the set does not grow forever.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let drain = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(SHUTDOWN_GRACE, drain).await.is_err() {
+        connections.abort_all();
+    }
+}
+
+/// Serves one connection (HTTP/1.1, keep-alive) until it closes or the fake
+/// stops, in which case the request in progress still gets its answer.
+async fn connection(
+    stream: tokio::net::TcpStream,
+    service: Arc<Service>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let handler = service_fn(move |request| {
+        let service = service.clone();
+        async move { Ok::<_, Infallible>(service.handle(request).await) }
+    });
+    let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), handler);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = stopped.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        }
+    }
+}

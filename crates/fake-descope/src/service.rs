@@ -1,0 +1,323 @@
+//! The handling of one request: route, credentials, body, script, answer,
+//! a check of the answer against the spec, and the log.
+
+use std::collections::VecDeque;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::Bytes;
+use descope_conformance::Spec;
+use http::{header, HeaderValue, Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use serde_json::Value;
+
+use crate::answers::answer;
+use crate::auth;
+use crate::body_check::check_body;
+use crate::control;
+use crate::endpoint::{Endpoint, LICENSE_PATH};
+use crate::received::ReceivedRequest;
+use crate::refusal::{codes, Refusal};
+use crate::registry::Registry;
+use crate::reply::Reply;
+
+/// The largest request body read; Descope's bodies for these calls are tiny.
+const MAX_REQUEST_BYTES: usize = 1024 * 1024;
+
+/// Everything a running fake shares between its connections.
+pub(crate) struct Service {
+    spec: Spec,
+    routes: Vec<Route>,
+    permissive: bool,
+    log: bool,
+    state: Mutex<State>,
+}
+
+/// What changes while the fake runs.
+#[derive(Default)]
+pub(crate) struct State {
+    pub(crate) registry: Registry,
+    pub(crate) scripts: VecDeque<Reply>,
+    pub(crate) received: Vec<ReceivedRequest>,
+}
+
+/// A method and path the fake serves.
+struct Route {
+    method: Method,
+    path: String,
+    endpoint: Endpoint,
+}
+
+/// What the fake sends back.
+struct Answer {
+    status: u16,
+    body: Value,
+    headers: Vec<(header::HeaderName, String)>,
+    delay: Duration,
+}
+
+impl From<Refusal> for Answer {
+    fn from(refusal: Refusal) -> Answer {
+        let headers = refusal
+            .retry_after
+            .map(|secs| (header::RETRY_AFTER, secs.to_string()))
+            .into_iter()
+            .collect();
+        Answer {
+            status: refusal.status,
+            body: refusal.body(),
+            headers,
+            delay: Duration::ZERO,
+        }
+    }
+}
+
+impl Service {
+    /// A service for the operations `spec` has, plus the license call.
+    pub(crate) fn new(
+        spec: Spec,
+        registry: Registry,
+        scripts: Vec<Reply>,
+        permissive: bool,
+        log: bool,
+    ) -> Service {
+        let mut routes: Vec<Route> = Endpoint::OPERATIONS
+            .into_iter()
+            .filter_map(|endpoint| {
+                let operation = spec.operation(endpoint.operation_id()?)?;
+                Some(Route {
+                    method: operation.method.parse().ok()?,
+                    path: operation.path.to_string(),
+                    endpoint,
+                })
+            })
+            .collect();
+        routes.push(Route {
+            method: Method::GET,
+            path: LICENSE_PATH.to_string(),
+            endpoint: Endpoint::License,
+        });
+        Service {
+            spec,
+            routes,
+            permissive,
+            log,
+            state: Mutex::new(State {
+                registry,
+                scripts: scripts.into(),
+                received: Vec::new(),
+            }),
+        }
+    }
+
+    /// The shared state; a panic elsewhere never makes it unusable.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether the fake was started permissive.
+    pub(crate) fn permissive(&self) -> bool {
+        self.permissive
+    }
+
+    /// Handles one request; every request to the API (not the control paths)
+    /// is logged with its answer before the answer's delay starts, so a
+    /// client that gives up waiting is still seen.
+    pub(crate) async fn handle(&self, request: Request<Incoming>) -> Response<Full<Bytes>> {
+        let (parts, body) = request.into_parts();
+        let read = Limited::new(body, MAX_REQUEST_BYTES).collect().await;
+        let body = read.map(|collected| collected.to_bytes());
+        if let Some(response) = control::handle(self, &parts, body.as_ref().ok()) {
+            return response;
+        }
+        let (endpoint, answer) = match &body {
+            Ok(bytes) => self.decide(&parts, bytes),
+            Err(error) => (
+                None,
+                Refusal::bad_request(format!("The request body cannot be read: {error}")).into(),
+            ),
+        };
+        let answer = self.checked_against_spec(endpoint, answer);
+        if self.log {
+            // Never the headers: they hold the credentials.
+            let code = answer.body.get("errorCode").and_then(Value::as_str);
+            eprintln!(
+                "{} {} -> {}{}",
+                parts.method,
+                parts.uri.path(),
+                answer.status,
+                code.map(|c| format!(" {c}")).unwrap_or_default()
+            );
+        }
+        self.lock().received.push(ReceivedRequest {
+            method: parts.method.to_string(),
+            path: parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| parts.uri.path().to_string(), |pq| pq.to_string()),
+            headers: parts.headers.clone(),
+            body: body.map(|b| b.to_vec()).unwrap_or_default(),
+            endpoint,
+            status: answer.status,
+            response: answer.body.clone(),
+        });
+        if !answer.delay.is_zero() {
+            tokio::time::sleep(answer.delay).await;
+        }
+        respond(answer)
+    }
+
+    /// The endpoint a request is for, and the answer it gets.
+    fn decide(&self, parts: &http::request::Parts, body: &[u8]) -> (Option<Endpoint>, Answer) {
+        let endpoint = match self.route(&parts.method, parts.uri.path()) {
+            Ok(endpoint) => endpoint,
+            Err(answer) => return (None, answer),
+        };
+        let refused = |refusal: Refusal| (Some(endpoint), Answer::from(refusal));
+        // Credentials first: a caller without a valid one learns nothing
+        // about what the fake thinks of its body.
+        let authorization = parts.headers.get(header::AUTHORIZATION);
+        let credential = {
+            let state = self.lock();
+            auth::check(
+                authorization,
+                endpoint.credential(),
+                &state.registry,
+                self.permissive,
+            )
+        };
+        if let Err(refusal) = credential {
+            return refused(refusal);
+        }
+        let body = if endpoint == Endpoint::License {
+            Value::Null
+        } else {
+            match check_body(&self.spec, endpoint, &parts.headers, body) {
+                Ok(body) => body,
+                Err(refusal) => return refused(refusal),
+            }
+        };
+        let mut state = self.lock();
+        let scripted = take_script(&mut state.scripts, endpoint);
+        let delay = scripted
+            .as_ref()
+            .map_or(Duration::ZERO, |reply| reply.delay);
+        let answer = match scripted.and_then(|reply| reply.refusal) {
+            Some(refusal) => Answer::from(refusal),
+            None => match answer(endpoint, &body, &state.registry, self.permissive) {
+                Ok(body) => Answer {
+                    status: 200,
+                    body,
+                    headers: Vec::new(),
+                    delay: Duration::ZERO,
+                },
+                Err(refusal) => Answer::from(refusal),
+            },
+        };
+        (Some(endpoint), Answer { delay, ..answer })
+    }
+
+    /// The endpoint at `path`, or the answer for a path or method it does
+    /// not serve.
+    fn route(&self, method: &Method, path: &str) -> Result<Endpoint, Answer> {
+        let at_path: Vec<&Route> = self.routes.iter().filter(|r| r.path == path).collect();
+        if let Some(route) = at_path.iter().find(|r| r.method == *method) {
+            return Ok(route.endpoint);
+        }
+        if at_path.is_empty() {
+            let served: Vec<String> = self
+                .routes
+                .iter()
+                .map(|r| format!("{} {}", r.method, r.path))
+                .collect();
+            return Err(Refusal::new(
+                404,
+                codes::NOT_FOUND,
+                format!(
+                    "No endpoint at {path}; this fake serves {}",
+                    served.join(", ")
+                ),
+            )
+            .into());
+        }
+        let allowed: Vec<&str> = at_path.iter().map(|r| r.method.as_str()).collect();
+        let mut answer = Answer::from(Refusal::new(
+            405,
+            codes::BAD_REQUEST,
+            format!(
+                "{method} is not allowed on {path}; use {}",
+                allowed.join(", ")
+            ),
+        ));
+        answer.headers.push((header::ALLOW, allowed.join(", ")));
+        Err(answer)
+    }
+
+    /// `answer`, if its body is what the spec declares for its status; a 500
+    /// naming the difference otherwise, so that a spec change the fake has
+    /// not followed is loud instead of silently off-spec.
+    fn checked_against_spec(&self, endpoint: Option<Endpoint>, answer: Answer) -> Answer {
+        let Some(operation) = endpoint
+            .and_then(Endpoint::operation_id)
+            .and_then(|id| self.spec.operation(id))
+        else {
+            return answer;
+        };
+        let problems = match operation.response_schema(answer.status) {
+            Ok(Some(schema)) => self.spec.validate(schema, &answer.body),
+            Ok(None) => Vec::new(),
+            Err(error) => vec![error],
+        };
+        if problems.is_empty() {
+            return answer;
+        }
+        Refusal::new(
+            500,
+            codes::SERVER_ERROR,
+            format!(
+                "fake-descope's own answer ({}) breaks the spec: {}",
+                answer.status,
+                problems.join("; ")
+            ),
+        )
+        .into()
+    }
+}
+
+/// The first queued reply that serves `endpoint`, used up once.
+fn take_script(scripts: &mut VecDeque<Reply>, endpoint: Endpoint) -> Option<Reply> {
+    let index = scripts.iter().position(|reply| reply.serves(endpoint))?;
+    let reply = scripts[index].clone();
+    scripts[index].times -= 1;
+    if scripts[index].times == 0 {
+        scripts.remove(index);
+    }
+    Some(reply)
+}
+
+fn respond(answer: Answer) -> Response<Full<Bytes>> {
+    json_response(answer.status, &answer.body, answer.headers)
+}
+
+/// A JSON response; the header values are the fake's own, always valid.
+pub(crate) fn json_response(
+    status: u16,
+    body: &Value,
+    headers: Vec<(header::HeaderName, String)>,
+) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let map = response.headers_mut();
+    map.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    for (name, value) in headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            map.insert(name, value);
+        }
+    }
+    response
+}

@@ -1,0 +1,235 @@
+//! The `fake-descope` binary: its command line, its base URL on stdout, the
+//! control API for other languages, and a clean stop on Ctrl-C.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_fake-descope");
+
+/// A running binary and the base URL it printed.
+struct Running {
+    child: Child,
+    base_url: String,
+}
+
+impl Running {
+    fn start(args: &[&str]) -> Running {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base_url = line.trim().to_string();
+        assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url:?}");
+        Running { child, base_url }
+    }
+
+    /// Sends `signal` and waits (at most 10 s) for the exit; returns whether
+    /// it exited with success, and its stderr.
+    fn stop(mut self, signal: &str) -> (bool, String) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args([signal, &pid]).status().unwrap();
+        assert!(sent.success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the binary did not stop on {signal}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let mut stderr = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        (status.success(), stderr)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn post(
+    base_url: &str,
+    path: &str,
+    authorization: Option<&str>,
+    body: Value,
+) -> (u16, Value) {
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let mut request = http.post(format!("{base_url}{path}")).json(&body);
+    if let Some(authorization) = authorization {
+        request = request.header("authorization", authorization);
+    }
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn serves_the_projects_and_users_of_its_command_line_and_stops_on_ctrl_c() {
+    let fake = Running::start(&[
+        "--project",
+        "P1aaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "--management-key",
+        "K1",
+        "--project",
+        "P2bbbbbbbbbbbbbbbbbbbbbbbbbb",
+        "--management-key",
+        "K2",
+        "--refresh-jwt",
+        "a.b.c",
+        "--user",
+        "ada@example.com",
+    ]);
+    let url = &fake.base_url;
+    let link = json!({"loginId": "ada@example.com"});
+    let (status, body) = post(
+        url,
+        "/v1/mgmt/user/signin/embeddedlink",
+        Some("Bearer P1aaaaaaaaaaaaaaaaaaaaaaaaaa:K1"),
+        link.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = post(
+        url,
+        "/v1/mgmt/user/signin/embeddedlink",
+        Some("Bearer P1aaaaaaaaaaaaaaaaaaaaaaaaaa:K2"),
+        link.clone(),
+    )
+    .await;
+    assert_eq!(status, 401, "K2 belongs to the second project");
+    let (status, _) = post(
+        url,
+        "/v1/mgmt/user/signin/embeddedlink",
+        Some("Bearer P2bbbbbbbbbbbbbbbbbbbbbbbbbb:K2"),
+        link,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let phone = json!({"loginId": "ada@example.com", "phone": "+12025550123"});
+    let (status, body) = post(
+        url,
+        "/v1/auth/magiclink/update/phone/sms",
+        Some("Bearer P2bbbbbbbbbbbbbbbbbbbbbbbbbb:a.b.c"),
+        phone,
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (200, json!({"maskedPhone": "+1******0123"}))
+    );
+
+    let (ok, stderr) = fake.stop("-INT");
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("POST /v1/mgmt/user/signin/embeddedlink -> 401 E061004"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("stopping"), "{stderr}");
+    assert!(
+        !stderr.contains("K1") && !stderr.contains("a.b.c"),
+        "no secret in the log: {stderr}"
+    );
+}
+
+#[tokio::test]
+async fn the_control_api_scripts_registers_and_lists() {
+    let fake = Running::start(&["--quiet"]);
+    let url = &fake.base_url;
+    let (status, _) = post(
+        url,
+        "/_fake/projects",
+        None,
+        json!({"id": "P3", "managementKeys": ["K3"]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = post(
+        url,
+        "/_fake/users",
+        None,
+        json!({"loginId": "+12025550123"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = post(url, "/_fake/replies", None, json!({"status": 429, "errorCode": "E130429", "retryAfter": 7, "endpoint": "EmbeddedLinkSignin"})).await;
+    assert_eq!(status, 200);
+    let (status, body) = post(url, "/_fake/replies", None, json!({"status": 200})).await;
+    assert_eq!(status, 400, "{body}");
+
+    let link = json!({"loginId": "+12025550123"});
+    let (status, body) = post(
+        url,
+        "/v1/mgmt/user/signin/embeddedlink",
+        Some("Bearer P3:K3"),
+        link.clone(),
+    )
+    .await;
+    assert_eq!((status, body["errorCode"].clone()), (429, json!("E130429")));
+    let (status, body) = post(
+        url,
+        "/v1/mgmt/user/signin/embeddedlink",
+        Some("Bearer P3:K3"),
+        link,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["maskedPhone"], "+1******0123");
+
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let listed: Vec<Value> = http
+        .get(format!("{url}/_fake/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let statuses: Vec<u64> = listed
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, [429, 200]);
+    assert_eq!(listed[0]["endpoint"], "EmbeddedLinkSignin");
+    assert_eq!(listed[0]["body"], json!({"loginId": "+12025550123"}));
+    let (ok, stderr) = fake.stop("-TERM");
+    assert!(ok, "{stderr}");
+}
+
+#[test]
+fn a_credential_before_any_project_is_a_usage_error() {
+    let output = Command::new(BIN)
+        .args(["--management-key", "K", "--project", "P"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains("--management-key must come after the --project"));
+}
+
+#[test]
+fn a_busy_port_is_reported() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = Command::new(BIN).args(["--port", &port]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot listen"));
+}
