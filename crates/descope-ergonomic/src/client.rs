@@ -199,6 +199,7 @@ impl DescopeClient {
             let mut attempt: u32 = 0;
             let outcome = loop {
                 attempt += 1;
+                exchange.start_attempt();
                 let attempt_started = Instant::now();
                 let client = descope_raw::Client::new_with_client(
                     &shared.base_url,

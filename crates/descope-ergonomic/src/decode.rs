@@ -69,8 +69,9 @@ fn redact_jwts(text: &str) -> String {
             dots += usize::from(bytes[end] == b'.');
             end += 1;
         }
-        let preceded_by_word = start > 0 && is_segment_char(bytes[start - 1]);
-        if dots == 2 && !preceded_by_word {
+        // Even when glued to a preceding word (`t=` lost, `xeyJ...`): what
+        // follows `eyJ` is still the credential.
+        if dots == 2 {
             out.push_str(&text[copied..start]);
             out.push_str(REDACTED);
             copied = end;
@@ -183,7 +184,8 @@ mod tests {
             "a [REDACTED], b [REDACTED]"
         );
         assert_eq!(redact_jwts("eyJonly.one dot"), "eyJonly.one dot");
-        assert_eq!(redact_jwts("keyJa.b.c"), "keyJa.b.c");
+        assert_eq!(redact_jwts("keyJa.b.c"), "k[REDACTED]");
+        assert_eq!(redact_jwts("teyJhbGci.eyJzdWIi.c2ln"), "t[REDACTED]");
         assert_eq!(redact_jwts("héllo eyJ"), "héllo eyJ");
     }
 }

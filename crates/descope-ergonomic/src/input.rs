@@ -167,6 +167,15 @@ impl ApprovedDomains {
                             .bytes()
                             .all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 })
+                // And a URI's host can be it: URL parsers read a name ending
+                // in a number (`432`, `0.1`, `0x7f.1`) as an IPv4 address,
+                // which would then match as a "subdomain" (`10.0.0.1` under
+                // `0.1`), and refuse invalid punycode (`xn--`).
+                && match Url::parse(&format!("http://{d}/")).map(|u| u.host().map(|h| h.to_owned())) {
+                    Ok(Some(url::Host::Domain(host))) => host == d,
+                    Ok(Some(url::Host::Ipv4(ip))) => ip.to_string() == d,
+                    _ => false,
+                }
         };
         if !domains.iter().all(|d| valid(d)) {
             return refuse(Field::ApprovedDomains, Reason::InvalidDomain);

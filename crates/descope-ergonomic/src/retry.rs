@@ -91,7 +91,10 @@ impl RetryPolicy {
     /// The most attempts a call can make under this policy.
     pub fn max_attempts(&self) -> u32 {
         let rate_limited = self.rate_limited.map_or(0, |r| r.max_retries);
-        1 + u32::try_from(self.waits.len()).unwrap_or(u32::MAX) + rate_limited
+        u32::try_from(self.waits.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(1)
+            .saturating_add(rate_limited)
     }
 
     /// How long to wait before trying again after `error`, given the retries

@@ -12,7 +12,7 @@ use descope_raw::{Transport, TransportFuture};
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::Limited;
 use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
-use reqwest::StatusCode;
+use reqwest::{ResponseBuilderExt, StatusCode};
 
 /// The parts of a response head the error mapping needs.
 #[derive(Debug, Clone, Default)]
@@ -41,6 +41,12 @@ impl Exchange {
     /// The head of the latest response, if one arrived.
     pub(crate) fn head(&self) -> Head {
         self.head.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Forgets the previous attempt's head, so that an attempt that gets no
+    /// response does not report the status of an earlier one.
+    pub(crate) fn start_attempt(&self) {
+        *self.head.lock().unwrap_or_else(|e| e.into_inner()) = Head::default();
     }
 
     pub(crate) fn max_body(&self) -> usize {
@@ -81,12 +87,26 @@ impl Transport for Exchange {
             self.record(&response);
             let refusal = refuse_content_type(&response);
             let limit = self.max_body;
+            // A body of known length within the cap cannot outgrow it (the
+            // connection's framing ends it there), so the usual response is
+            // handed on as it came: no conversion, no boxed body per call.
+            if refusal.is_none() && response.content_length().is_some_and(|n| n <= limit as u64) {
+                return Ok(response);
+            }
+            let url = response.url().clone();
             let response: http::Response<reqwest::Body> = response.into();
-            Ok(reqwest::Response::from(response.map(
-                |body| match refusal {
-                    Some(refusal) => reqwest::Body::wrap(Refused(Some(refusal))),
-                    None => reqwest::Body::wrap(Limited::new(body, limit)),
-                },
+            let (mut parts, body) = response.into_parts();
+            // The conversion drops the URL, which errors from reading the
+            // body then show as a placeholder: put it back.
+            if let Ok(marker) = http::Response::builder().url(url).body(()) {
+                parts.extensions.extend(marker.into_parts().0.extensions);
+            }
+            let body = match refusal {
+                Some(refusal) => reqwest::Body::wrap(Refused(Some(refusal))),
+                None => reqwest::Body::wrap(Limited::new(body, limit)),
+            };
+            Ok(reqwest::Response::from(http::Response::from_parts(
+                parts, body,
             )))
         })
     }
@@ -99,17 +119,20 @@ fn refuse_content_type(response: &reqwest::Response) -> Option<BodyRefused> {
         return None;
     }
     let content_type = response.headers().get(CONTENT_TYPE)?;
+    // `to_str` admits visible ASCII only, so byte offsets below are char
+    // boundaries; comparing without lowercasing spares an allocation per call.
     let essence = content_type
         .to_str()
         .unwrap_or("")
         .split(';')
         .next()
         .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let json = essence == "application/json" || essence.ends_with("+json");
+        .trim();
+    let suffix = essence.len().checked_sub(5).map(|at| &essence[at..]);
+    let json = essence.eq_ignore_ascii_case("application/json")
+        || suffix.is_some_and(|s| s.eq_ignore_ascii_case("+json"));
     (!json).then(|| {
-        let shown: String = essence.chars().take(80).collect();
+        let shown: String = essence.to_ascii_lowercase().chars().take(80).collect();
         BodyRefused::ContentType(shown)
     })
 }

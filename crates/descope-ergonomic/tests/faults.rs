@@ -1,0 +1,457 @@
+//! Retries under faults: attempts and waits stay within the policy, a call
+//! whose outcome is unknown is never sent again, and a storm of 503s ends
+//! with the last error. Waits are recorded, not slept, except where the
+//! test measures the real total time.
+
+mod common;
+mod fault_server;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{jwt, RecordedSleeps, SteppedSleeps, MANAGEMENT_KEY, PROJECT};
+use descope_ergonomic::{
+    DescopeClient, DescopeClientBuilder, Error, RetryPolicy, TokioSleep, TransportErrorKind,
+};
+use fault_server::*;
+use reqwest::StatusCode;
+
+const BOUND: Duration = Duration::from_secs(20);
+const SDK_WAITS: [Duration; 3] = [
+    Duration::from_millis(100),
+    Duration::from_secs(5),
+    Duration::from_secs(5),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    UpdatePhone,
+    EmbeddedLink,
+}
+
+const OPS: [Op; 2] = [Op::UpdatePhone, Op::EmbeddedLink];
+
+fn builder(server: &FaultServer, sleeps: Arc<RecordedSleeps>) -> DescopeClientBuilder {
+    DescopeClient::builder()
+        .project_id(PROJECT)
+        .management_key(MANAGEMENT_KEY)
+        .base_url(server.base_url())
+        .request_timeout(Duration::from_secs(5))
+        .sleep(sleeps)
+}
+
+async fn call(client: &DescopeClient, op: Op) -> Result<String, Error> {
+    let call = async {
+        match op {
+            Op::UpdatePhone => client
+                .update_phone_magic_link_sms(jwt(), "ada@example.com", "+12025550123")
+                .send()
+                .await
+                .map(|sent| sent.masked_phone().to_string()),
+            Op::EmbeddedLink => client
+                .embedded_link("ada@example.com")
+                .send()
+                .await
+                .map(|link| link.token().expose_secret().to_string()),
+        }
+    };
+    tokio::time::timeout(BOUND, call)
+        .await
+        .unwrap_or_else(|_| panic!("{op:?} did not end within {BOUND:?}"))
+}
+
+/// A server that plays `script[i]` for its i-th request (the last entry
+/// for any further request), with the default policy and recorded sleeps.
+/// Returns the outcome, the requests the server saw and the waits asked for.
+async fn scripted(
+    op: Op,
+    policy: RetryPolicy,
+    script: Vec<fn(usize) -> Vec<Step>>,
+) -> (Result<String, Error>, usize, Vec<Duration>) {
+    let server = FaultServer::start(move |request| {
+        let at = request.index.min(script.len() - 1);
+        script[at](request.index)
+    })
+    .await;
+    let sleeps = Arc::new(RecordedSleeps::default());
+    let client = builder(&server, sleeps.clone())
+        .retry_policy(policy)
+        .build()
+        .unwrap();
+    let result = call(&client, op).await;
+    (result, server.request_count(), sleeps.taken())
+}
+
+fn unavailable_json(index: usize) -> Vec<Step> {
+    write(json(
+        "503 Service Unavailable",
+        format!(
+            r#"{{"errorCode":"E000503","errorMessage":"attempt {}"}}"#,
+            index + 1
+        ),
+    ))
+}
+
+fn unavailable_html(index: usize) -> Vec<Step> {
+    write(response(
+        "503 Service Unavailable",
+        &[("content-type", "text/html")],
+        format!("<html>maintenance, attempt {}</html>", index + 1),
+    ))
+}
+
+fn unavailable_empty(_: usize) -> Vec<Step> {
+    write(response("503 Service Unavailable", &[], ""))
+}
+
+fn ok(_: usize) -> Vec<Step> {
+    write(json(
+        "200 OK",
+        r#"{"token":"tok","maskedPhone":"+1******0123"}"#,
+    ))
+}
+
+fn internal(_: usize) -> Vec<Step> {
+    write(json(
+        "500 Internal Server Error",
+        r#"{"errorCode":"E000500"}"#,
+    ))
+}
+
+fn reset(_: usize) -> Vec<Step> {
+    vec![Step::Reset]
+}
+
+fn close(_: usize) -> Vec<Step> {
+    vec![Step::Close]
+}
+
+#[allow(dead_code)]
+fn hang(_: usize) -> Vec<Step> {
+    vec![Step::Hang]
+}
+
+fn cut_503(_: usize) -> Vec<Step> {
+    vec![
+        Step::Write(
+            b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: 90\r\n\r\n{\"errorCode\""
+                .to_vec(),
+        ),
+        Step::Close,
+    ]
+}
+
+#[tokio::test]
+async fn a_503_storm_gives_up_after_the_policy_with_the_last_error() {
+    for op in OPS {
+        let (result, attempts, waits) =
+            scripted(op, RetryPolicy::default(), vec![unavailable_json]).await;
+        assert_eq!((attempts, &waits[..]), (4, &SDK_WAITS[..]), "{op:?}");
+        let error = result.unwrap_err();
+        let api = error.api().unwrap_or_else(|| panic!("{error:?}"));
+        assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            api.message(),
+            Some("attempt 4"),
+            "the last error is returned"
+        );
+
+        let (result, attempts, waits) =
+            scripted(op, RetryPolicy::default(), vec![unavailable_html]).await;
+        assert_eq!((attempts, waits.len()), (4, 3), "{op:?}");
+        match result {
+            Err(Error::MalformedResponse {
+                status, excerpt, ..
+            }) => {
+                assert_eq!(status.as_u16(), 503);
+                assert_eq!(
+                    excerpt.as_deref(),
+                    Some("<html>maintenance, attempt 4</html>")
+                );
+            }
+            other => panic!("{op:?}: {other:?}"),
+        }
+
+        let (result, attempts, _) =
+            scripted(op, RetryPolicy::default(), vec![unavailable_empty]).await;
+        assert_eq!(attempts, 4);
+        assert_eq!(result.unwrap_err().status().map(|s| s.as_u16()), Some(503));
+    }
+}
+
+#[tokio::test]
+async fn every_retried_status_storm_is_bounded_by_max_attempts() {
+    for code in [503u16, 520, 521, 522, 524, 530] {
+        let server = FaultServer::start(move |_| {
+            write(json(&format!("{code} Storm"), r#"{"errorCode":"E1"}"#))
+        })
+        .await;
+        let sleeps = Arc::new(RecordedSleeps::default());
+        let policy = RetryPolicy::default();
+        let client = builder(&server, sleeps.clone())
+            .retry_policy(policy.clone())
+            .build()
+            .unwrap();
+        let error = call(&client, Op::EmbeddedLink).await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(code));
+        assert_eq!(server.request_count() as u32, policy.max_attempts());
+        assert_eq!(sleeps.taken(), SDK_WAITS);
+    }
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_first_answer_that_is_not_retried() {
+    for op in OPS {
+        let (result, attempts, waits) = scripted(
+            op,
+            RetryPolicy::default(),
+            vec![unavailable_json, unavailable_html, internal],
+        )
+        .await;
+        assert_eq!((attempts, waits.len()), (3, 2), "{op:?}");
+        assert_eq!(result.unwrap_err().error_code(), Some("E000500"));
+
+        let (result, attempts, waits) = scripted(
+            op,
+            RetryPolicy::default(),
+            vec![unavailable_json, unavailable_empty, ok],
+        )
+        .await;
+        assert_eq!((attempts, waits.len()), (3, 2), "{op:?}");
+        assert!(result.is_ok(), "{op:?}: {result:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_call_whose_outcome_is_unknown_is_not_sent_again() {
+    for op in OPS {
+        for (what, fault) in [
+            ("reset", reset as fn(usize) -> Vec<Step>),
+            ("closed", close),
+            ("503 cut mid-body", cut_503),
+        ] {
+            // The fault first: one attempt, no wait.
+            let (result, attempts, waits) =
+                scripted(op, RetryPolicy::default(), vec![fault, ok]).await;
+            assert!(
+                matches!(result, Err(Error::Transport { .. })),
+                "{op:?} {what}: {result:?}"
+            );
+            assert_eq!((attempts, waits.len()), (1, 0), "{op:?} {what}");
+
+            // After a retried 503: the retry happened, then nothing more.
+            let (result, attempts, waits) = scripted(
+                op,
+                RetryPolicy::default(),
+                vec![unavailable_json, fault, ok],
+            )
+            .await;
+            assert!(
+                matches!(result, Err(Error::Transport { .. })),
+                "{op:?} {what}: {result:?}"
+            );
+            assert_eq!(
+                (attempts, &waits[..]),
+                (2, &SDK_WAITS[..1]),
+                "{op:?} {what}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_timed_out_attempt_is_not_retried() {
+    for op in OPS {
+        let server = FaultServer::start(|request| {
+            if request.index == 0 {
+                unavailable_json(0)
+            } else {
+                vec![Step::Hang]
+            }
+        })
+        .await;
+        let sleeps = Arc::new(RecordedSleeps::default());
+        let client = builder(&server, sleeps.clone())
+            .request_timeout(Duration::from_millis(500))
+            .build()
+            .unwrap();
+        let error = call(&client, op).await.unwrap_err();
+        assert!(error.is_timeout(), "{op:?}: {error:?}");
+        assert_eq!(server.request_count(), 2, "{op:?}");
+        assert_eq!(sleeps.taken(), SDK_WAITS[..1], "{op:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_retried_status_is_retried_whatever_its_body() {
+    // An oversized 503 is still a 503: the policy retries it, each attempt capped.
+    let server = FaultServer::start(|_| {
+        write(response(
+            "503 Service Unavailable",
+            &[("content-type", "text/html")],
+            "x".repeat(10_000),
+        ))
+    })
+    .await;
+    let sleeps = Arc::new(RecordedSleeps::default());
+    let client = builder(&server, sleeps.clone())
+        .max_response_bytes(1000)
+        .build()
+        .unwrap();
+    match call(&client, Op::EmbeddedLink).await {
+        Err(Error::ResponseTooLarge { status, limit }) => {
+            assert_eq!((status.as_u16(), limit), (503, 1000));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!((server.request_count(), sleeps.taken().len()), (4, 3));
+}
+
+#[tokio::test]
+async fn rate_limits_with_a_malformed_retry_after_wait_the_fallback() {
+    let server = FaultServer::start(|_| {
+        write(response(
+            "429 Too Many Requests",
+            &[
+                ("content-type", "application/json"),
+                ("retry-after", "soon"),
+            ],
+            r#"{"errorCode":"E130429"}"#,
+        ))
+    })
+    .await;
+    let sleeps = Arc::new(RecordedSleeps::default());
+    let policy =
+        RetryPolicy::none().retry_rate_limited(2, Duration::from_secs(30), Duration::from_secs(3));
+    let client = builder(&server, sleeps.clone())
+        .retry_policy(policy.clone())
+        .build()
+        .unwrap();
+    let error = call(&client, Op::UpdatePhone).await.unwrap_err();
+    assert!(error.is_rate_limited());
+    assert_eq!(error.retry_after(), None);
+    assert_eq!(server.request_count() as u32, policy.max_attempts());
+    assert_eq!(sleeps.taken(), [Duration::from_secs(3); 2]);
+}
+
+#[tokio::test]
+async fn mixed_storms_count_each_kind_of_retry_separately() {
+    // 503, 429, 503, 429, ...: three server retries and two rate-limit
+    // retries at most, so six attempts, ending on the 429 that is not retried.
+    let server = FaultServer::start(|request| {
+        if request.index.is_multiple_of(2) {
+            unavailable_json(request.index)
+        } else {
+            write(response(
+                "429 Too Many Requests",
+                &[("content-type", "application/json"), ("retry-after", "1")],
+                format!(
+                    r#"{{"errorCode":"E130429","errorMessage":"attempt {}"}}"#,
+                    request.index + 1
+                ),
+            ))
+        }
+    })
+    .await;
+    let sleeps = Arc::new(RecordedSleeps::default());
+    let policy = RetryPolicy::default().retry_rate_limited(
+        2,
+        Duration::from_secs(10),
+        Duration::from_secs(1),
+    );
+    assert_eq!(policy.max_attempts(), 6);
+    let client = builder(&server, sleeps.clone())
+        .retry_policy(policy)
+        .build()
+        .unwrap();
+    let error = call(&client, Op::EmbeddedLink).await.unwrap_err();
+    assert!(error.is_rate_limited());
+    assert_eq!(error.api().and_then(|a| a.message()), Some("attempt 6"));
+    assert_eq!(server.request_count(), 6);
+    assert_eq!(
+        sleeps.taken(),
+        [
+            Duration::from_millis(100),
+            Duration::from_secs(1),
+            Duration::from_secs(5),
+            Duration::from_secs(1),
+            Duration::from_secs(5),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_total_time_of_a_call_is_bounded_by_the_policy() {
+    // Real waits and real timeouts: 503s that each take 200 ms, then a
+    // server that never answers. The call must end within the attempts'
+    // timeouts plus the waits (plus slack for a busy machine).
+    let timeout = Duration::from_millis(500);
+    let waits = [Duration::from_millis(50), Duration::from_millis(50)];
+    let policy = RetryPolicy::default().with_waits(waits);
+    let server = FaultServer::start(|request| {
+        if request.index < 2 {
+            let mut steps = vec![Step::Pause(Duration::from_millis(200))];
+            steps.extend(unavailable_json(request.index));
+            steps
+        } else {
+            vec![Step::Hang]
+        }
+    })
+    .await;
+    let client = builder(&server, Arc::default())
+        .sleep(Arc::new(TokioSleep))
+        .request_timeout(timeout)
+        .retry_policy(policy.clone())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = call(&client, Op::EmbeddedLink).await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(error.is_timeout(), "{error:?}");
+    assert_eq!(server.request_count() as u32, policy.max_attempts());
+    let bound = timeout * policy.max_attempts() + waits.iter().sum::<Duration>();
+    assert!(
+        elapsed < bound + Duration::from_secs(2),
+        "{elapsed:?} > {bound:?}"
+    );
+}
+
+#[test]
+fn max_attempts_never_overflows() {
+    let policy =
+        RetryPolicy::default().retry_rate_limited(u32::MAX, Duration::ZERO, Duration::ZERO);
+    assert_eq!(policy.max_attempts(), u32::MAX);
+}
+
+#[tokio::test]
+async fn a_server_gone_during_the_wait_ends_the_call_with_a_transport_error() {
+    let server = FaultServer::start(|request| unavailable_json(request.index)).await;
+    let (sleeps, mut steps) = SteppedSleeps::new();
+    let client = DescopeClient::builder()
+        .project_id(PROJECT)
+        .management_key(MANAGEMENT_KEY)
+        .base_url(server.base_url())
+        .sleep(sleeps)
+        .build()
+        .unwrap();
+    let call = tokio::spawn(async move { call(&client, Op::EmbeddedLink).await });
+    // The first attempt got a 503; the server goes away during the wait.
+    let (wait, go) = steps.recv().await.unwrap();
+    assert_eq!(wait, SDK_WAITS[0]);
+    assert_eq!(server.request_count(), 1);
+    server.shutdown().await;
+    go.send(()).unwrap();
+    let error = call.await.unwrap().unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Transport {
+                kind: TransportErrorKind::Connect | TransportErrorKind::Other,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.status(), None);
+    assert!(steps.try_recv().is_err(), "no further wait");
+}
