@@ -12,6 +12,8 @@ use crate::wire::{BodyRefused, Exchange};
 
 /// How much of a body an error shows.
 const EXCERPT_CHARS: usize = 160;
+/// The longest text an error keeps from any one response field or header.
+const FIELD_CHARS: usize = 512;
 
 /// The secrets a call knows (the client's keys and the call's own
 /// credential), scrubbed from anything taken from a response, and whether
@@ -22,7 +24,17 @@ pub(crate) struct Scrub<'a> {
 }
 
 impl Scrub<'_> {
+    /// Scrubbed, and cut to [`FIELD_CHARS`]: text taken from a response ends
+    /// up in logs, which a hostile server must not be able to flood.
     fn text(&self, text: &str) -> String {
+        let scrubbed = self.scrubbed(text);
+        match scrubbed.char_indices().nth(FIELD_CHARS) {
+            Some((cut, _)) => format!("{}…", &scrubbed[..cut]),
+            None => scrubbed,
+        }
+    }
+
+    fn scrubbed(&self, text: &str) -> String {
         let known = self
             .secrets
             .iter()

@@ -290,3 +290,21 @@ async fn a_closed_port_is_a_connect_error() {
         "{error:?}"
     );
 }
+
+#[tokio::test]
+async fn long_error_text_is_cut_so_logs_stay_bounded() {
+    let long = "x".repeat(3000);
+    let error = embedded_link_error(move |when, then| {
+        when.path(EMBEDDED_LINK);
+        then.status(400)
+            .json_body(json!({"errorCode": "E011003", "errorMessage": long}));
+    })
+    .await;
+    let message = error.api().unwrap().message().unwrap();
+    assert_eq!(
+        message.chars().count(),
+        513,
+        "512 characters and an ellipsis"
+    );
+    assert!(message.ends_with('…'));
+}
