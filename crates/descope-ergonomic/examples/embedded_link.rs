@@ -39,14 +39,13 @@ fn json_value(text: &str) -> Result<serde_json::Value, String> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let args = Args::parse();
-    let client = match common::client_from_env(args.request_timeout) {
-        Ok(client) => client,
-        Err(code) => return code,
-    };
-    if let Err(code) = common::required_env("DESCOPE_MANAGEMENT_KEY") {
-        return code;
-    }
+    run(Args::parse()).await.unwrap_or_else(|code| code)
+}
+
+/// The call; `Err` carries the exit status of a usage error.
+async fn run(args: Args) -> Result<ExitCode, ExitCode> {
+    let client = common::client_from_env(args.request_timeout)?;
+    common::required_env("DESCOPE_MANAGEMENT_KEY")?;
     let mut request = client.embedded_link(args.login_id);
     if let Some(claims) = args.claims {
         request = request.custom_claims(claims);
@@ -54,5 +53,7 @@ async fn main() -> ExitCode {
     if let Some(secs) = args.timeout {
         request = request.timeout_secs(secs);
     }
-    common::finish(request.send().await, |link| link.token().expose_secret())
+    Ok(common::finish(request.send().await, |link| {
+        link.token().expose_secret()
+    }))
 }

@@ -63,19 +63,16 @@ fn key_value(text: &str) -> Result<(String, String), String> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let args = Args::parse();
-    let client = match common::client_from_env(args.request_timeout) {
-        Ok(client) => client,
-        Err(code) => return code,
-    };
-    let jwt = match common::required_env("DESCOPE_REFRESH_JWT").map(RefreshJwt::new) {
-        Ok(Ok(jwt)) => jwt,
-        Ok(Err(error)) => {
-            eprintln!("error: DESCOPE_REFRESH_JWT: {error}");
-            return ExitCode::from(common::BAD_USAGE);
-        }
-        Err(code) => return code,
-    };
+    run(Args::parse()).await.unwrap_or_else(|code| code)
+}
+
+/// The call; `Err` carries the exit status of a usage error.
+async fn run(args: Args) -> Result<ExitCode, ExitCode> {
+    let client = common::client_from_env(args.request_timeout)?;
+    let jwt = RefreshJwt::new(common::required_env("DESCOPE_REFRESH_JWT")?).map_err(|error| {
+        eprintln!("error: DESCOPE_REFRESH_JWT: {error}");
+        ExitCode::from(common::BAD_USAGE)
+    })?;
     let mut request = client
         .update_phone_magic_link_sms(jwt, args.login_id, args.phone)
         .template_options(args.template_options);
@@ -101,5 +98,7 @@ async fn main() -> ExitCode {
     if let Some(locale) = args.locale {
         request = request.locale(locale);
     }
-    common::finish(request.send().await, |sent| sent.masked_phone())
+    Ok(common::finish(request.send().await, |sent| {
+        sent.masked_phone()
+    }))
 }

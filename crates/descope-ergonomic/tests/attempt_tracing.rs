@@ -6,29 +6,15 @@
 mod common;
 mod fault_server;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use common::{RecordedSleeps, MANAGEMENT_KEY, PROJECT};
+use common::{CapturedLog, RecordedSleeps, MANAGEMENT_KEY, PROJECT};
 use descope_ergonomic::{DescopeClient, Error};
 use fault_server::*;
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn tracing_reports_each_attempt_with_its_own_status() {
-    let captured = Captured::default();
+    let captured = CapturedLog::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::DEBUG)
@@ -58,7 +44,7 @@ async fn tracing_reports_each_attempt_with_its_own_status() {
     let result = client.embedded_link("ada").send().await;
     assert!(matches!(result, Err(Error::Transport { .. })), "{result:?}");
     assert_eq!(server.request_count(), 2);
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     let finished: Vec<&str> = log
         .lines()
         .filter(|l| l.contains("attempt finished"))

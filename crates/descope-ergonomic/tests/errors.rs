@@ -264,11 +264,7 @@ async fn a_slow_server_hits_the_request_timeout() {
 
 #[tokio::test]
 async fn a_closed_port_is_a_connect_error() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = closed_port();
     let error = descope_ergonomic::DescopeClient::builder()
         .project_id(PROJECT)
         .management_key(MANAGEMENT_KEY)

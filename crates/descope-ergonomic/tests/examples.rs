@@ -9,9 +9,17 @@ use common::*;
 use httpmock::prelude::*;
 use serde_json::json;
 
-/// The example's binary. A plain `cargo test` builds the examples beside the
-/// test binaries' directory; a filtered run may not have, so build it then.
+/// The example's binary, built first: a filtered `cargo test` run does not
+/// rebuild examples, and a stale binary would test old code.
 fn example(name: &str) -> Command {
+    static BUILT: std::sync::Once = std::sync::Once::new();
+    BUILT.call_once(|| {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "-p", "descope-ergonomic", "--examples"])
+            .status()
+            .unwrap();
+        assert!(status.success(), "cannot build the examples");
+    });
     let deps = std::env::current_exe().unwrap();
     let path: PathBuf = deps
         .parent()
@@ -19,22 +27,28 @@ fn example(name: &str) -> Command {
         .unwrap()
         .join("examples")
         .join(name);
-    if !path.exists() {
-        let status = Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "descope-ergonomic",
-                "--example",
-                name,
-            ])
-            .status()
-            .unwrap();
-        assert!(status.success(), "cannot build the {name} example");
-    }
     let mut command = Command::new(path);
     command.env_clear();
+    command
+}
+
+/// The update-phone tool, configured for `server` with a refresh JWT.
+fn update_phone(server: &MockServer) -> Command {
+    let mut command = example("update_phone");
+    command
+        .env("DESCOPE_PROJECT_ID", PROJECT)
+        .env("DESCOPE_REFRESH_JWT", REFRESH_JWT)
+        .env("DESCOPE_BASE_URL", server.base_url());
+    command
+}
+
+/// The embedded-link tool, configured for `server` with a management key.
+fn embedded_link(server: &MockServer) -> Command {
+    let mut command = example("embedded_link");
+    command
+        .env("DESCOPE_PROJECT_ID", PROJECT)
+        .env("DESCOPE_MANAGEMENT_KEY", MANAGEMENT_KEY)
+        .env("DESCOPE_BASE_URL", server.base_url());
     command
 }
 
@@ -75,12 +89,9 @@ async fn update_phone_sends_every_flag_and_prints_the_masked_phone() {
                 .json_body(json!({"maskedPhone": "+1******0123"}));
         })
         .await;
-    let mut command = example("update_phone");
+    let mut command = update_phone(&server);
     command
-        .env("DESCOPE_PROJECT_ID", PROJECT)
-        .env("DESCOPE_REFRESH_JWT", REFRESH_JWT)
         .env("DESCOPE_AUTH_MANAGEMENT_KEY", AUTH_MANAGEMENT_KEY)
-        .env("DESCOPE_BASE_URL", server.base_url())
         .args([
             "--login-id",
             "ada@example.com",
@@ -122,12 +133,8 @@ async fn update_phone_refuses_a_bad_phone_without_a_request() {
             then.status(200);
         })
         .await;
-    let mut command = example("update_phone");
-    command
-        .env("DESCOPE_PROJECT_ID", PROJECT)
-        .env("DESCOPE_REFRESH_JWT", REFRESH_JWT)
-        .env("DESCOPE_BASE_URL", server.base_url())
-        .args(["--login-id", "ada", "--phone", "12025550123"]);
+    let mut command = update_phone(&server);
+    command.args(["--login-id", "ada", "--phone", "12025550123"]);
     let output = run(command).await;
     assert_eq!(output.status.code(), Some(1));
     assert!(
@@ -176,19 +183,15 @@ async fn embedded_link_prints_the_token() {
             then.status(200).json_body(json!({"token": "tok-xyz"}));
         })
         .await;
-    let mut command = example("embedded_link");
-    command
-        .env("DESCOPE_PROJECT_ID", PROJECT)
-        .env("DESCOPE_MANAGEMENT_KEY", MANAGEMENT_KEY)
-        .env("DESCOPE_BASE_URL", server.base_url())
-        .args([
-            "--login-id",
-            "ada",
-            "--claims",
-            r#"{"n": 1}"#,
-            "--timeout",
-            "60",
-        ]);
+    let mut command = embedded_link(&server);
+    command.args([
+        "--login-id",
+        "ada",
+        "--claims",
+        r#"{"n": 1}"#,
+        "--timeout",
+        "60",
+    ]);
     let output = run(command).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(text(&output.stdout), "tok-xyz\n");
@@ -205,22 +208,14 @@ async fn a_failed_call_exits_1_with_the_error_and_no_secret() {
                 .json_body(json!({"errorCode": "E011001", "errorDescription": "Unauthorized"}));
         })
         .await;
-    let mut command = example("embedded_link");
-    command
-        .env("DESCOPE_PROJECT_ID", PROJECT)
-        .env("DESCOPE_MANAGEMENT_KEY", MANAGEMENT_KEY)
-        .env("DESCOPE_BASE_URL", server.base_url())
-        .args(["--login-id", "ada", "--timeout", "-5"]);
+    let mut command = embedded_link(&server);
+    command.args(["--login-id", "ada", "--timeout", "-5"]);
     let refused = run(command).await;
     assert_eq!(refused.status.code(), Some(1));
     assert!(text(&refused.stderr).contains("invalid timeout"));
 
-    let mut command = example("embedded_link");
-    command
-        .env("DESCOPE_PROJECT_ID", PROJECT)
-        .env("DESCOPE_MANAGEMENT_KEY", MANAGEMENT_KEY)
-        .env("DESCOPE_BASE_URL", server.base_url())
-        .args(["--login-id", "ada"]);
+    let mut command = embedded_link(&server);
+    command.args(["--login-id", "ada"]);
     let output = run(command).await;
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);

@@ -9,27 +9,18 @@ mod fault_server;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{jwt, RecordedSleeps, SteppedSleeps, MANAGEMENT_KEY, PROJECT};
+use common::{call, Op, RecordedSleeps, SteppedSleeps, MANAGEMENT_KEY, OPS, PROJECT};
 use descope_ergonomic::{
     DescopeClient, DescopeClientBuilder, Error, RetryPolicy, TokioSleep, TransportErrorKind,
 };
 use fault_server::*;
 use reqwest::StatusCode;
 
-const BOUND: Duration = Duration::from_secs(20);
 const SDK_WAITS: [Duration; 3] = [
     Duration::from_millis(100),
     Duration::from_secs(5),
     Duration::from_secs(5),
 ];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    UpdatePhone,
-    EmbeddedLink,
-}
-
-const OPS: [Op; 2] = [Op::UpdatePhone, Op::EmbeddedLink];
 
 fn builder(server: &FaultServer, sleeps: Arc<RecordedSleeps>) -> DescopeClientBuilder {
     DescopeClient::builder()
@@ -38,26 +29,6 @@ fn builder(server: &FaultServer, sleeps: Arc<RecordedSleeps>) -> DescopeClientBu
         .base_url(server.base_url())
         .request_timeout(Duration::from_secs(5))
         .sleep(sleeps)
-}
-
-async fn call(client: &DescopeClient, op: Op) -> Result<String, Error> {
-    let call = async {
-        match op {
-            Op::UpdatePhone => client
-                .update_phone_magic_link_sms(jwt(), "ada@example.com", "+12025550123")
-                .send()
-                .await
-                .map(|sent| sent.masked_phone().to_string()),
-            Op::EmbeddedLink => client
-                .embedded_link("ada@example.com")
-                .send()
-                .await
-                .map(|link| link.token().expose_secret().to_string()),
-        }
-    };
-    tokio::time::timeout(BOUND, call)
-        .await
-        .unwrap_or_else(|_| panic!("{op:?} did not end within {BOUND:?}"))
 }
 
 /// A server that plays `script[i]` for its i-th request (the last entry

@@ -7,7 +7,7 @@ mod fault_server;
 
 use std::time::{Duration, Instant};
 
-use common::{jwt, MANAGEMENT_KEY, PROJECT};
+use common::{Op, BOUND, MANAGEMENT_KEY, OPS, PROJECT};
 use descope_ergonomic::{
     DescopeClient, DescopeClientBuilder, Error, RetryPolicy, TransportErrorKind,
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -15,19 +15,9 @@ use descope_ergonomic::{
 use fault_server::*;
 use reqwest::StatusCode;
 
-/// No call of these tests may take longer than this, whatever the server does.
-const BOUND: Duration = Duration::from_secs(20);
 /// The request timeout of the tests that stall.
 const TIMEOUT: Duration = Duration::from_secs(1);
 const MIB: u64 = 1024 * 1024;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    UpdatePhone,
-    EmbeddedLink,
-}
-
-const OPS: [Op; 2] = [Op::UpdatePhone, Op::EmbeddedLink];
 
 fn builder(server: &FaultServer) -> DescopeClientBuilder {
     DescopeClient::builder()
@@ -38,26 +28,10 @@ fn builder(server: &FaultServer) -> DescopeClientBuilder {
         .request_timeout(Duration::from_secs(10))
 }
 
-/// Calls `op`; the success value is the masked phone or the token.
+/// Calls `op`, which must also end within [`BOUND`] by the clock.
 async fn call(client: &DescopeClient, op: Op) -> Result<String, Error> {
     let started = Instant::now();
-    let call = async {
-        match op {
-            Op::UpdatePhone => client
-                .update_phone_magic_link_sms(jwt(), "ada@example.com", "+12025550123")
-                .send()
-                .await
-                .map(|sent| sent.masked_phone().to_string()),
-            Op::EmbeddedLink => client
-                .embedded_link("ada@example.com")
-                .send()
-                .await
-                .map(|link| link.token().expose_secret().to_string()),
-        }
-    };
-    let result = tokio::time::timeout(BOUND, call)
-        .await
-        .unwrap_or_else(|_| panic!("{op:?} did not end within {BOUND:?}"));
+    let result = common::call(client, op).await;
     assert!(started.elapsed() < BOUND);
     result
 }

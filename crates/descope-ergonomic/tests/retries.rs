@@ -126,11 +126,7 @@ async fn a_503_then_a_success_is_one_successful_call() {
 
 #[tokio::test]
 async fn transport_failures_are_not_retried() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = closed_port();
     let sleeps = Arc::new(RecordedSleeps::default());
     let error = descope_ergonomic::DescopeClient::builder()
         .project_id(PROJECT)

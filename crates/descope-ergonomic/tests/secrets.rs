@@ -3,8 +3,7 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use common::*;
 use descope_ergonomic::{DescopeClient, RetryPolicy};
@@ -14,19 +13,6 @@ use serde_json::json;
 const TOKEN: &str = "EMBEDDED-LINK-TOKEN-SECRET";
 const SECRETS: [&str; 4] = [MANAGEMENT_KEY, REFRESH_JWT, AUTH_MANAGEMENT_KEY, TOKEN];
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 fn assert_clean(what: &str, text: &str) {
     for secret in SECRETS {
         assert!(!text.contains(secret), "{what} leaks a secret: {text}");
@@ -35,7 +21,7 @@ fn assert_clean(what: &str, text: &str) {
 
 #[tokio::test]
 async fn no_output_contains_a_secret() {
-    let captured = Captured::default();
+    let captured = CapturedLog::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -119,7 +105,7 @@ async fn no_output_contains_a_secret() {
     for (i, output) in outputs.iter().enumerate() {
         assert_clean(&format!("output {i}"), output);
     }
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert!(
         log.contains("descope.call"),
         "the span was not recorded: {log}"

@@ -15,12 +15,12 @@ mod common;
 mod fault_server;
 
 use std::error::Error as _;
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use common::{
-    RecordedSleeps, AUTH_MANAGEMENT_KEY, EMBEDDED_LINK, MANAGEMENT_KEY, PROJECT, REFRESH_JWT,
+    CapturedLog, RecordedSleeps, AUTH_MANAGEMENT_KEY, EMBEDDED_LINK, MANAGEMENT_KEY, PROJECT,
+    REFRESH_JWT,
 };
 use descope_ergonomic::{
     AuthManagementKey, DescopeClient, Error, Field, LoginId, ManagementKey, ProjectId, Reason,
@@ -39,25 +39,12 @@ const SECRETS: [&str; 5] = [
     FOREIGN_JWT,
 ];
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Installs, once, a global TRACE subscriber for every crate and routes
 /// `log` records into it.
-fn capture() -> &'static Captured {
-    static CAPTURED: OnceLock<Captured> = OnceLock::new();
+fn capture() -> &'static CapturedLog {
+    static CAPTURED: OnceLock<CapturedLog> = OnceLock::new();
     CAPTURED.get_or_init(|| {
-        let captured = Captured::default();
+        let captured = CapturedLog::default();
         let writer = captured.clone();
         tracing_log::LogTracer::init().expect("no other logger");
         let subscriber = tracing_subscriber::fmt()
@@ -288,7 +275,7 @@ async fn no_output_holds_a_secret_through_every_fault_of_both_operations() {
         "no redacted echo"
     );
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     // Our spans and events, dependencies' tracing (hyper-util) and their
     // `log` records (reqwest), at every level down to TRACE.
     for expected in [

@@ -2,10 +2,13 @@
 //! that record instead of waiting.
 #![allow(dead_code)] // each test binary uses its own subset
 
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use descope_ergonomic::{DescopeClient, DescopeClientBuilder, RefreshJwt, Sleep, SleepFuture};
+use descope_ergonomic::{
+    DescopeClient, DescopeClientBuilder, Error, RefreshJwt, Sleep, SleepFuture,
+};
 use httpmock::MockServer;
 use tokio::sync::{mpsc, oneshot};
 
@@ -81,4 +84,69 @@ pub fn user_authorization() -> String {
 
 pub fn management_authorization() -> String {
     format!("Bearer {PROJECT}:{MANAGEMENT_KEY}")
+}
+
+/// A port on loopback with nothing listening.
+pub fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Everything a `tracing` subscriber writes, kept for inspection.
+#[derive(Clone, Default)]
+pub struct CapturedLog(Arc<Mutex<Vec<u8>>>);
+
+impl CapturedLog {
+    /// What was written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for CapturedLog {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The two operations, for tests that try each fault on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    UpdatePhone,
+    EmbeddedLink,
+}
+
+/// Both operations.
+pub const OPS: [Op; 2] = [Op::UpdatePhone, Op::EmbeddedLink];
+
+/// No call of the fault tests may take longer than this, whatever the server does.
+pub const BOUND: Duration = Duration::from_secs(20);
+
+/// Calls `op` with fixed inputs; the success value is the masked phone or
+/// the token. A call that outlives [`BOUND`] fails the test instead of hanging it.
+pub async fn call(client: &DescopeClient, op: Op) -> Result<String, Error> {
+    let call = async {
+        match op {
+            Op::UpdatePhone => client
+                .update_phone_magic_link_sms(jwt(), "ada@example.com", "+12025550123")
+                .send()
+                .await
+                .map(|sent| sent.masked_phone().to_string()),
+            Op::EmbeddedLink => client
+                .embedded_link("ada@example.com")
+                .send()
+                .await
+                .map(|link| link.token().expose_secret().to_string()),
+        }
+    };
+    tokio::time::timeout(BOUND, call)
+        .await
+        .unwrap_or_else(|_| panic!("{op:?} did not end within {BOUND:?}"))
 }
