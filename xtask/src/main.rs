@@ -1,8 +1,11 @@
 //! Maintainer chores for the workspace, run as `cargo xtask <command>`.
 //!
 //! `generate` turns `spec/descope.yaml` into `crates/descope-raw/src/generated.rs`;
-//! `generate --check` fails when the checked-in file is stale.
+//! `generate --check` fails when the checked-in file is stale; `bench`
+//! measures the clients against hand-written `reqwest`, and the workflow itself.
 
+mod bench_launch;
+mod bench_workflow;
 mod codegen;
 mod generate;
 mod spec;
@@ -32,6 +35,13 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// Measure both clients against hand-written reqwest on a loopback
+    /// server (release build), their memory, and the workflow's own speed.
+    Bench {
+        /// Fewer, shorter rounds: under 30 seconds once built.
+        #[arg(long)]
+        quick: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -40,6 +50,7 @@ fn main() -> ExitCode {
         Command::Generate { check, root } => {
             generate::run(&root.unwrap_or_else(workspace::default_root), check)
         }
+        Command::Bench { quick } => bench_launch::run(&workspace::default_root(), quick),
     };
     match result {
         Ok(code) => code,
