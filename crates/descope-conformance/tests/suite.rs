@@ -38,7 +38,10 @@ async fn the_embedded_suite_passes() {
         .iter()
         .filter(|r| r.client == Some(ClientKind::Ergonomic))
         .count();
-    assert_eq!(ergonomic, exchanges, "every exchange applies to the ergonomic client");
+    assert_eq!(
+        ergonomic, exchanges,
+        "every exchange applies to the ergonomic client"
+    );
     assert_eq!(count(CheckKind::Coverage), 1);
 }
 

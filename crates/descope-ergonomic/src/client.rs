@@ -151,19 +151,18 @@ impl DescopeClient {
         success_body_is_secret: bool,
     ) -> Scrub<'a> {
         let shared = &*self.shared;
-        let keys = [
-            shared
-                .management_key
-                .as_ref()
-                .map(ManagementKey::expose_secret),
-            shared
-                .auth_management_key
-                .as_ref()
-                .map(AuthManagementKey::expose_secret),
-            call_secret,
-        ];
         Scrub {
-            secrets: keys.into_iter().flatten().collect(),
+            secrets: [
+                shared
+                    .management_key
+                    .as_ref()
+                    .map(ManagementKey::expose_secret),
+                shared
+                    .auth_management_key
+                    .as_ref()
+                    .map(AuthManagementKey::expose_secret),
+                call_secret,
+            ],
             success_body_is_secret,
         }
     }
@@ -207,7 +206,7 @@ impl DescopeClient {
                     context.clone(),
                 );
                 let result = attempt_result(send(client).await, &exchange, &scrub).await;
-                let status = exchange.head().status.map(|s| s.as_u16());
+                let status = exchange.status().map(|s| s.as_u16());
                 tracing::debug!(
                     attempt,
                     status,
@@ -230,7 +229,7 @@ impl DescopeClient {
             };
             let span = tracing::Span::current();
             span.record("attempts", attempt);
-            if let Some(status) = exchange.head().status {
+            if let Some(status) = exchange.status() {
                 span.record("status", status.as_u16());
             }
             span.record("latency_ms", started.elapsed().as_millis() as u64);

@@ -19,7 +19,9 @@ const FIELD_CHARS: usize = 512;
 /// credential), scrubbed from anything taken from a response, and whether
 /// success bodies may be shown at all (they may hold a token).
 pub(crate) struct Scrub<'a> {
-    pub(crate) secrets: Vec<&'a str>,
+    /// The client's management key and auth management key and the call's
+    /// own credential, where set (a fixed array: no allocation per call).
+    pub(crate) secrets: [Option<&'a str>; 3],
     pub(crate) success_body_is_secret: bool,
 }
 
@@ -35,20 +37,21 @@ impl Scrub<'_> {
     }
 
     fn scrubbed(&self, text: &str) -> String {
-        let known =
-            self.secrets
-                .iter()
-                .filter(|s| !s.is_empty())
-                .fold(text.to_string(), |acc, secret| {
-                    // A secret longer than the text cannot be in it, and the
-                    // search `replace` would set up for it costs more than the
-                    // rest of decoding (error codes are far shorter than keys).
-                    if secret.len() > acc.len() {
-                        acc
-                    } else {
-                        acc.replace(secret, REDACTED)
-                    }
-                });
+        let known = self
+            .secrets
+            .iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .fold(text.to_string(), |acc, secret| {
+                // A secret longer than the text cannot be in it, and the
+                // search `replace` would set up for it costs more than the
+                // rest of decoding (error codes are far shorter than keys).
+                if secret.len() > acc.len() {
+                    acc
+                } else {
+                    acc.replace(secret, REDACTED)
+                }
+            });
         redact_jwts(&known)
     }
 

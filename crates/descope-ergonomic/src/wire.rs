@@ -43,6 +43,11 @@ impl Exchange {
         self.head.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// The status of the latest response, if one arrived (no copy of the rest).
+    pub(crate) fn status(&self) -> Option<StatusCode> {
+        self.head.lock().unwrap_or_else(|e| e.into_inner()).status
+    }
+
     /// Forgets the previous attempt's head, so that an attempt that gets no
     /// response does not report the status of an earlier one.
     pub(crate) fn start_attempt(&self) {
