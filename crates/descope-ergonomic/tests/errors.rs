@@ -264,13 +264,7 @@ async fn a_slow_server_hits_the_request_timeout() {
 
 #[tokio::test]
 async fn a_closed_port_is_a_connect_error() {
-    let port = closed_port();
-    let error = descope_ergonomic::DescopeClient::builder()
-        .project_id(PROJECT)
-        .management_key(MANAGEMENT_KEY)
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .build()
-        .unwrap()
+    let error = client_of_closed_port(Default::default())
         .embedded_link("ada")
         .send()
         .await

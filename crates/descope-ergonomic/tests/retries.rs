@@ -126,15 +126,8 @@ async fn a_503_then_a_success_is_one_successful_call() {
 
 #[tokio::test]
 async fn transport_failures_are_not_retried() {
-    let port = closed_port();
     let sleeps = Arc::new(RecordedSleeps::default());
-    let error = descope_ergonomic::DescopeClient::builder()
-        .project_id(PROJECT)
-        .management_key(MANAGEMENT_KEY)
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .sleep(sleeps.clone())
-        .build()
-        .unwrap()
+    let error = client_of_closed_port(sleeps.clone())
         .embedded_link("ada")
         .send()
         .await

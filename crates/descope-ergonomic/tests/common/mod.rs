@@ -95,6 +95,17 @@ pub fn closed_port() -> u16 {
         .port()
 }
 
+/// A client of a loopback port nobody listens on, with recorded sleeps.
+pub fn client_of_closed_port(sleeps: Arc<RecordedSleeps>) -> DescopeClient {
+    DescopeClient::builder()
+        .project_id(PROJECT)
+        .management_key(MANAGEMENT_KEY)
+        .base_url(format!("http://127.0.0.1:{}", closed_port()))
+        .sleep(sleeps)
+        .build()
+        .unwrap()
+}
+
 /// Everything a `tracing` subscriber writes, kept for inspection.
 #[derive(Clone, Default)]
 pub struct CapturedLog(Arc<Mutex<Vec<u8>>>);
