@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use descope_ergonomic::RetryPolicy;
 use serde_json::Value;
 
 use crate::capture::{CaptureResponses, SeenResponse};
@@ -21,10 +22,6 @@ use crate::spec::Spec;
 
 /// What a recorded embedded-link token becomes: tokens are credentials.
 pub const SCRUBBED_TOKEN: &str = "scrubbed-token";
-
-/// Statuses the ergonomic client retries by default; a single recorded
-/// response of one of these cannot be replayed to it.
-const RETRIED_STATUSES: [u16; 6] = [503, 520, 521, 522, 524, 530];
 
 /// Response headers worth keeping in a recording.
 const KEPT_HEADERS: [&str; 2] = ["content-type", "retry-after"];
@@ -126,8 +123,11 @@ pub async fn record(
             },
         );
     }
-    if RETRIED_STATUSES.contains(&response.status) {
-        // The ergonomic client would retry; one response cannot answer that.
+    let retried = reqwest::StatusCode::from_u16(response.status)
+        .is_ok_and(|status| RetryPolicy::default().retries_status(status));
+    if retried {
+        // The ergonomic client (default policy, as its driver uses) would
+        // retry; one recorded response cannot answer that.
         recorded.clients = vec![ClientKind::Raw];
     }
     recorded.responses = vec![RecordedResponse {

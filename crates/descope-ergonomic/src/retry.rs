@@ -88,6 +88,12 @@ impl RetryPolicy {
         self
     }
 
+    /// Whether a response with `status` is retried (while retries remain);
+    /// HTTP 429 follows [`retry_rate_limited`](Self::retry_rate_limited) instead.
+    pub fn retries_status(&self, status: StatusCode) -> bool {
+        self.statuses.contains(&status)
+    }
+
     /// The most attempts a call can make under this policy.
     pub fn max_attempts(&self) -> u32 {
         let rate_limited = self.rate_limited.map_or(0, |r| r.max_retries);
@@ -113,7 +119,7 @@ impl RetryPolicy {
             let wait = error.retry_after().unwrap_or(policy.fallback_wait);
             return (wait <= policy.max_wait).then_some(wait);
         }
-        if !self.statuses.contains(&status) {
+        if !self.retries_status(status) {
             return None;
         }
         self.waits.get(retries.server as usize).copied()

@@ -45,6 +45,7 @@ async fn attempts_for(status: u16, policy: RetryPolicy) -> (usize, Vec<Duration>
 #[tokio::test]
 async fn the_default_policy_retries_the_sdk_statuses_three_times() {
     for status in [503, 520, 521, 522, 524, 530] {
+        assert!(RetryPolicy::default().retries_status(StatusCode::from_u16(status).unwrap()));
         let (attempts, waits) = attempts_for(status, RetryPolicy::default()).await;
         assert_eq!(attempts, 4, "status {status}");
         assert_eq!(waits, SDK_WAITS, "status {status}");
@@ -54,6 +55,7 @@ async fn the_default_policy_retries_the_sdk_statuses_three_times() {
 #[tokio::test]
 async fn the_default_policy_retries_nothing_else() {
     for status in [400, 401, 403, 404, 429, 500, 502, 504] {
+        assert!(!RetryPolicy::default().retries_status(StatusCode::from_u16(status).unwrap()));
         let (attempts, waits) = attempts_for(status, RetryPolicy::default()).await;
         assert_eq!((attempts, waits.len()), (1, 0), "status {status}");
     }
