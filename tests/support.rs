@@ -5,7 +5,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use descope_conformance::{default_drivers, run, Recordings, Report, RunOptions, Spec, Suite};
+use descope_conformance::{default_drivers, run, Report, RunOptions, Suite};
+use descope_spec::recorded::Recordings;
+use descope_spec::Spec;
 
 /// The workspace these tests belong to.
 pub fn workspace() -> PathBuf {
@@ -32,7 +34,12 @@ fn copy_tree(from: &Path, to: &Path) {
             continue;
         }
         let kind = entry.file_type().unwrap();
-        if kind.is_dir() {
+        if kind.is_symlink() {
+            // crates/descope-spec/spec points at the top-level spec/: a
+            // copy keeps the link, so it points at the copy's spec.
+            let target = fs::read_link(entry.path()).unwrap();
+            std::os::unix::fs::symlink(target, to.join(&name)).unwrap();
+        } else if kind.is_dir() {
             copy_tree(&entry.path(), &to.join(&name));
         } else if kind.is_file() {
             fs::copy(entry.path(), to.join(&name)).unwrap();

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::{codegen, spec, workspace};
+use descope_spec::Spec;
+
+use crate::{codegen, workspace};
 
 /// Times `cargo xtask generate --check` as a developer runs it, the
 /// generation alone in this process, and a conformance run; prints one line
@@ -33,7 +35,7 @@ pub fn report(root: &Path, runs: usize) {
         Err(error) => println!("  cargo xtask generate --check: not timed ({error:#})"),
     }
     let in_process = median(runs, || {
-        let spec = spec::load(&root.join(workspace::SPEC), workspace::SPEC)?;
+        let spec = Spec::load(&root.join(workspace::SPEC), workspace::SPEC)?;
         codegen::render(&spec, workspace::SPEC, root).map(drop)
     });
     match in_process {

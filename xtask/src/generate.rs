@@ -1,4 +1,5 @@
-//! `cargo xtask generate [--check]`: write the generated client, or report drift.
+//! `cargo xtask generate [--check]`: write what is generated from the spec (the
+//! raw client, descope-spec's operation table and recordings list), or report drift.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -6,41 +7,56 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use similar::TextDiff;
 
-use crate::{codegen, spec, workspace};
+use descope_spec::Spec;
+
+use crate::{codegen, spec_table, workspace};
 
 /// Diff lines shown by `--check`; enough to see what drifted, short enough for a CI log.
 const DIFF_LINES: usize = 40;
 
 pub fn run(root: &Path, check: bool) -> Result<ExitCode> {
-    let spec = spec::load(&root.join(workspace::SPEC), workspace::SPEC)?;
-    let fresh = codegen::render(&spec, workspace::SPEC, root)?;
-    let out = root.join(workspace::GENERATED);
-    let current = match std::fs::read_to_string(&out) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e).with_context(|| format!("{}: cannot read", workspace::GENERATED)),
-    };
-    if check {
-        return Ok(report_drift(current.as_deref(), &fresh));
+    let spec = Spec::load(&root.join(workspace::SPEC), workspace::SPEC)?;
+    let outputs = [
+        (
+            workspace::GENERATED,
+            codegen::render(&spec, workspace::SPEC, root)?,
+        ),
+        (workspace::TABLE, spec_table::render_table(&spec, root)?),
+        (workspace::RECORDINGS, spec_table::render_recordings(root)?),
+    ];
+    let mut stale = false;
+    for (name, fresh) in &outputs {
+        let out = root.join(name);
+        let current = match std::fs::read_to_string(&out) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("{name}: cannot read")),
+        };
+        if check {
+            stale |= !report_drift(name, current.as_deref(), fresh);
+        } else if current.as_deref() == Some(fresh.as_str()) {
+            println!("{name} is up to date");
+        } else {
+            write_atomically(&out, fresh)?;
+            println!("wrote {name}");
+        }
     }
-    if current.as_deref() == Some(fresh.as_str()) {
-        println!("{} is up to date", workspace::GENERATED);
+    Ok(if stale {
+        ExitCode::FAILURE
     } else {
-        write_atomically(&out, &fresh)?;
-        println!("wrote {}", workspace::GENERATED);
-    }
-    Ok(ExitCode::SUCCESS)
+        ExitCode::SUCCESS
+    })
 }
 
-fn report_drift(current: Option<&str>, fresh: &str) -> ExitCode {
-    let name = workspace::GENERATED;
+/// Whether the checked-in `name` equals `fresh`; prints the drift if not.
+fn report_drift(name: &str, current: Option<&str>, fresh: &str) -> bool {
     let Some(current) = current else {
         eprintln!("{name} is missing; run `cargo xtask generate`");
-        return ExitCode::FAILURE;
+        return false;
     };
     if current == fresh {
         println!("{name} is up to date with {}", workspace::SPEC);
-        return ExitCode::SUCCESS;
+        return true;
     }
     eprintln!(
         "{name} is stale: it does not match {}; run `cargo xtask generate`",
@@ -61,7 +77,7 @@ fn report_drift(current: Option<&str>, fresh: &str) -> ExitCode {
     if total > DIFF_LINES {
         eprintln!("... {} more diff lines", total - DIFF_LINES);
     }
-    ExitCode::FAILURE
+    false
 }
 
 /// A failed or interrupted run must leave the checked-in file whole: write a

@@ -8,7 +8,7 @@ mod bench_launch;
 mod bench_workflow;
 mod codegen;
 mod generate;
-mod spec;
+mod spec_table;
 mod workspace;
 
 use std::path::PathBuf;

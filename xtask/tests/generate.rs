@@ -7,6 +7,12 @@ use std::process::{Command, Output};
 
 const SPEC: &str = "spec/descope.yaml";
 const GENERATED: &str = "crates/descope-raw/src/generated.rs";
+/// Everything else `generate` reads or writes.
+const ALSO: [&str; 2] = [
+    "crates/descope-spec/src/generated/table.rs",
+    "crates/descope-spec/src/generated/recordings.rs",
+];
+const RECORDED: &str = "spec/recorded";
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -15,13 +21,26 @@ fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
-/// A temporary root holding a copy of the spec and of the generated file.
+/// A temporary root holding a copy of the spec, the recordings and the
+/// generated files.
 fn copy_of_workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for file in [SPEC, GENERATED] {
-        let to = dir.path().join(file);
+    let recordings = fs::read_dir(workspace().join(RECORDED))
+        .unwrap()
+        .map(|entry| {
+            format!(
+                "{RECORDED}/{}",
+                entry.unwrap().file_name().to_string_lossy()
+            )
+        });
+    let files = [SPEC, GENERATED]
+        .into_iter()
+        .chain(ALSO)
+        .map(str::to_string);
+    for file in files.chain(recordings) {
+        let to = dir.path().join(&file);
         fs::create_dir_all(to.parent().unwrap()).unwrap();
-        fs::copy(workspace().join(file), to).unwrap();
+        fs::copy(workspace().join(&file), to).unwrap();
     }
     dir
 }
@@ -57,14 +76,19 @@ fn the_checked_in_client_is_up_to_date() {
 fn two_generations_give_identical_bytes() {
     let first = copy_of_workspace();
     let second = copy_of_workspace();
-    fs::remove_file(first.path().join(GENERATED)).unwrap();
-    fs::remove_file(second.path().join(GENERATED)).unwrap();
-    assert!(xtask(first.path(), &[]).status.success());
-    assert!(xtask(second.path(), &[]).status.success());
-    let a = fs::read(first.path().join(GENERATED)).unwrap();
-    let b = fs::read(second.path().join(GENERATED)).unwrap();
-    assert_eq!(a, b);
-    assert_eq!(a, fs::read(workspace().join(GENERATED)).unwrap());
+    let generated = [GENERATED].into_iter().chain(ALSO);
+    for copy in [&first, &second] {
+        for file in generated.clone() {
+            fs::remove_file(copy.path().join(file)).unwrap();
+        }
+        assert!(xtask(copy.path(), &[]).status.success());
+    }
+    for file in generated {
+        let a = fs::read(first.path().join(file)).unwrap();
+        let b = fs::read(second.path().join(file)).unwrap();
+        assert_eq!(a, b, "{file}");
+        assert_eq!(a, fs::read(workspace().join(file)).unwrap(), "{file}");
+    }
 }
 
 #[test]
@@ -181,6 +205,8 @@ fn a_spec_the_generator_cannot_handle_is_refused() {
 #[test]
 fn a_document_that_is_not_openapi_is_refused() {
     let message = refused(|root| edit_spec(root, "paths:\n", "pathz:\n"));
+    assert!(message.contains("no `paths` object"), "{message}");
+    let message = refused(|root| edit_spec(root, "info:\n", "infox:\n"));
     assert!(
         message.contains("not a valid OpenAPI 3.0 document"),
         "{message}"

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::exchange::Exchange;
-use crate::spec::Spec;
+use descope_spec::recorded::Exchange;
+use descope_spec::Spec;
 
 /// What the spec declares and no exchange exercises, one message each; empty
 /// when everything is covered.

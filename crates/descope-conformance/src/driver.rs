@@ -10,8 +10,8 @@ use std::pin::Pin;
 
 use serde_json::{Map, Value};
 
-use crate::exchange::{ClientKind, Inputs};
-use crate::outcome::Outcome;
+use descope_spec::recorded::Outcome;
+use descope_spec::recorded::{ClientKind, Inputs};
 
 /// The future a [`Driver`] returns.
 pub type DriverFuture<'a> = Pin<Box<dyn Future<Output = Result<Outcome, DriverError>> + Send + 'a>>;

@@ -10,9 +10,12 @@ use descope_ergonomic::{
 use serde_json::{Map, Value};
 
 use crate::driver::{Driver, DriverError, DriverFuture, Params};
-use crate::exchange::{ClientKind, Credentials, Inputs};
-use crate::outcome::{ErrorOutcome, Outcome};
-use crate::raw_driver::{EMBEDDED_LINK, EMBEDDED_LINK_FIELDS, UPDATE_PHONE, UPDATE_PHONE_FIELDS};
+use descope_spec::fields::{
+    embedded_link_signin as link_fields, update_user_phone_magic_link_sms as phone_fields,
+};
+use descope_spec::recorded::{ClientKind, Credentials, Inputs};
+use descope_spec::recorded::{ErrorOutcome, Outcome};
+use descope_spec::Operation;
 
 /// Drives [`descope_ergonomic::DescopeClient`], one client per call, built
 /// from the exchange's credentials.
@@ -68,15 +71,17 @@ impl Driver for ErgonomicDriver {
                 Ok(client) => client,
                 Err(error) => return Ok(Outcome::Error(error_outcome(&error))),
             };
-            let result = match operation {
-                UPDATE_PHONE => update_phone(&client, &params, &inputs.credentials).await?,
-                EMBEDDED_LINK => embedded_link(&client, &params).await?,
-                other => {
-                    return Err(DriverError::UnknownOperation {
-                        client: ClientKind::Ergonomic,
-                        operation: other.to_string(),
-                    })
+            let op =
+                Operation::from_id(operation).ok_or_else(|| DriverError::UnknownOperation {
+                    client: ClientKind::Ergonomic,
+                    operation: operation.to_string(),
+                })?;
+            params.only(op.request_fields())?;
+            let result = match op {
+                Operation::UpdateUserPhoneMagicLinkSms => {
+                    update_phone(&client, &params, &inputs.credentials).await?
                 }
+                Operation::EmbeddedLinkSignin => embedded_link(&client, &params).await?,
             };
             Ok(match result {
                 Ok(fields) => Outcome::Success(fields),
@@ -93,7 +98,6 @@ async fn update_phone(
     params: &Params<'_>,
     credentials: &Credentials,
 ) -> Result<CallResult, DriverError> {
-    params.only(UPDATE_PHONE_FIELDS)?;
     let jwt = credentials
         .refresh_jwt
         .as_deref()
@@ -102,61 +106,70 @@ async fn update_phone(
         Ok(jwt) => jwt,
         Err(error) => return Ok(Err(error.into())),
     };
-    let login_id = params.str("loginId")?.unwrap_or_default();
-    let phone = params.str("phone")?.unwrap_or_default();
+    let login_id = params
+        .str(phone_fields::request::LOGIN_ID)?
+        .unwrap_or_default();
+    let phone = params
+        .str(phone_fields::request::PHONE)?
+        .unwrap_or_default();
     let mut request = client.update_phone_magic_link_sms(jwt, login_id, phone);
-    if let Some(v) = params.str("URI")? {
+    if let Some(v) = params.str(phone_fields::request::URI)? {
         request = request.uri(v);
     }
-    if let Some(v) = params.bool("addToLoginIDs")? {
+    if let Some(v) = params.bool(phone_fields::request::ADD_TO_LOGIN_I_DS)? {
         request = request.add_to_login_ids(v);
     }
-    if let Some(v) = params.bool("onMergeUseExisting")? {
+    if let Some(v) = params.bool(phone_fields::request::ON_MERGE_USE_EXISTING)? {
         request = request.on_merge_use_existing(v);
     }
-    if let Some(v) = params.str("providerId")? {
+    if let Some(v) = params.str(phone_fields::request::PROVIDER_ID)? {
         request = request.provider_id(v);
     }
-    if let Some(v) = params.str("templateId")? {
+    if let Some(v) = params.str(phone_fields::request::TEMPLATE_ID)? {
         request = request.template_id(v);
     }
-    if let Some(v) = params.string_map("templateOptions")? {
+    if let Some(v) = params.string_map(phone_fields::request::TEMPLATE_OPTIONS)? {
         request = request.template_options(v);
     }
-    if let Some(v) = params.str("locale")? {
+    if let Some(v) = params.str(phone_fields::request::LOCALE)? {
         request = request.locale(v);
     }
-    if let Some(v) = params.bool("failOnConflict")? {
+    if let Some(v) = params.bool(phone_fields::request::FAIL_ON_CONFLICT)? {
         request = request.fail_on_conflict(v);
     }
-    Ok(request
-        .send()
-        .await
-        .map(|sent| Map::from_iter([("maskedPhone".to_string(), sent.masked_phone().into())])))
+    Ok(request.send().await.map(|sent| {
+        Map::from_iter([(
+            phone_fields::response::MASKED_PHONE.to_string(),
+            sent.masked_phone().into(),
+        )])
+    }))
 }
 
 async fn embedded_link(
     client: &DescopeClient,
     params: &Params<'_>,
 ) -> Result<CallResult, DriverError> {
-    params.only(EMBEDDED_LINK_FIELDS)?;
-    let mut request = client.embedded_link(params.str("loginId")?.unwrap_or_default());
+    let mut request = client.embedded_link(
+        params
+            .str(link_fields::request::LOGIN_ID)?
+            .unwrap_or_default(),
+    );
     // Passed through as recorded: refusing a claim set that is not an object,
     // or a negative lifetime, is the client's job and part of what is checked.
-    if let Some(v) = params.value("customClaims") {
+    if let Some(v) = params.value(link_fields::request::CUSTOM_CLAIMS) {
         request = request.custom_claims(v.clone());
     }
-    if let Some(v) = params.i64("timeout")? {
+    if let Some(v) = params.i64(link_fields::request::TIMEOUT)? {
         request = request.timeout_secs(v);
     }
     Ok(request.send().await.map(|link| {
         let mut fields = Map::from_iter([(
-            "token".to_string(),
+            link_fields::response::TOKEN.to_string(),
             Value::from(link.token().expose_secret()),
         )]);
         for (name, value) in [
-            ("maskedEmail", link.masked_email()),
-            ("maskedPhone", link.masked_phone()),
+            (link_fields::response::MASKED_EMAIL, link.masked_email()),
+            (link_fields::response::MASKED_PHONE, link.masked_phone()),
         ] {
             if let Some(value) = value {
                 fields.insert(name.to_string(), value.into());

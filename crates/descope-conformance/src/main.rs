@@ -5,9 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use descope_conformance::{
-    default_drivers, record, run, server_applies, to_yaml, CheckKind, CheckResult, Format,
-    LiveCredentials, Recordings, Report, RunOptions, Spec, Suite,
+    default_drivers, record, run, to_yaml, CheckKind, CheckResult, Format, LiveCredentials, Report,
+    RunOptions, Suite,
 };
+use descope_spec::recorded::Recordings;
+use descope_spec::Spec;
 
 /// Checks the Descope clients (or a server) against spec/descope.yaml and the
 /// recorded exchanges of spec/recorded/, both built in by default.
@@ -75,15 +77,10 @@ fn main() -> ExitCode {
 /// The suite from the built-in copies or the files named on the command line.
 fn load(args: &Args) -> Result<Suite, (String, String)> {
     let spec = match &args.spec {
-        None => Spec::embedded(),
-        Some(path) => {
-            let label = path.display().to_string();
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| (label.clone(), format!("{label}: {e}")))?;
-            Spec::parse(&label, &text)
-        }
-    }
-    .map_err(|e| (e.label.clone(), e.to_string()))?;
+        None => Spec::embedded().clone(),
+        Some(path) => Spec::load(path, &path.display().to_string())
+            .map_err(|e| (e.label.clone(), e.to_string()))?,
+    };
     let recordings = match &args.recorded {
         None => Recordings::embedded(),
         Some(dir) => Recordings::from_dir(dir).map_err(|e| {
@@ -108,7 +105,7 @@ async fn record_all(suite: &Suite, args: &Args, out: &Path) -> Report {
     let http = reqwest::Client::new();
     let mut report = Report::default();
     let templates = suite.recordings.exchanges.iter().filter(|exchange| {
-        server_applies(exchange)
+        exchange.suits_a_server()
             && args
                 .filter
                 .as_deref()

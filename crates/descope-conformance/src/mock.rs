@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use httpmock::{HttpMockRequest, MockServer};
 
-use crate::exchange::RecordedResponse;
+use descope_spec::recorded::RecordedResponse;
 
 /// What the server sends once the recorded responses are used up: a status
 /// no recording uses, with a body saying why, so that an extra request is

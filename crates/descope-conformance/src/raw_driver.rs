@@ -5,34 +5,22 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use descope_ergonomic::{
+    AuthManagementKey, ManagementAuthorization, ManagementKey, ProjectId, RefreshJwt,
+    UserAuthorization,
+};
 use descope_raw::types::{self, ErrorBody};
-use descope_raw::{Client, Error, RequestContext, ResponseValue, Transport};
-use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+use descope_raw::{retry_after, Client, Error, RequestContext, ResponseValue, Transport};
+use descope_spec::fields::{
+    embedded_link_signin as link_fields, update_user_phone_magic_link_sms as phone_fields,
+};
+use descope_spec::recorded::{ClientKind, Credentials, ErrorOutcome, Inputs, Outcome};
+use descope_spec::{Credential, Operation};
+use reqwest::header::HeaderValue;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::driver::{Driver, DriverError, DriverFuture, Params};
-use crate::exchange::{ClientKind, Credentials, Inputs};
-use crate::outcome::{ErrorOutcome, Outcome};
-
-/// The `operationId` of update-phone-by-SMS-magic-link.
-pub const UPDATE_PHONE: &str = "UpdateUserPhoneMagicLinkSMS";
-/// The `operationId` of generate-embedded-link.
-pub const EMBEDDED_LINK: &str = "EmbeddedLinkSignin";
-
-pub(crate) const UPDATE_PHONE_FIELDS: &[&str] = &[
-    "loginId",
-    "phone",
-    "URI",
-    "addToLoginIDs",
-    "onMergeUseExisting",
-    "providerId",
-    "templateId",
-    "templateOptions",
-    "locale",
-    "failOnConflict",
-];
-pub(crate) const EMBEDDED_LINK_FIELDS: &[&str] = &["loginId", "customClaims", "timeout"];
 
 /// Drives [`descope_raw::Client`].
 #[derive(Clone)]
@@ -95,28 +83,30 @@ impl Driver for RawDriver {
     ) -> DriverFuture<'a> {
         Box::pin(async move {
             let params = Params::new(ClientKind::Raw, operation, &inputs.params);
-            match operation {
-                UPDATE_PHONE => {
+            let op =
+                Operation::from_id(operation).ok_or_else(|| DriverError::UnknownOperation {
+                    client: ClientKind::Raw,
+                    operation: operation.to_string(),
+                })?;
+            params.only(op.request_fields())?;
+            let authorization = bearer(op, &inputs.credentials)?;
+            let client = self.client(base_url, authorization);
+            Ok(match op {
+                Operation::UpdateUserPhoneMagicLinkSms => {
                     let body = update_phone_body(&params)?;
-                    let client = self.client(base_url, refresh_jwt_bearer(&inputs.credentials)?);
                     let result = client
                         .update_user_phone_magic_link_sms()
                         .body(body)
                         .send()
                         .await;
-                    Ok(outcome(result, UPDATE_PHONE_FIELDS))
+                    outcome(result, op)
                 }
-                EMBEDDED_LINK => {
+                Operation::EmbeddedLinkSignin => {
                     let body = embedded_link_body(&params)?;
-                    let client = self.client(base_url, management_key_bearer(&inputs.credentials)?);
                     let result = client.embedded_link_signin().body(body).send().await;
-                    Ok(outcome(result, EMBEDDED_LINK_FIELDS))
+                    outcome(result, op)
                 }
-                other => Err(DriverError::UnknownOperation {
-                    client: ClientKind::Raw,
-                    operation: other.to_string(),
-                }),
-            }
+            })
         })
     }
 }
@@ -124,62 +114,72 @@ impl Driver for RawDriver {
 fn update_phone_body(
     params: &Params<'_>,
 ) -> Result<types::builder::UpdatePhoneMagicLinkSmsRequest, DriverError> {
-    params.only(UPDATE_PHONE_FIELDS)?;
     // Only what the caller set goes into the builder, so unset optional
     // fields stay off the wire and a missing required one is the client's
     // to refuse.
     let mut body = types::UpdatePhoneMagicLinkSmsRequest::builder();
-    if let Some(v) = params.str("loginId")? {
+    if let Some(v) = params.str(phone_fields::request::LOGIN_ID)? {
         body = body.login_id(v);
     }
-    if let Some(v) = params.str("phone")? {
+    if let Some(v) = params.str(phone_fields::request::PHONE)? {
         body = body.phone(v);
     }
-    if let Some(v) = params.str("URI")? {
-        body = body.uri(Some(v.to_string()));
+    if let Some(v) = params.str(phone_fields::request::URI)? {
+        body = body.uri(Unparsed(v.to_string()));
     }
-    if let Some(v) = params.bool("addToLoginIDs")? {
+    if let Some(v) = params.bool(phone_fields::request::ADD_TO_LOGIN_I_DS)? {
         body = body.add_to_login_i_ds(Some(v));
     }
-    if let Some(v) = params.bool("onMergeUseExisting")? {
+    if let Some(v) = params.bool(phone_fields::request::ON_MERGE_USE_EXISTING)? {
         body = body.on_merge_use_existing(Some(v));
     }
-    if let Some(v) = params.str("providerId")? {
+    if let Some(v) = params.str(phone_fields::request::PROVIDER_ID)? {
         body = body.provider_id(Some(v.to_string()));
     }
-    if let Some(v) = params.str("templateId")? {
+    if let Some(v) = params.str(phone_fields::request::TEMPLATE_ID)? {
         body = body.template_id(Some(v.to_string()));
     }
-    if let Some(v) = params.string_map("templateOptions")? {
+    if let Some(v) = params.string_map(phone_fields::request::TEMPLATE_OPTIONS)? {
         let options: HashMap<String, String> = v
             .into_iter()
             .map(|(key, value)| (key.to_string(), value.to_string()))
             .collect();
         body = body.template_options(options);
     }
-    if let Some(v) = params.str("locale")? {
+    if let Some(v) = params.str(phone_fields::request::LOCALE)? {
         body = body.locale(Some(v.to_string()));
     }
-    if let Some(v) = params.bool("failOnConflict")? {
+    if let Some(v) = params.bool(phone_fields::request::FAIL_ON_CONFLICT)? {
         body = body.fail_on_conflict(Some(v));
     }
     Ok(body)
 }
 
+/// An optional value the spec constrains, handed to the builder unparsed so
+/// that a refusal is the builder's own, as for required fields.
+struct Unparsed(String);
+
+impl TryFrom<Unparsed> for Option<types::UpdatePhoneMagicLinkSmsRequestUri> {
+    type Error = types::error::ConversionError;
+
+    fn try_from(value: Unparsed) -> Result<Self, Self::Error> {
+        value.0.parse().map(Some)
+    }
+}
+
 fn embedded_link_body(
     params: &Params<'_>,
 ) -> Result<types::builder::EmbeddedLinkSigninRequest, DriverError> {
-    params.only(EMBEDDED_LINK_FIELDS)?;
     let mut body = types::EmbeddedLinkSigninRequest::builder();
-    if let Some(v) = params.str("loginId")? {
+    if let Some(v) = params.str(link_fields::request::LOGIN_ID)? {
         body = body.login_id(v);
     }
-    if let Some(v) = params.object("customClaims")? {
+    if let Some(v) = params.object(link_fields::request::CUSTOM_CLAIMS)? {
         body = body.custom_claims(v.clone());
     }
-    if let Some(v) = params.i64("timeout")? {
+    if let Some(v) = params.i64(link_fields::request::TIMEOUT)? {
         let v = i32::try_from(v).map_err(|_| DriverError::InputType {
-            field: "timeout".into(),
+            field: link_fields::request::TIMEOUT.into(),
             expected: "a 32-bit integer",
         })?;
         body = body.timeout(Some(v));
@@ -187,51 +187,59 @@ fn embedded_link_body(
     Ok(body)
 }
 
-/// `Bearer <ProjectId>:<RefreshJWT>[:<AuthManagementKey>]`.
-fn refresh_jwt_bearer(credentials: &Credentials) -> Result<HeaderValue, DriverError> {
-    let jwt = credentials
-        .refresh_jwt
-        .as_deref()
-        .ok_or(DriverError::MissingCredential("refreshJwt"))?;
-    let mut value = format!("Bearer {}:{jwt}", credentials.project_id);
-    if let Some(key) = &credentials.auth_management_key {
-        value.push(':');
-        value.push_str(key);
-    }
-    header_value(&value)
-}
-
-/// `Bearer <ProjectId>:<ManagementKey>`.
-fn management_key_bearer(credentials: &Credentials) -> Result<HeaderValue, DriverError> {
-    let key = credentials
-        .management_key
-        .as_deref()
-        .ok_or(DriverError::MissingCredential("managementKey"))?;
-    header_value(&format!("Bearer {}:{key}", credentials.project_id))
-}
-
-fn header_value(value: &str) -> Result<HeaderValue, DriverError> {
-    HeaderValue::from_str(value).map_err(|_| DriverError::InputType {
+/// The `Authorization` value for the credential `op` takes, built by the
+/// wrapper's credential types (the one place the bearer formats are
+/// written), so the raw client is driven with exactly what a caller of the
+/// escape hatch would send.
+fn bearer(op: Operation, credentials: &Credentials) -> Result<HeaderValue, DriverError> {
+    let unusable = |_| DriverError::InputType {
         field: "credentials".into(),
-        expected: "text that fits in a header",
-    })
+        expected: "credentials the wrapper accepts",
+    };
+    let project = ProjectId::new(credentials.project_id.as_str()).map_err(unusable)?;
+    match op.credential() {
+        Some(Credential::ProjectRefreshJwt) => {
+            let jwt = credentials
+                .refresh_jwt
+                .as_deref()
+                .ok_or(DriverError::MissingCredential("refreshJwt"))?;
+            let jwt = RefreshJwt::new(jwt).map_err(unusable)?;
+            let key = credentials
+                .auth_management_key
+                .as_deref()
+                .map(AuthManagementKey::new)
+                .transpose()
+                .map_err(unusable)?;
+            Ok(UserAuthorization::new(&project, &jwt)
+                .auth_management_key(key.as_ref())
+                .header_value())
+        }
+        Some(Credential::ProjectManagementKey) | None => {
+            let key = credentials
+                .management_key
+                .as_deref()
+                .ok_or(DriverError::MissingCredential("managementKey"))?;
+            let key = ManagementKey::new(key).map_err(unusable)?;
+            Ok(ManagementAuthorization::new(&project, &key).header_value())
+        }
+    }
 }
 
 /// The generated client's result, normalised. `fields` are the operation's
 /// request fields by spec name, to name the one a refusal is about.
 fn outcome<T: Serialize>(
     result: Result<ResponseValue<T>, Error<ErrorBody>>,
-    fields: &[&str],
+    op: Operation,
 ) -> Outcome {
     match result {
         Ok(value) => Outcome::Success(success_fields(value.into_inner())),
         Err(error) => Outcome::Error(match error {
             Error::InvalidRequest(message) => ErrorOutcome::Validation {
-                field: refused_field(&message, fields),
+                field: refused_field(&message, op.request_fields()),
             },
             Error::ErrorResponse(response) => ErrorOutcome::Api {
                 status: response.status().as_u16(),
-                retry_after: retry_after(response.headers()),
+                retry_after: retry_after(response.headers()).map(|wait| wait.as_secs()),
                 error_code: Some(response.into_inner().error_code),
             },
             Error::InvalidResponsePayload(..) => ErrorOutcome::InvalidResponsePayload,
@@ -282,11 +290,6 @@ fn refused_field(message: &str, fields: &[&str]) -> String {
         .unwrap_or_else(|| message.to_string())
 }
 
-/// `Retry-After` in whole seconds; the HTTP-date form is not used by Descope.
-fn retry_after(headers: &HeaderMap) -> Option<u64> {
-    headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,12 +298,36 @@ mod tests {
     fn refusals_name_the_spec_field() {
         let message = "conversion to `UpdatePhoneMagicLinkSmsRequest` for body failed: \
                        error converting supplied value for phone: doesn't match pattern";
-        assert_eq!(refused_field(message, UPDATE_PHONE_FIELDS), "phone");
+        assert_eq!(
+            refused_field(
+                message,
+                Operation::UpdateUserPhoneMagicLinkSms.request_fields()
+            ),
+            "phone"
+        );
         let message = "conversion to `X` for body failed: no value supplied for login_id";
-        assert_eq!(refused_field(message, UPDATE_PHONE_FIELDS), "loginId");
+        assert_eq!(
+            refused_field(
+                message,
+                Operation::UpdateUserPhoneMagicLinkSms.request_fields()
+            ),
+            "loginId"
+        );
         let message = "error converting supplied value for add_to_login_i_ds: no";
-        assert_eq!(refused_field(message, UPDATE_PHONE_FIELDS), "addToLoginIDs");
-        assert_eq!(refused_field("odd", UPDATE_PHONE_FIELDS), "odd");
+        assert_eq!(
+            refused_field(
+                message,
+                Operation::UpdateUserPhoneMagicLinkSms.request_fields()
+            ),
+            "addToLoginIDs"
+        );
+        assert_eq!(
+            refused_field(
+                "odd",
+                Operation::UpdateUserPhoneMagicLinkSms.request_fields()
+            ),
+            "odd"
+        );
     }
 
     #[test]
@@ -311,18 +338,14 @@ mod tests {
             management_key: None,
             auth_management_key: Some("amk".into()),
         };
+        let phone = Operation::UpdateUserPhoneMagicLinkSms;
+        let link = Operation::EmbeddedLinkSignin;
+        assert_eq!(bearer(phone, &credentials).unwrap(), "Bearer Pfake:jwt:amk");
         assert_eq!(
-            refresh_jwt_bearer(&credentials).unwrap(),
-            "Bearer Pfake:jwt:amk"
-        );
-        assert_eq!(
-            management_key_bearer(&credentials),
+            bearer(link, &credentials),
             Err(DriverError::MissingCredential("managementKey"))
         );
         credentials.management_key = Some("key".into());
-        assert_eq!(
-            management_key_bearer(&credentials).unwrap(),
-            "Bearer Pfake:key"
-        );
+        assert_eq!(bearer(link, &credentials).unwrap(), "Bearer Pfake:key");
     }
 }

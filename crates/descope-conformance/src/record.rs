@@ -15,10 +15,11 @@ use serde_json::Value;
 
 use crate::capture::{CaptureResponses, SeenResponse};
 use crate::driver::Driver;
-use crate::exchange::{ClientKind, ClientOverride, Credentials, Exchange, RecordedResponse};
-use crate::outcome::{ErrorOutcome, Outcome};
 use crate::raw_driver::RawDriver;
-use crate::spec::Spec;
+use descope_spec::fields::{embedded_link_signin::response as link_fields, error as error_fields};
+use descope_spec::recorded::{ClientKind, ClientOverride, Credentials, Exchange, RecordedResponse};
+use descope_spec::recorded::{ErrorOutcome, Outcome};
+use descope_spec::Spec;
 
 /// What a recorded embedded-link token becomes: tokens are credentials.
 pub const SCRUBBED_TOKEN: &str = "scrubbed-token";
@@ -182,7 +183,7 @@ fn scrub_json(value: Value, scrub: &impl Fn(&str) -> String) -> Value {
                 .into_iter()
                 .map(|(key, value)| {
                     let value = match (key.as_str(), &value) {
-                        ("token", Value::String(_)) => Value::from(SCRUBBED_TOKEN),
+                        (link_fields::TOKEN, Value::String(_)) => Value::from(SCRUBBED_TOKEN),
                         _ => scrub_json(value, scrub),
                     };
                     (key, value)
@@ -198,10 +199,10 @@ fn response_is_valid(spec: &Spec, template: &Exchange, response: &RecordedRespon
     let Some(operation) = spec.operation(&template.operation) else {
         return false;
     };
-    match (operation.response_schema(response.status), &response.body) {
-        (Ok(Some(schema)), Some(body)) => spec.validate(schema, body).is_empty(),
-        _ => false,
-    }
+    let Some(body) = &response.body else {
+        return false;
+    };
+    matches!(operation.validate_response(response.status, body), Ok(Some(found)) if found.is_empty())
 }
 
 /// What a caller sees for this response.
@@ -214,7 +215,7 @@ fn outcome(response: &RecordedResponse, valid: bool) -> Outcome {
         (Some(body), true) => Outcome::Error(ErrorOutcome::Api {
             status,
             error_code: body
-                .get("errorCode")
+                .get(error_fields::ERROR_CODE)
                 .and_then(Value::as_str)
                 .map(str::to_string),
             retry_after: response

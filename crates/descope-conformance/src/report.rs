@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::exchange::ClientKind;
+use descope_spec::recorded::ClientKind;
 
 /// What a result checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

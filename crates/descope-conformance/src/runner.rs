@@ -5,14 +5,14 @@ use std::time::Duration;
 use crate::coverage::missing_coverage;
 use crate::driver::Driver;
 use crate::ergonomic_driver::ErgonomicDriver;
-use crate::exchange::Exchange;
 use crate::raw_driver::RawDriver;
-use crate::recordings::Recordings;
 use crate::replay::replay;
 use crate::report::{CheckKind, CheckResult, Report};
 use crate::server_check;
-use crate::spec::{Spec, SpecError};
-use crate::spec_check::check_exchange;
+use descope_spec::recorded::check_exchange;
+use descope_spec::recorded::Exchange;
+use descope_spec::recorded::Recordings;
+use descope_spec::Spec;
 
 /// The spec and the recordings a run checks.
 #[derive(Clone, Debug)]
@@ -25,11 +25,11 @@ pub struct Suite {
 
 impl Suite {
     /// The spec and recordings built into the crate.
-    pub fn embedded() -> Result<Suite, SpecError> {
-        Ok(Suite {
-            spec: Spec::embedded()?,
+    pub fn embedded() -> Suite {
+        Suite {
+            spec: Spec::embedded().clone(),
             recordings: Recordings::embedded(),
-        })
+        }
     }
 }
 
@@ -131,7 +131,7 @@ async fn run_against_server(
     };
     for exchange in exchanges {
         report.results.push(spec_result(&suite.spec, exchange));
-        if server_check::applies(exchange) {
+        if exchange.suits_a_server() {
             report.results.push(CheckResult {
                 exchange: exchange.file.clone(),
                 check: CheckKind::Server,

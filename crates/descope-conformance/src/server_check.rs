@@ -7,19 +7,10 @@ use serde_json::Value;
 
 use crate::capture::{CaptureResponses, SeenResponse};
 use crate::driver::Driver;
-use crate::exchange::{ClientKind, Exchange, RecordedResponse};
 use crate::raw_driver::RawDriver;
-use crate::spec::Spec;
-
-/// Whether `exchange` can be put to a server: the raw client sends its
-/// request once, and one on-spec response is expected. Retried and
-/// deliberately broken exchanges model faults a server cannot be asked to
-/// reproduce, and refusals send nothing.
-pub fn applies(exchange: &Exchange) -> bool {
-    exchange.applies_to(ClientKind::Raw)
-        && exchange.expected_requests(ClientKind::Raw) == 1
-        && matches!(exchange.responses.as_slice(), [only] if !only.off_spec)
-}
+use descope_spec::fields::error as error_fields;
+use descope_spec::recorded::{Exchange, RecordedResponse};
+use descope_spec::Spec;
 
 /// Sends the exchange's request through the raw client (whose requests the
 /// replay proves equal to the recorded ones) to the server at `base_url`,
@@ -82,9 +73,9 @@ fn compare_response(
         }
     };
     if let Some(op) = spec.operation(&exchange.operation) {
-        match op.response_schema(response.status) {
-            Ok(Some(schema)) => problems.extend(
-                spec.validate(schema, &body)
+        match op.validate_response(response.status, &body) {
+            Ok(Some(found)) => problems.extend(
+                found
                     .into_iter()
                     .map(|problem| format!("body breaks the spec: {problem}")),
             ),
@@ -99,8 +90,8 @@ fn compare_response(
     let Some(Value::Object(want)) = &recorded.body else {
         return;
     };
-    if let Some(code) = want.get("errorCode") {
-        let got = body.get("errorCode").unwrap_or(&Value::Null);
+    if let Some(code) = want.get(error_fields::ERROR_CODE) {
+        let got = body.get(error_fields::ERROR_CODE).unwrap_or(&Value::Null);
         if got != code {
             problems.push(format!("errorCode: expected {code}, got {got}"));
         }

@@ -185,7 +185,7 @@ async fn a_spec_without_a_required_request_field_fails() {
     let report = run_on(spec, dir.path(), RunOptions::default()).await;
     assert_eq!(report.failed(), 0, "{:#?}", report.problems());
 
-    let spec = descope_conformance::Spec::parse("no-phone.yaml", &spec_without_phone).unwrap();
+    let spec = descope_spec::Spec::parse("no-phone.yaml", &spec_without_phone).unwrap();
     let report = run_on(spec, dir.path(), RunOptions::default()).await;
     assert_problem(
         &report,
@@ -272,7 +272,7 @@ fn a_corrupted_spec_file_fails_the_binary() {
     assert!(
         output
             .stdout
-            .contains("expected `openapi: 3.0.x`, found 3.1.0"),
+            .contains("OpenAPI 3.1.0 is not supported: only OpenAPI 3.0.x is read"),
         "{}",
         output.stdout
     );

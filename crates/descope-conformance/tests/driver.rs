@@ -6,10 +6,9 @@
 mod common;
 
 use common::spec;
-use descope_conformance::{
-    replay, ClientKind, Driver, DriverError, DriverFuture, ErrorOutcome, Inputs, Outcome,
-    Recordings, EMBEDDED_LINK, UPDATE_PHONE,
-};
+use descope_conformance::{replay, Driver, DriverError, DriverFuture};
+use descope_spec::recorded::{ClientKind, ErrorOutcome, Inputs, Outcome, Recordings};
+use descope_spec::{Credential, Operation};
 use serde_json::Value;
 
 /// Sends the params unchanged, decodes any 200 as success and reads
@@ -42,21 +41,15 @@ impl Driver for Naive {
     ) -> DriverFuture<'a> {
         Box::pin(async move {
             let c = &inputs.credentials;
-            let (path, secret) = match operation {
-                UPDATE_PHONE => (
-                    "/v1/auth/magiclink/update/phone/sms",
-                    c.refresh_jwt.as_deref(),
-                ),
-                EMBEDDED_LINK => (
-                    "/v1/mgmt/user/signin/embeddedlink",
-                    c.management_key.as_deref(),
-                ),
-                other => {
-                    return Err(DriverError::UnknownOperation {
-                        client: ClientKind::Ergonomic,
-                        operation: other.into(),
-                    })
-                }
+            let op =
+                Operation::from_id(operation).ok_or_else(|| DriverError::UnknownOperation {
+                    client: ClientKind::Ergonomic,
+                    operation: operation.into(),
+                })?;
+            let path = op.path();
+            let secret = match op.credential() {
+                Some(Credential::ProjectRefreshJwt) => c.refresh_jwt.as_deref(),
+                _ => c.management_key.as_deref(),
             };
             let secret = secret.ok_or(DriverError::MissingCredential("secret"))?;
             let mut request = reqwest::Client::builder()
@@ -92,7 +85,7 @@ impl Driver for Naive {
     }
 }
 
-fn exchange(name: &str) -> descope_conformance::Exchange {
+fn exchange(name: &str) -> descope_spec::recorded::Exchange {
     Recordings::embedded()
         .exchanges
         .into_iter()

@@ -7,7 +7,8 @@ mod common;
 use std::process::Command;
 
 use common::{last_line, spec};
-use descope_conformance::{record, to_yaml, Exchange, LiveCredentials, Recordings, SCRUBBED_TOKEN};
+use descope_conformance::{record, to_yaml, LiveCredentials, SCRUBBED_TOKEN};
+use descope_spec::recorded::{Exchange, Recordings};
 use httpmock::prelude::*;
 use serde_json::json;
 

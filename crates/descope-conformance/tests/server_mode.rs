@@ -5,8 +5,9 @@ mod common;
 
 use common::{assert_problem, last_line, run_binary, spec};
 use descope_conformance::{
-    check_server, default_drivers, run, CheckKind, Recordings, RunOptions, ScriptedServer, Suite,
+    check_server, default_drivers, run, CheckKind, RunOptions, ScriptedServer, Suite,
 };
+use descope_spec::recorded::Recordings;
 use httpmock::MockServer;
 
 #[tokio::test]
@@ -16,7 +17,7 @@ async fn a_server_answering_as_recorded_passes() {
     let recordings = Recordings::embedded();
     let mut checked = 0;
     for exchange in &recordings.exchanges {
-        if !descope_conformance::server_applies(exchange) {
+        if !exchange.suits_a_server() {
             continue;
         }
         let server = ScriptedServer::start(&exchange.responses).await;
@@ -40,7 +41,7 @@ async fn a_server_that_accepts_anything_fails() {
                 .body("{}");
         })
         .await;
-    let suite = Suite::embedded().unwrap();
+    let suite = Suite::embedded();
     let options = RunOptions {
         base_url: Some(server.base_url()),
         ..RunOptions::default()

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use descope_raw::types::ErrorBody;
 use descope_raw::{Error as RawError, RequestContext, ResponseValue};
+use descope_spec::Operation;
 use reqwest::header::HeaderValue;
 use tracing::{field, Instrument};
 
@@ -171,7 +172,7 @@ impl DescopeClient {
     /// the credential and this crate's exchange observer in its context.
     pub(crate) async fn call<T, F, Fut>(
         &self,
-        operation: &'static str,
+        operation: Operation,
         authorization: HeaderValue,
         scrub: Scrub<'_>,
         send: F,
@@ -187,7 +188,7 @@ impl DescopeClient {
             .with_transport(exchange.clone());
         let span = tracing::info_span!(
             "descope.call",
-            operation,
+            operation = operation.id(),
             attempts = field::Empty,
             status = field::Empty,
             latency_ms = field::Empty,

@@ -324,6 +324,8 @@ impl Field {
     /// The name of the field as callers know it: the wire name for request
     /// fields, the environment variable's subject for settings.
     pub fn name(self) -> &'static str {
+        use descope_spec::fields::embedded_link_signin::request as link;
+        use descope_spec::fields::update_user_phone_magic_link_sms::request as phone;
         match self {
             Field::ProjectId => "project id",
             Field::RefreshJwt => "refresh JWT",
@@ -332,15 +334,15 @@ impl Field {
             Field::BaseUrl => "base URL",
             Field::RequestTimeout => "request timeout",
             Field::ApprovedDomains => "approved domains",
-            Field::LoginId => "loginId",
-            Field::Phone => "phone",
-            Field::Uri => "URI",
-            Field::ProviderId => "providerId",
-            Field::TemplateId => "templateId",
-            Field::TemplateOptions => "templateOptions",
-            Field::Locale => "locale",
-            Field::CustomClaims => "customClaims",
-            Field::LinkTimeout => "timeout",
+            Field::LoginId => phone::LOGIN_ID,
+            Field::Phone => phone::PHONE,
+            Field::Uri => phone::URI,
+            Field::ProviderId => phone::PROVIDER_ID,
+            Field::TemplateId => phone::TEMPLATE_ID,
+            Field::TemplateOptions => phone::TEMPLATE_OPTIONS,
+            Field::Locale => phone::LOCALE,
+            Field::CustomClaims => link::CUSTOM_CLAIMS,
+            Field::LinkTimeout => link::TIMEOUT,
         }
     }
 }

@@ -111,6 +111,16 @@ impl RedirectUri {
         if text.chars().any(char::is_whitespace) {
             return refuse(Field::Uri, Reason::NotAbsoluteHttpUrl);
         }
+        // A URL parser repairs forms the spec's pattern refuses (`http:/host`,
+        // `http:///host`, `a@b@host`, backslashes for slashes): take only
+        // `scheme://authority` as written.
+        let authority = text
+            .split_once(':')
+            .and_then(|(_, rest)| rest.strip_prefix("//"))
+            .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
+        if !authority.is_some_and(authority_is_well_formed) || !only_uri_characters(&text) {
+            return refuse(Field::Uri, Reason::NotAbsoluteHttpUrl);
+        }
         let Ok(url) = Url::parse(&text) else {
             return refuse(Field::Uri, Reason::NotAbsoluteHttpUrl);
         };
@@ -136,6 +146,66 @@ impl RedirectUri {
     pub fn host(&self) -> &str {
         &self.host
     }
+}
+
+/// Only what RFC 3986 allows in a URI (`format: uri`): ASCII letters,
+/// digits and `-._~:/?#[]@!$&'()*+,;=`, and `%` followed by two hex digits.
+/// A URL parser would percent-encode anything else, so the text sent would
+/// not be the text checked.
+fn only_uri_characters(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' {
+            let escape = bytes.get(i + 1..i + 3);
+            if !escape.is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)) {
+                return false;
+            }
+            i += 3;
+            continue;
+        }
+        if !(b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&b)) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// `[userinfo@]host[:port]`: one `@` at most, a host that is a name (no
+/// `:`, `[` or `]`) or a bracketed IP literal, and a port of digits.
+fn authority_is_well_formed(authority: &str) -> bool {
+    let host_port = match authority.split_once('@') {
+        Some((_, host_port)) if host_port.contains('@') => return false,
+        Some((_, host_port)) => host_port,
+        None => authority,
+    };
+    let (host, port) = match host_port.strip_prefix('[') {
+        Some(literal) => match literal.split_once(']') {
+            Some((ip, port)) => {
+                let ip_chars = |c: char| c.is_ascii_hexdigit() || c == ':' || c == '.';
+                if ip.is_empty() || !ip.chars().all(ip_chars) {
+                    return false;
+                }
+                (ip, port)
+            }
+            None => return false,
+        },
+        None => {
+            let end = host_port.find(':').unwrap_or(host_port.len());
+            let (host, port) = host_port.split_at(end);
+            if host.contains(['[', ']']) {
+                return false;
+            }
+            (host, port)
+        }
+    };
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|digits| digits.bytes().all(|b| b.is_ascii_digit()));
+    !host.is_empty() && port_ok
 }
 
 /// The project's approved domains, mirrored on the client so that a redirect

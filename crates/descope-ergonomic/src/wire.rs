@@ -11,7 +11,7 @@ use bytes::Bytes;
 use descope_raw::{Transport, TransportFuture};
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::Limited;
-use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, LOCATION};
 use reqwest::{ResponseBuilderExt, StatusCode};
 
 /// The parts of a response head the error mapping needs.
@@ -62,10 +62,7 @@ impl Exchange {
         let headers = response.headers();
         let head = Head {
             status: Some(response.status()),
-            retry_after: headers
-                .get(RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse_retry_after),
+            retry_after: descope_raw::retry_after(headers),
             location: headers
                 .get(LOCATION)
                 .and_then(|v| v.to_str().ok())
@@ -73,11 +70,6 @@ impl Exchange {
         };
         *self.head.lock().unwrap_or_else(|e| e.into_inner()) = head;
     }
-}
-
-/// `Retry-After` as Descope sends it: whole seconds. Anything else is ignored.
-fn parse_retry_after(value: &str) -> Option<Duration> {
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 impl Transport for Exchange {

@@ -52,7 +52,7 @@ fn decorated_phone() -> impl Strategy<Value = (String, String)> {
 }
 
 fn valid_uri() -> impl Strategy<Value = String> {
-    "(http|https|HTTPS)://[a-z0-9]{1,12}(\\.[a-zA-Z]{2,6}){1,2}(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~-]{0,8}){0,3}(\\?[a-z]{1,5}=[A-Za-z0-9%]{0,5})?"
+    "(http|https|HTTPS)://[a-z0-9]{1,12}(\\.[a-zA-Z]{2,6}){1,2}(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~-]{0,8}){0,3}(\\?[a-z]{1,5}=([A-Za-z0-9]|%[0-9A-Fa-f]{2}){0,5})?"
 }
 
 fn domain() -> impl Strategy<Value = String> {

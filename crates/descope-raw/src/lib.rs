@@ -46,9 +46,11 @@
 //! ```
 
 mod context;
+mod headers;
 // progenitor emits an explicit 429 arm after the 4XX range that already covers it.
 #[allow(unreachable_patterns)]
 mod generated;
 
 pub use context::{RequestContext, Transport, TransportFuture};
 pub use generated::*;
+pub use headers::retry_after;

@@ -45,13 +45,13 @@ async fn update_phone_posts_the_body_with_the_given_credential() {
             types::UpdatePhoneMagicLinkSmsRequest::builder()
                 .login_id("ada@example.com")
                 .phone("+12025550123")
-                .uri(Some("https://app.example.com/verify".to_string()))
+                .uri(Some("https://app.example.com/verify".parse().unwrap()))
                 .add_to_login_i_ds(Some(true))
-                .template_options(
+                .template_options(Some(
                     [("appName".to_string(), "Example".to_string())]
                         .into_iter()
                         .collect::<std::collections::HashMap<_, _>>(),
-                ),
+                )),
         )
         .send()
         .await
@@ -86,7 +86,7 @@ async fn embedded_link_posts_the_body_with_the_given_credential() {
         .body(
             types::EmbeddedLinkSigninRequest::builder()
                 .login_id("ada@example.com")
-                .custom_claims(claims.as_object().unwrap().clone())
+                .custom_claims(Some(claims.as_object().unwrap().clone()))
                 .timeout(Some(300)),
         )
         .send()

@@ -2,6 +2,11 @@
 
 use serde_json::{json, Map, Value};
 
+use descope_spec::fields::{
+    embedded_link_signin as link_fields, update_user_phone_magic_link_sms as phone_fields,
+};
+use descope_spec::Operation;
+
 use crate::endpoint::Endpoint;
 use crate::masking::{mask_email, mask_phone};
 use crate::refusal::Refusal;
@@ -22,9 +27,11 @@ pub(crate) fn answer(
 ) -> Result<Value, Refusal> {
     let field = |name: &str| body.get(name).and_then(Value::as_str).unwrap_or_default();
     match endpoint {
-        Endpoint::UpdatePhoneSms => Ok(json!({ "maskedPhone": mask_phone(field("phone")) })),
-        Endpoint::EmbeddedLink => {
-            let login_id = field("loginId");
+        Endpoint::Operation(Operation::UpdateUserPhoneMagicLinkSms) => Ok(json!({
+            phone_fields::response::MASKED_PHONE: mask_phone(field(phone_fields::request::PHONE)),
+        })),
+        Endpoint::Operation(Operation::EmbeddedLinkSignin) => {
+            let login_id = field(link_fields::request::LOGIN_ID);
             let stranger;
             let user = match registry.user(login_id) {
                 Some(user) => user,
@@ -35,12 +42,18 @@ pub(crate) fn answer(
                 None => return Err(Refusal::user_not_found(login_id)),
             };
             let mut answer = Map::new();
-            answer.insert("token".into(), fresh_token().into());
+            answer.insert(link_fields::response::TOKEN.into(), fresh_token().into());
             if let Some(email) = user.email_address() {
-                answer.insert("maskedEmail".into(), mask_email(email).into());
+                answer.insert(
+                    link_fields::response::MASKED_EMAIL.into(),
+                    mask_email(email).into(),
+                );
             }
             if let Some(phone) = user.phone_number() {
-                answer.insert("maskedPhone".into(), mask_phone(phone).into());
+                answer.insert(
+                    link_fields::response::MASKED_PHONE.into(),
+                    mask_phone(phone).into(),
+                );
             }
             Ok(Value::Object(answer))
         }

@@ -5,9 +5,9 @@
 
 use http::HeaderValue;
 
-use crate::endpoint::CredentialKind;
 use crate::refusal::Refusal;
 use crate::registry::{Project, Registry};
+use descope_spec::Credential;
 
 /// Checks `header` for an endpoint that takes `kind`. A permissive fake
 /// accepts unknown projects and secrets, as long as the secret has the shape
@@ -15,7 +15,7 @@ use crate::registry::{Project, Registry};
 /// management key does not); registered secrets are still told apart.
 pub(crate) fn check(
     header: Option<&HeaderValue>,
-    kind: CredentialKind,
+    kind: Credential,
     registry: &Registry,
     permissive: bool,
 ) -> Result<(), Refusal> {
@@ -37,19 +37,13 @@ pub(crate) fn check(
             )
         })?;
     let parts: Vec<&str> = token.split(':').collect();
-    let well_formed = match kind {
-        CredentialKind::RefreshJwt => (2..=3).contains(&parts.len()),
-        CredentialKind::ManagementKey => parts.len() == 2,
-    } && parts.iter().all(|part| !part.is_empty());
+    let well_formed =
+        kind.part_counts().contains(&parts.len()) && parts.iter().all(|part| !part.is_empty());
     if !well_formed {
-        return Err(Refusal::unauthorized(match kind {
-            CredentialKind::RefreshJwt => {
-                "The bearer credential must be `<ProjectId>:<RefreshJWT>[:<AuthManagementKey>]`"
-            }
-            CredentialKind::ManagementKey => {
-                "The bearer credential must be `<ProjectId>:<ManagementKey>`"
-            }
-        }));
+        return Err(Refusal::unauthorized(format!(
+            "The bearer credential must be `{}`",
+            kind.bearer_format()
+        )));
     }
     let project_id = parts[0];
     let unknown = Project::new(project_id);
@@ -64,7 +58,7 @@ pub(crate) fn check(
     };
     let secret = parts[1];
     match kind {
-        CredentialKind::RefreshJwt => {
+        Credential::ProjectRefreshJwt => {
             if project.management_keys.contains(secret) {
                 return Err(Refusal::forbidden(
                     "A management key cannot stand for a user's refresh JWT",
@@ -87,7 +81,7 @@ pub(crate) fn check(
                 }
             }
         }
-        CredentialKind::ManagementKey => {
+        Credential::ProjectManagementKey => {
             if project.refresh_jwts.contains(secret) {
                 return Err(Refusal::forbidden(
                     "A refresh JWT cannot stand for a management key",
@@ -134,7 +128,7 @@ mod tests {
         registry
     }
 
-    fn status(header: Option<&str>, kind: CredentialKind, permissive: bool) -> u16 {
+    fn status(header: Option<&str>, kind: Credential, permissive: bool) -> u16 {
         let header = header.map(|h| HeaderValue::from_str(h).unwrap());
         match check(header.as_ref(), kind, &registry(), permissive) {
             Ok(()) => 200,
@@ -144,7 +138,7 @@ mod tests {
 
     #[test]
     fn strict_credentials() {
-        use CredentialKind::*;
+        use Credential::{ProjectManagementKey as ManagementKey, ProjectRefreshJwt as RefreshJwt};
         assert_eq!(status(Some("Bearer P1:a.b.c"), RefreshJwt, false), 200);
         assert_eq!(status(Some("bearer P1:a.b.c:amk"), RefreshJwt, false), 200);
         assert_eq!(
@@ -165,7 +159,7 @@ mod tests {
 
     #[test]
     fn permissive_credentials_still_need_the_right_shape() {
-        use CredentialKind::*;
+        use Credential::{ProjectManagementKey as ManagementKey, ProjectRefreshJwt as RefreshJwt};
         assert_eq!(status(Some("Bearer P9:x.y.z"), RefreshJwt, true), 200);
         assert_eq!(status(Some("Bearer P9:x.y.z:any"), RefreshJwt, true), 200);
         assert_eq!(status(Some("Bearer P9:some-key"), ManagementKey, true), 200);

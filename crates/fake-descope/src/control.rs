@@ -153,12 +153,12 @@ fn reply_from(input: ReplyIn) -> Result<Reply, String> {
         .after(Duration::from_millis(input.delay_ms.unwrap_or(0)))
         .times(input.times.unwrap_or(1));
     if let Some(name) = input.endpoint {
-        let endpoint = match name.as_str() {
-            "License" => Endpoint::License,
-            id => Endpoint::from_operation_id(id).ok_or_else(|| {
-                format!("unknown endpoint {id:?}: UpdateUserPhoneMagicLinkSMS, EmbeddedLinkSignin or License")
-            })?,
-        };
+        let endpoint = Endpoint::from_name(&name).ok_or_else(|| {
+            format!(
+                "unknown endpoint {name:?}: one of {}",
+                Endpoint::names().join(", ")
+            )
+        })?;
         reply = reply.on(endpoint);
     }
     Ok(reply)

@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use descope_conformance::{server_applies, Exchange, RecordedResponse, Recordings};
+use descope_spec::fields::embedded_link_signin as link_fields;
+use descope_spec::fields::error as error_fields;
+use descope_spec::recorded::{ErrorOutcome, Exchange, Outcome, RecordedResponse, Recordings};
+use descope_spec::Operation;
 use serde_json::Value;
 
 use crate::endpoint::Endpoint;
@@ -33,8 +36,13 @@ pub(crate) fn recorded_registrations(recordings: &Recordings) -> (Vec<Project>, 
             .iter()
             .fold(project, Project::auth_management_key);
         projects.push(project);
-        if Endpoint::from_operation_id(&exchange.operation) == Some(Endpoint::EmbeddedLink) {
-            if let Some(login_id) = exchange.input.params.get("loginId").and_then(Value::as_str) {
+        if Operation::from_id(&exchange.operation) == Some(Operation::EmbeddedLinkSignin) {
+            if let Some(login_id) = exchange
+                .input
+                .params
+                .get(link_fields::request::LOGIN_ID)
+                .and_then(Value::as_str)
+            {
                 let user = users
                     .entry(login_id.to_string())
                     .or_insert_with(|| User::new(login_id));
@@ -43,7 +51,12 @@ pub(crate) fn recorded_registrations(recordings: &Recordings) -> (Vec<Project>, 
                 let masked_phone = exchange
                     .responses
                     .iter()
-                    .filter_map(|r| r.body.as_ref()?.get("maskedPhone")?.as_str())
+                    .filter_map(|r| {
+                        r.body
+                            .as_ref()?
+                            .get(link_fields::response::MASKED_PHONE)?
+                            .as_str()
+                    })
                     .next();
                 if let Some(masked) = masked_phone {
                     user.phone = Some(masked.replace('*', "5"));
@@ -62,9 +75,9 @@ pub(crate) fn recorded_replies(recordings: &Recordings) -> Vec<Reply> {
     recordings
         .exchanges
         .iter()
-        .filter(|exchange| server_applies(exchange))
+        .filter(|exchange| exchange.suits_a_server())
         .filter_map(|exchange| {
-            let endpoint = Endpoint::from_operation_id(&exchange.operation)?;
+            let endpoint = Endpoint::Operation(Operation::from_id(&exchange.operation)?);
             let [response] = exchange.responses.as_slice() else {
                 return None;
             };
@@ -80,21 +93,26 @@ fn reply_like(exchange: &Exchange, response: &RecordedResponse) -> Reply {
     }
     let body = response.body.as_ref();
     let text = |name: &str| body.and_then(|b| b.get(name)).and_then(Value::as_str);
-    let mut reply = Reply::error(response.status, text("errorCode").unwrap_or_default());
-    if let Some(description) = text("errorDescription") {
+    let mut reply = Reply::error(
+        response.status,
+        text(error_fields::ERROR_CODE).unwrap_or_default(),
+    );
+    if let Some(description) = text(error_fields::ERROR_DESCRIPTION) {
         reply = reply.description(description);
     }
     reply = reply.message(
-        text("errorMessage")
+        text(error_fields::ERROR_MESSAGE)
             .map(str::to_string)
             .unwrap_or_else(|| format!("Answer recorded in {}", exchange.file)),
     );
-    let retry_after = response
-        .headers
-        .get("retry-after")
-        .and_then(|value| value.parse().ok());
-    if let Some(secs) = retry_after {
-        reply = reply.retry_after(secs);
+    // The wait the caller must see, as the recording states it, rather than
+    // the header read a second time.
+    if let Outcome::Error(ErrorOutcome::Api {
+        retry_after: Some(secs),
+        ..
+    }) = &exchange.outcome
+    {
+        reply = reply.retry_after(*secs);
     }
     reply
 }

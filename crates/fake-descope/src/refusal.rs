@@ -1,6 +1,7 @@
 //! The error answers of the fake: a status and Descope's error body
 //! `{errorCode, errorDescription, errorMessage}`.
 
+use descope_spec::fields::error as error_fields;
 use serde_json::{json, Value};
 
 /// The error codes the fake answers with.
@@ -82,9 +83,9 @@ impl Refusal {
     /// Descope's error body.
     pub(crate) fn body(&self) -> Value {
         json!({
-            "errorCode": self.code,
-            "errorDescription": self.description,
-            "errorMessage": self.message,
+            error_fields::ERROR_CODE: self.code,
+            error_fields::ERROR_DESCRIPTION: self.description,
+            error_fields::ERROR_MESSAGE: self.message,
         })
     }
 }

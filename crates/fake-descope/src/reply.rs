@@ -16,11 +16,12 @@ use crate::refusal::{codes, description_of, Refusal};
 ///
 /// ```
 /// use std::time::Duration;
-/// use fake_descope::{Endpoint, Reply};
+/// use descope_spec::Operation;
+/// use fake_descope::Reply;
 ///
 /// let burst = Reply::unavailable().times(3);
 /// let slow = Reply::normal().after(Duration::from_millis(200));
-/// let limited = Reply::rate_limited().retry_after(7).on(Endpoint::EmbeddedLink);
+/// let limited = Reply::rate_limited().retry_after(7).on(Operation::EmbeddedLinkSignin);
 /// let custom = Reply::error(400, "E011003").message("The phone number cannot receive SMS");
 /// # let _ = (burst, slow, limited, custom);
 /// ```
@@ -122,8 +123,8 @@ impl Reply {
     }
 
     /// Serves only requests to `endpoint`; others pass it by.
-    pub fn on(mut self, endpoint: Endpoint) -> Reply {
-        self.endpoint = Some(endpoint);
+    pub fn on(mut self, endpoint: impl Into<Endpoint>) -> Reply {
+        self.endpoint = Some(endpoint.into());
         self
     }
 

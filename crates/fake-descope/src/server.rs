@@ -7,7 +7,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use descope_conformance::{Recordings, Spec};
+use descope_spec::recorded::Recordings;
+use descope_spec::Spec;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -103,7 +104,7 @@ impl FakeDescopeBuilder {
     ///
     /// ```no_run
     /// # async fn example() {
-    /// use descope_conformance::Recordings;
+    /// use descope_spec::recorded::Recordings;
     /// use fake_descope::FakeDescope;
     ///
     /// let fake = FakeDescope::builder().recorded(&Recordings::embedded()).start().await;
@@ -152,7 +153,7 @@ impl FakeDescopeBuilder {
     pub async fn try_start(self) -> io::Result<FakeDescope> {
         let spec = match self.spec {
             Some(spec) => spec,
-            None => Spec::embedded().map_err(io::Error::other)?,
+            None => Spec::embedded().clone(),
         };
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
         let addr = listener.local_addr()?;
@@ -237,7 +238,8 @@ impl FakeDescope {
     }
 
     /// The requests received for `endpoint`.
-    pub fn received_for(&self, endpoint: Endpoint) -> Vec<ReceivedRequest> {
+    pub fn received_for(&self, endpoint: impl Into<Endpoint>) -> Vec<ReceivedRequest> {
+        let endpoint = endpoint.into();
         self.service
             .lock()
             .received

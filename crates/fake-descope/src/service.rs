@@ -6,7 +6,8 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use bytes::Bytes;
-use descope_conformance::Spec;
+use descope_spec::fields::error as error_fields;
+use descope_spec::{Operation, Spec};
 use http::{header, HeaderValue, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
@@ -82,14 +83,16 @@ impl Service {
         permissive: bool,
         log: bool,
     ) -> Service {
-        let mut routes: Vec<Route> = Endpoint::OPERATIONS
+        // Served where the given spec puts them, so a fake started from an
+        // edited spec follows its paths and methods.
+        let mut routes: Vec<Route> = spec
+            .operations()
             .into_iter()
-            .filter_map(|endpoint| {
-                let operation = spec.operation(endpoint.operation_id()?)?;
+            .filter_map(|operation| {
                 Some(Route {
                     method: operation.method.parse().ok()?,
                     path: operation.path.to_string(),
-                    endpoint,
+                    endpoint: Endpoint::Operation(Operation::from_id(operation.id)?),
                 })
             })
             .collect();
@@ -141,7 +144,10 @@ impl Service {
         let answer = self.checked_against_spec(endpoint, answer);
         if self.log {
             // Never the headers: they hold the credentials.
-            let code = answer.body.get("errorCode").and_then(Value::as_str);
+            let code = answer
+                .body
+                .get(error_fields::ERROR_CODE)
+                .and_then(Value::as_str);
             eprintln!(
                 "{} {} -> {}{}",
                 parts.method,
@@ -178,25 +184,20 @@ impl Service {
         // Credentials first: a caller without a valid one learns nothing
         // about what the fake thinks of its body.
         let authorization = parts.headers.get(header::AUTHORIZATION);
-        let credential = {
+        // An operation the spec declares without security takes anyone.
+        let credential = endpoint.credential().map(|kind| {
             let state = self.lock();
-            auth::check(
-                authorization,
-                endpoint.credential(),
-                &state.registry,
-                self.permissive,
-            )
-        };
-        if let Err(refusal) = credential {
+            auth::check(authorization, kind, &state.registry, self.permissive)
+        });
+        if let Some(Err(refusal)) = credential {
             return refused(refusal);
         }
-        let body = if endpoint == Endpoint::License {
-            Value::Null
-        } else {
-            match check_body(&self.spec, endpoint, &parts.headers, body) {
+        let body = match endpoint {
+            Endpoint::License => Value::Null,
+            Endpoint::Operation(op) => match check_body(&self.spec, op, &parts.headers, body) {
                 Ok(body) => body,
                 Err(refusal) => return refused(refusal),
-            }
+            },
         };
         let mut state = self.lock();
         let scripted = take_script(&mut state.scripts, endpoint);
@@ -259,14 +260,13 @@ impl Service {
     /// not followed is loud instead of silently off-spec.
     fn checked_against_spec(&self, endpoint: Option<Endpoint>, answer: Answer) -> Answer {
         let Some(operation) = endpoint
-            .and_then(Endpoint::operation_id)
-            .and_then(|id| self.spec.operation(id))
+            .and_then(Endpoint::operation)
+            .and_then(|op| self.spec.operation(op.id()))
         else {
             return answer;
         };
-        let problems = match operation.response_schema(answer.status) {
-            Ok(Some(schema)) => self.spec.validate(schema, &answer.body),
-            Ok(None) => Vec::new(),
+        let problems: Vec<String> = match operation.validate_response(answer.status, &answer.body) {
+            Ok(found) => found.into_iter().flatten().map(|v| v.to_string()).collect(),
             Err(error) => vec![error],
         };
         if problems.is_empty() {

@@ -3,11 +3,12 @@
 
 mod common;
 
+use descope_spec::Operation;
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use common::*;
-use fake_descope::{Endpoint, Reply};
+use fake_descope::Reply;
 
 const CALLS: usize = 400;
 
@@ -47,7 +48,7 @@ async fn parallel_calls_are_all_answered_and_recorded() {
     assert_eq!(received.len(), CALLS);
     assert!(received.iter().all(|r| r.status == 200));
     let phones: HashSet<String> = fake
-        .received_for(Endpoint::UpdatePhoneSms)
+        .received_for(Operation::UpdateUserPhoneMagicLinkSms)
         .iter()
         .map(|r| r.json().unwrap()["phone"].as_str().unwrap().to_string())
         .collect();
@@ -57,7 +58,7 @@ async fn parallel_calls_are_all_answered_and_recorded() {
         "each update-phone request recorded once"
     );
     let issued: HashSet<String> = fake
-        .received_for(Endpoint::EmbeddedLink)
+        .received_for(Operation::EmbeddedLinkSignin)
         .iter()
         .map(|r| r.response["token"].as_str().unwrap().to_string())
         .collect();

@@ -2,11 +2,11 @@
 //! fake, and the fake refuses, sent raw, every request that the recorded
 //! client-side refusals keep from being sent.
 
-use descope_conformance::{
-    check_server, default_drivers, run, server_applies, CheckKind, Exchange, Recordings,
-    RunOptions, Spec, Suite,
-};
-use fake_descope::{Endpoint, FakeDescope, Project, Reply, User};
+use descope_conformance::{check_server, default_drivers, run, CheckKind, RunOptions, Suite};
+use descope_spec::recorded::{Exchange, Recordings};
+use descope_spec::Operation;
+use descope_spec::Spec;
+use fake_descope::{FakeDescope, Project, Reply, User};
 use serde_json::Value;
 
 fn project_of(exchange: &Exchange) -> Project {
@@ -34,7 +34,7 @@ fn login_id(exchange: &Exchange) -> &str {
 
 #[tokio::test]
 async fn the_suites_server_mode_passes_against_a_recorded_fake() {
-    let suite = Suite::embedded().unwrap();
+    let suite = Suite::embedded();
     let fake = FakeDescope::builder()
         .recorded(&suite.recordings)
         .start()
@@ -63,11 +63,15 @@ async fn the_suites_server_mode_passes_against_a_recorded_fake() {
 /// is left out); other errors are scripted as recorded.
 #[tokio::test]
 async fn each_server_exchange_passes_with_the_fakes_own_errors_where_it_has_them() {
-    let spec = Spec::embedded().unwrap();
+    let spec = Spec::embedded();
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let recordings = Recordings::embedded();
     let mut own_errors = 0;
-    for exchange in recordings.exchanges.iter().filter(|e| server_applies(e)) {
+    for exchange in recordings
+        .exchanges
+        .iter()
+        .filter(|e| Exchange::suits_a_server(e))
+    {
         let [response] = exchange.responses.as_slice() else {
             unreachable!()
         };
@@ -97,7 +101,7 @@ async fn each_server_exchange_passes_with_the_fakes_own_errors_where_it_has_them
             }
         }
         let fake = builder.project(project).start().await;
-        let problems = check_server(&spec, exchange, fake.base_url(), &http).await;
+        let problems = check_server(spec, exchange, fake.base_url(), &http).await;
         assert!(problems.is_empty(), "{problems:#?}");
         assert_eq!(fake.received().len(), 1);
     }
@@ -108,7 +112,7 @@ async fn each_server_exchange_passes_with_the_fakes_own_errors_where_it_has_them
 /// refuse them: the inputs under their wire names.
 #[tokio::test]
 async fn requests_the_clients_refuse_are_refused_by_the_fake_too() {
-    let spec = Spec::embedded().unwrap();
+    let spec = Spec::embedded();
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let recordings = Recordings::embedded();
     let refused: Vec<&Exchange> = recordings
@@ -129,8 +133,8 @@ async fn requests_the_clients_refuse_are_refused_by_the_fake_too() {
             .await;
         let operation = spec.operation(&exchange.operation).unwrap();
         let credentials = &exchange.input.credentials;
-        let secret = match Endpoint::from_operation_id(&exchange.operation).unwrap() {
-            Endpoint::EmbeddedLink => credentials.management_key.clone().unwrap(),
+        let secret = match Operation::from_id(&exchange.operation).unwrap() {
+            Operation::EmbeddedLinkSignin => credentials.management_key.clone().unwrap(),
             _ => credentials.refresh_jwt.clone().unwrap(),
         };
         let body = Value::Object(exchange.input.params.clone());

@@ -4,6 +4,7 @@
 
 mod common;
 
+use descope_spec::Operation;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,7 +30,10 @@ async fn update_phone_succeeds_with_the_masked_number() {
     assert_eq!(sent.masked_phone(), "+1******0123");
 
     let [request] = fake.received().try_into().expect("one request");
-    assert_eq!(request.endpoint, Some(Endpoint::UpdatePhoneSms));
+    assert_eq!(
+        request.endpoint,
+        Some(Endpoint::Operation(Operation::UpdateUserPhoneMagicLinkSms))
+    );
     assert_eq!(request.method, "POST");
     assert_eq!(request.path, UPDATE_PHONE);
     assert_eq!(request.status, 200);
@@ -91,7 +95,7 @@ async fn embedded_links_are_fresh_tokens_with_masked_contacts() {
     assert_eq!(first.masked_email(), Some("a***@example.com"));
     assert_eq!(first.masked_phone(), Some("+44******0123"));
 
-    let received = fake.received_for(Endpoint::EmbeddedLink);
+    let received = fake.received_for(Operation::EmbeddedLinkSignin);
     assert_eq!(received.len(), 2);
     assert_eq!(received[0].response["token"], a);
     assert_eq!(
@@ -213,7 +217,11 @@ async fn a_burst_of_503_is_retried_until_it_passes() {
     );
 
     fake.clear_received();
-    fake.script(Reply::unavailable().times(4).on(Endpoint::EmbeddedLink));
+    fake.script(
+        Reply::unavailable()
+            .times(4)
+            .on(Operation::EmbeddedLinkSignin),
+    );
     let error = client.embedded_link(USER).send().await.unwrap_err();
     assert_eq!(status(&error), 503);
     assert_eq!(fake.received().len(), 4, "three retries, then the error");
@@ -223,7 +231,7 @@ async fn a_burst_of_503_is_retried_until_it_passes() {
 async fn a_script_for_one_endpoint_leaves_the_other_alone() {
     let fake = fake().await;
     let client = client(&fake);
-    fake.script(Reply::error(500, "E000000").on(Endpoint::EmbeddedLink));
+    fake.script(Reply::error(500, "E000000").on(Operation::EmbeddedLinkSignin));
     client
         .update_phone_magic_link_sms(jwt(), USER, "+12025550123")
         .send()

@@ -312,7 +312,11 @@ impl Caller for Raw {
                 types::UpdatePhoneMagicLinkSmsRequest::builder()
                     .login_id(LOGIN_ID)
                     .phone(PHONE)
-                    .uri(Some(REDIRECT_URI.to_string())),
+                    .uri(Some(
+                        REDIRECT_URI
+                            .parse::<types::UpdatePhoneMagicLinkSmsRequestUri>()
+                            .map_err(|e| e.to_string())?,
+                    )),
             )
             .send()
             .await

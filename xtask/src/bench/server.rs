@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
+use descope_spec::Operation;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, CONTENT_TYPE};
@@ -19,9 +20,9 @@ use tokio::net::TcpListener;
 use tokio::runtime::Runtime;
 
 /// Path of the update-phone operation.
-pub const UPDATE_PHONE_PATH: &str = "/v1/auth/magiclink/update/phone/sms";
+pub const UPDATE_PHONE_PATH: &str = Operation::UpdateUserPhoneMagicLinkSms.path();
 /// Path of the embedded-link operation.
-pub const EMBEDDED_LINK_PATH: &str = "/v1/mgmt/user/signin/embeddedlink";
+pub const EMBEDDED_LINK_PATH: &str = Operation::EmbeddedLinkSignin.path();
 
 const UPDATE_PHONE_ANSWER: &[u8] = br#"{"maskedPhone":"+1******0123"}"#;
 const EMBEDDED_LINK_ANSWER: &[u8] =

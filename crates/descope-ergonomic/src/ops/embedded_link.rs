@@ -7,12 +7,11 @@ use descope_raw::types::EmbeddedLinkSigninRequest as WireBody;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
+use descope_spec::Operation;
+
 use crate::client::DescopeClient;
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::{claims_object, LinkTimeout, LoginId};
-
-/// The spec's operationId.
-const OPERATION: &str = "EmbeddedLinkSignin";
 
 /// The lifetime as given, checked at send time like every other input.
 #[derive(Debug, Clone, Copy)]
@@ -71,7 +70,8 @@ impl<'c> EmbeddedLinkRequest<'c> {
             .clone()
             .map(claims_object)
             .transpose()?
-            .unwrap_or_default();
+            // An empty claim set adds nothing: it stays off the wire.
+            .filter(|claims| !claims.is_empty());
         let timeout = match self.timeout {
             Some(Lifetime::Secs(secs)) => Some(LinkTimeout::from_secs(secs)?),
             Some(Lifetime::Duration(duration)) => Some(LinkTimeout::from_duration(duration)?),
@@ -96,10 +96,15 @@ impl<'c> EmbeddedLinkRequest<'c> {
         let scrub = self.client.scrub(None, true);
         let response = self
             .client
-            .call(OPERATION, authorization.clone(), scrub, |raw| {
-                let body = body.clone();
-                async move { raw.embedded_link_signin().body(body).send().await }
-            })
+            .call(
+                Operation::EmbeddedLinkSignin,
+                authorization.clone(),
+                scrub,
+                |raw| {
+                    let body = body.clone();
+                    async move { raw.embedded_link_signin().body(body).send().await }
+                },
+            )
             .await?;
         Ok(EmbeddedLink {
             token: EmbeddedLinkToken(SecretString::from(String::from(response.token))),

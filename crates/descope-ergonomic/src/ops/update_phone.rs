@@ -4,13 +4,12 @@ use std::collections::HashMap;
 
 use descope_raw::types::UpdatePhoneMagicLinkSmsRequest as WireBody;
 
+use descope_spec::Operation;
+
 use crate::client::DescopeClient;
 use crate::credentials::{RefreshJwt, UserAuthorization};
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::{check_text, LoginId, PhoneNumber, RedirectUri};
-
-/// The spec's operationId.
-const OPERATION: &str = "UpdateUserPhoneMagicLinkSMS";
 
 /// A phone-update call being prepared; see
 /// [`DescopeClient::update_phone_magic_link_sms`]. Nothing is checked or sent
@@ -149,12 +148,16 @@ impl<'c> UpdatePhoneRequest<'c> {
                 .as_str()
                 .try_into()
                 .map_err(|_| ValidationError::new(Field::Phone, Reason::NotE164))?,
-            uri: uri.map(|u| u.as_str().to_string()),
+            uri: uri
+                .map(|u| u.as_str().try_into())
+                .transpose()
+                .map_err(|_| ValidationError::new(Field::Uri, Reason::NotAbsoluteHttpUrl))?,
             add_to_login_i_ds: self.add_to_login_ids,
             on_merge_use_existing: self.on_merge_use_existing,
             provider_id: self.provider_id.clone(),
             template_id: self.template_id.clone(),
-            template_options: self.template_options.clone(),
+            template_options: (!self.template_options.is_empty())
+                .then(|| self.template_options.clone()),
             locale: self.locale.clone(),
             fail_on_conflict: self.fail_on_conflict,
         })
@@ -172,15 +175,20 @@ impl<'c> UpdatePhoneRequest<'c> {
             .scrub(Some(self.refresh_jwt.expose_secret()), false);
         let response = self
             .client
-            .call(OPERATION, authorization, scrub, |raw| {
-                let body = body.clone();
-                async move {
-                    raw.update_user_phone_magic_link_sms()
-                        .body(body)
-                        .send()
-                        .await
-                }
-            })
+            .call(
+                Operation::UpdateUserPhoneMagicLinkSms,
+                authorization,
+                scrub,
+                |raw| {
+                    let body = body.clone();
+                    async move {
+                        raw.update_user_phone_magic_link_sms()
+                            .body(body)
+                            .send()
+                            .await
+                    }
+                },
+            )
             .await?;
         Ok(PhoneUpdateSent {
             masked_phone: response.masked_phone,

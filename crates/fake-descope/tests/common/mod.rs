@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use descope_ergonomic::{DescopeClient, DescopeClientBuilder, RefreshJwt, Sleep, SleepFuture};
+use descope_spec::Operation;
 use fake_descope::{FakeDescope, Project, User};
 use serde_json::Value;
 
@@ -15,8 +16,8 @@ pub const AUTH_MANAGEMENT_KEY: &str = "AMK-test-auth-key";
 pub const REFRESH_JWT: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJVMSJ9.c2lnbmF0dXJl";
 pub const USER: &str = "ada@example.com";
 pub const USER_PHONE: &str = "+447700900123";
-pub const UPDATE_PHONE: &str = "/v1/auth/magiclink/update/phone/sms";
-pub const EMBEDDED_LINK: &str = "/v1/mgmt/user/signin/embeddedlink";
+pub const UPDATE_PHONE: &str = Operation::UpdateUserPhoneMagicLinkSms.path();
+pub const EMBEDDED_LINK: &str = Operation::EmbeddedLinkSignin.path();
 
 /// The test project with all three kinds of credential.
 pub fn project() -> Project {

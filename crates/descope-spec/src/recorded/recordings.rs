@@ -4,8 +4,8 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
+use super::exchange::{Exchange, ExchangeError};
 use crate::embedded;
-use crate::exchange::{Exchange, ExchangeError};
 
 /// Every exchange file of a set, parsed; the files that failed are kept as
 /// errors so that one bad file does not hide the others' results.

@@ -10,7 +10,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::outcome::Outcome;
+use super::outcome::Outcome;
 
 /// A client implementation the suite can drive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -253,8 +253,18 @@ impl Exchange {
             .unwrap_or(self.responses.len())
     }
 
+    /// Whether the exchange can be put to a server: the raw client sends its
+    /// request once, and one on-spec response is expected. Retried and
+    /// deliberately broken exchanges model faults a server cannot be asked
+    /// to reproduce, and refusals send nothing.
+    pub fn suits_a_server(&self) -> bool {
+        self.applies_to(ClientKind::Raw)
+            && self.expected_requests(ClientKind::Raw) == 1
+            && matches!(self.responses.as_slice(), [only] if !only.off_spec)
+    }
+
     /// `problems`, each prefixed with the file name, as every message is.
-    pub(crate) fn in_file(&self, problems: Vec<String>) -> Vec<String> {
+    pub fn in_file(&self, problems: Vec<String>) -> Vec<String> {
         problems
             .into_iter()
             .map(|problem| format!("{}: {problem}", self.file))
@@ -338,7 +348,7 @@ fn lower_case_names<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcome::ErrorOutcome;
+    use crate::recorded::outcome::ErrorOutcome;
 
     const MINIMAL: &str = "\
 operation: EmbeddedLinkSignin

@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser};
-use descope_conformance::Recordings;
+use descope_spec::recorded::Recordings;
 use fake_descope::{FakeDescope, Project};
 
 /// A local, spec-checked fake of the Descope API (update phone by magic link
