@@ -8,6 +8,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use descope_spec::Operation;
 use serde_json::{Map, Value};
 
 use descope_spec::recorded::Outcome;
@@ -81,35 +82,31 @@ pub enum DriverError {
 /// report wrong and unknown inputs alike.
 #[derive(Clone, Copy, Debug)]
 pub struct Params<'a> {
-    client: ClientKind,
-    operation: &'a str,
     params: &'a Map<String, Value>,
 }
 
 impl<'a> Params<'a> {
-    /// Wraps the `params` of a call of `operation` by `client`.
-    pub fn new(client: ClientKind, operation: &'a str, params: &'a Map<String, Value>) -> Self {
-        Params {
+    /// The operation whose `operationId` is `operation`, and its `params`
+    /// as `client` receives them; fails on an operation the table does not
+    /// hold and on the first input that is not one of its request fields.
+    pub fn of_call(
+        client: ClientKind,
+        operation: &'a str,
+        params: &'a Map<String, Value>,
+    ) -> Result<(Operation, Self), DriverError> {
+        let op = Operation::from_id(operation).ok_or_else(|| DriverError::UnknownOperation {
             client,
-            operation,
-            params,
-        }
-    }
-
-    /// Fails on the first input whose name is not in `known`.
-    pub fn only(&self, known: &[&str]) -> Result<(), DriverError> {
-        match self
-            .params
-            .keys()
-            .find(|name| !known.contains(&name.as_str()))
-        {
-            Some(field) => Err(DriverError::UnknownInput {
-                client: self.client,
-                operation: self.operation.to_string(),
+            operation: operation.to_string(),
+        })?;
+        let known = op.request_fields();
+        if let Some(field) = params.keys().find(|name| !known.contains(&name.as_str())) {
+            return Err(DriverError::UnknownInput {
+                client,
+                operation: operation.to_string(),
                 field: field.clone(),
-            }),
-            None => Ok(()),
+            });
         }
+        Ok((op, Params { params }))
     }
 
     /// An input as recorded, of any JSON type (for clients that validate it themselves).

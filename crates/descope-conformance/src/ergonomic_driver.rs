@@ -66,17 +66,11 @@ impl Driver for ErgonomicDriver {
         base_url: &'a str,
     ) -> DriverFuture<'a> {
         Box::pin(async move {
-            let params = Params::new(ClientKind::Ergonomic, operation, &inputs.params);
+            let (op, params) = Params::of_call(ClientKind::Ergonomic, operation, &inputs.params)?;
             let client = match Self::client(&inputs.credentials, base_url) {
                 Ok(client) => client,
                 Err(error) => return Ok(Outcome::Error(error_outcome(&error))),
             };
-            let op =
-                Operation::from_id(operation).ok_or_else(|| DriverError::UnknownOperation {
-                    client: ClientKind::Ergonomic,
-                    operation: operation.to_string(),
-                })?;
-            params.only(op.request_fields())?;
             let result = match op {
                 Operation::UpdateUserPhoneMagicLinkSms => {
                     update_phone(&client, &params, &inputs.credentials).await?

@@ -82,13 +82,7 @@ impl Driver for RawDriver {
         base_url: &'a str,
     ) -> DriverFuture<'a> {
         Box::pin(async move {
-            let params = Params::new(ClientKind::Raw, operation, &inputs.params);
-            let op =
-                Operation::from_id(operation).ok_or_else(|| DriverError::UnknownOperation {
-                    client: ClientKind::Raw,
-                    operation: operation.to_string(),
-                })?;
-            params.only(op.request_fields())?;
+            let (op, params) = Params::of_call(ClientKind::Raw, operation, &inputs.params)?;
             let authorization = bearer(op, &inputs.credentials)?;
             let client = self.client(base_url, authorization);
             Ok(match op {
