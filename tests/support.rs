@@ -77,6 +77,59 @@ pub fn regenerate(root: &Path) -> Output {
     )
 }
 
+/// `cargo xtask spec-diff --format json` from the spec file `old` to the
+/// spec of the copy at `root`, with this workspace's xtask.
+pub fn spec_diff(root: &Path, old: &Path) -> serde_json::Value {
+    let output = cargo(
+        &workspace(),
+        &workspace().join("target"),
+        &[
+            "run",
+            "--quiet",
+            "-p",
+            "xtask",
+            "--",
+            "spec-diff",
+            "--format",
+            "json",
+            "--old",
+            old.to_str().unwrap(),
+            "--root",
+            root.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    serde_json::from_slice(&output.stdout).expect("spec-diff prints JSON")
+}
+
+/// What spec-diff says of one crate.
+pub fn crate_effect<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    report["crates"]
+        .as_array()
+        .and_then(|crates| crates.iter().find(|c| c["crate"] == name))
+        .unwrap_or_else(|| panic!("no {name} in {report:#}"))
+}
+
+/// The recordings spec-diff says the change invalidates.
+pub fn invalidated(report: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    report["recordings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["file"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// The recordings whose spec check failed in a conformance run.
+pub fn failing_spec_checks(report: &Report) -> std::collections::BTreeSet<String> {
+    report
+        .results
+        .iter()
+        .filter(|r| r.check == descope_conformance::CheckKind::Spec && !r.passed())
+        .map(|r| r.exchange.clone())
+        .collect()
+}
+
 /// The conformance suite over the spec and recordings of the copy at `root`.
 pub async fn conformance(root: &Path) -> Report {
     let text = fs::read_to_string(root.join("spec/descope.yaml")).unwrap();

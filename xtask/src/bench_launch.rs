@@ -1,10 +1,9 @@
 //! `cargo xtask bench [--quick]`: the workflow timings, then the client
-//! measurements, which `cargo bench` builds in release and runs.
+//! measurements of the `descope-bench` crate, built in release and run.
 //!
-//! The measuring code lives in `src/bench/` as xtask's `loopback` bench
-//! target rather than in this binary: it needs both Descope clients, and this
-//! binary must keep building while the generated client does not compile
-//! (regenerating it is how that gets fixed).
+//! The measuring code is a crate of its own rather than part of this binary:
+//! it needs both Descope clients, and xtask must keep building while the
+//! generated client does not compile (regenerating it is how that gets fixed).
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -17,24 +16,22 @@ use crate::bench_workflow;
 /// the `RATIO` lines the measuring half prints.
 pub fn run(root: &Path, quick: bool) -> Result<ExitCode> {
     bench_workflow::report(root, if quick { 1 } else { 3 });
-    eprintln!("bench: building the loopback bench in release (slow the first time)");
+    eprintln!("bench: building descope-bench in release (slow the first time)");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
-        .args([
-            "bench", "--quiet", "-p", "xtask", "--bench", "loopback", "--",
-        ])
+        .args(["run", "--release", "--quiet", "-p", "descope-bench", "--"])
         .current_dir(root);
     if quick {
         command.arg("--quick");
     }
     let status = command
         .status()
-        .context("cannot run cargo bench for the loopback bench")?;
+        .context("cannot run cargo for descope-bench")?;
     Ok(if status.success() {
         ExitCode::SUCCESS
     } else {
-        eprintln!("error: the loopback bench failed ({status})");
+        eprintln!("error: descope-bench failed ({status})");
         ExitCode::FAILURE
     })
 }

@@ -41,6 +41,9 @@ pub fn run(root: &Path, check: bool) -> Result<ExitCode> {
             println!("wrote {name}");
         }
     }
+    if !check {
+        println!("\n{}", crate::spec_diff::summary_against_head(root, &spec));
+    }
     Ok(if stale {
         ExitCode::FAILURE
     } else {

@@ -1,13 +1,16 @@
 //! Maintainer chores for the workspace, run as `cargo xtask <command>`.
 //!
-//! `generate` turns `spec/descope.yaml` into `crates/descope-raw/src/generated.rs`;
-//! `generate --check` fails when the checked-in file is stale; `bench`
-//! measures the clients against hand-written `reqwest`, and the workflow itself.
+//! `generate` turns `spec/descope.yaml` into `crates/descope-raw/src/generated.rs`
+//! and descope-spec's operation table; `generate --check` fails when they are
+//! stale; `spec-diff` says what a spec change breaks and which version it
+//! needs; `bench` measures the clients against hand-written `reqwest`, and the
+//! workflow itself.
 
 mod bench_launch;
 mod bench_workflow;
 mod codegen;
 mod generate;
+mod spec_diff;
 mod spec_table;
 mod workspace;
 
@@ -35,6 +38,35 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// Compare two versions of the spec: every change with its effect on the
+    /// wire and on the Rust API of each crate, the recordings it invalidates,
+    /// and the version it needs. Exit status: 2 on bad usage or an unreadable
+    /// spec; 1 when a `--fail-on` or `--check-version` condition holds.
+    SpecDiff {
+        /// The old spec as committed at this git revision (default: HEAD).
+        #[arg(long, value_name = "REV", conflicts_with = "old")]
+        base: Option<String>,
+        /// The old spec from a file instead of git.
+        #[arg(long, value_name = "FILE", conflicts_with = "check_version")]
+        old: Option<PathBuf>,
+        /// The new spec (default: the working tree's spec/descope.yaml).
+        #[arg(long, value_name = "FILE")]
+        new: Option<PathBuf>,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value = "text")]
+        format: spec_diff::Format,
+        /// Exit 1 when a change breaks existing callers on the wire (`wire`)
+        /// or the Rust API of a crate (`rust`); may be given twice.
+        #[arg(long, value_enum, value_name = "wire|rust")]
+        fail_on: Vec<FailOn>,
+        /// Exit 1 when Cargo.toml's version is below the one the change needs
+        /// (compared with the version at --base).
+        #[arg(long)]
+        check_version: bool,
+        /// Workspace root (default: the workspace cargo runs xtask in).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
     /// Measure both clients against hand-written reqwest on a loopback
     /// server (release build), their memory, and the workflow's own speed.
     Bench {
@@ -44,13 +76,53 @@ enum Command {
     },
 }
 
+/// What `spec-diff --fail-on` fails on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    /// A change that breaks existing callers on the wire.
+    Wire,
+    /// A change that breaks the Rust API of a crate.
+    Rust,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Generate { check, root } => {
-            generate::run(&root.unwrap_or_else(workspace::default_root), check)
+        Command::Generate { check, root } => root
+            .map_or_else(workspace::default_root, Ok)
+            .and_then(|root| generate::run(&root, check)),
+        Command::SpecDiff {
+            base,
+            old,
+            new,
+            format,
+            fail_on,
+            check_version,
+            root,
+        } => {
+            let options = spec_diff::Options {
+                old: match old {
+                    Some(file) => spec_diff::Old::File(file),
+                    None => spec_diff::Old::Base(base.unwrap_or_else(|| "HEAD".to_string())),
+                },
+                new,
+                format,
+                fail_on_wire: fail_on.contains(&FailOn::Wire),
+                fail_on_rust: fail_on.contains(&FailOn::Rust),
+                check_version,
+            };
+            let result = root
+                .map_or_else(workspace::default_root, Ok)
+                .and_then(|root| spec_diff::run(&root, &options));
+            // An unreadable spec or revision is a usage error here, as clap's are.
+            return result.unwrap_or_else(|error| {
+                eprintln!("error: {error:#}");
+                ExitCode::from(2)
+            });
         }
-        Command::Bench { quick } => bench_launch::run(&workspace::default_root(), quick),
+        Command::Bench { quick } => {
+            workspace::default_root().and_then(|root| bench_launch::run(&root, quick))
+        }
     };
     match result {
         Ok(code) => code,

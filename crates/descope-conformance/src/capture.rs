@@ -19,9 +19,19 @@ pub(crate) struct SeenResponse {
 #[derive(Default)]
 pub(crate) struct CaptureResponses {
     seen: Mutex<Vec<Result<SeenResponse, String>>>,
+    /// The most body bytes read; past it the response counts as none.
+    limit: Option<usize>,
 }
 
 impl CaptureResponses {
+    /// Captures bodies of at most `limit` bytes, as the wrapper reads them.
+    pub(crate) fn capped(limit: usize) -> Self {
+        CaptureResponses {
+            limit: Some(limit),
+            ..CaptureResponses::default()
+        }
+    }
+
     fn keep(&self, seen: Result<SeenResponse, String>) {
         self.seen
             .lock()
@@ -42,22 +52,34 @@ impl Transport for CaptureResponses {
         _operation_id: &'static str,
     ) -> TransportFuture<'a> {
         Box::pin(async move {
-            let response = client
+            let mut response = client
                 .execute(request)
                 .await
                 .inspect_err(|e| self.keep(Err(causes(e))))?;
             let status = response.status();
             let version = response.version();
             let headers: HeaderMap = response.headers().clone();
-            let body = response
-                .bytes()
-                .await
-                .inspect_err(|e| self.keep(Err(causes(e))))?;
-            self.keep(Ok(SeenResponse {
-                status: status.as_u16(),
-                headers: headers.clone(),
-                body: body.to_vec(),
-            }));
+            let body = match self.read(&mut response).await {
+                Ok(Some(body)) => {
+                    self.keep(Ok(SeenResponse {
+                        status: status.as_u16(),
+                        headers: headers.clone(),
+                        body: body.clone(),
+                    }));
+                    body
+                }
+                Ok(None) => {
+                    let limit = self.limit.unwrap_or_default();
+                    self.keep(Err(format!(
+                        "the response body is larger than {limit} bytes"
+                    )));
+                    Vec::new()
+                }
+                Err(error) => {
+                    self.keep(Err(causes(&error)));
+                    return Err(error);
+                }
+            };
             // Hand the client an identical response built from the copy.
             let mut rebuilt = http::Response::new(body);
             *rebuilt.status_mut() = status;
@@ -65,6 +87,20 @@ impl Transport for CaptureResponses {
             *rebuilt.headers_mut() = headers;
             Ok(reqwest::Response::from(rebuilt))
         })
+    }
+}
+
+impl CaptureResponses {
+    /// The body, or `None` once it outgrows the limit (not read further).
+    async fn read(&self, response: &mut reqwest::Response) -> reqwest::Result<Option<Vec<u8>>> {
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            body.extend_from_slice(&chunk);
+            if self.limit.is_some_and(|limit| body.len() > limit) {
+                return Ok(None);
+            }
+        }
+        Ok(Some(body))
     }
 }
 

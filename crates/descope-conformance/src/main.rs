@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use descope_conformance::{
-    default_drivers, record, run, to_yaml, CheckKind, CheckResult, Format, LiveCredentials, Report,
-    RunOptions, Suite,
+    default_drivers, record, recording_client, run, to_yaml, CheckKind, CheckResult, Format,
+    LiveCredentials, Report, RunOptions, Suite,
 };
 use descope_spec::recorded::Recordings;
 use descope_spec::Spec;
@@ -20,7 +20,7 @@ struct Args {
     #[arg(long, value_name = "SUBSTR")]
     filter: Option<String>,
     /// How to print the report.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, value_name = "table|json|junit", default_value = "table")]
     format: Format,
     /// Read the exchanges from this directory instead of the built-in copy.
     #[arg(long, value_name = "DIR")]
@@ -102,7 +102,10 @@ async fn record_all(suite: &Suite, args: &Args, out: &Path) -> Report {
     if let Err(error) = std::fs::create_dir_all(out) {
         return failure(&out.display().to_string(), error.to_string());
     }
-    let http = reqwest::Client::new();
+    let http = match recording_client(base_url, &live) {
+        Ok(http) => http,
+        Err(message) => return failure("base URL", message),
+    };
     let mut report = Report::default();
     let templates = suite.recordings.exchanges.iter().filter(|exchange| {
         exchange.suits_a_server()

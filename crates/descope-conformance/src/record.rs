@@ -10,12 +10,14 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use descope_ergonomic::RetryPolicy;
+use descope_ergonomic::{
+    DescopeClient, RetryPolicy, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
+};
 use serde_json::Value;
 
 use crate::capture::{CaptureResponses, SeenResponse};
-use crate::driver::Driver;
-use crate::raw_driver::RawDriver;
+use crate::drivers::Driver;
+use crate::drivers::RawDriver;
 use descope_spec::fields::{embedded_link_signin::response as link_fields, error as error_fields};
 use descope_spec::recorded::{ClientKind, ClientOverride, Credentials, Exchange, RecordedResponse};
 use descope_spec::recorded::{ErrorOutcome, Outcome};
@@ -79,6 +81,25 @@ impl LiveCredentials {
     }
 }
 
+/// The HTTP client recording sends live credentials with: the wrapper's
+/// transport settings (its request timeout, no redirects, no proxy from the
+/// environment), for a `base_url` the wrapper accepts (plain `http://` only
+/// to loopback). The response body cap is [`record`]'s.
+pub fn recording_client(base_url: &str, live: &LiveCredentials) -> Result<reqwest::Client, String> {
+    // The wrapper's own base-URL rule, by building a client for it.
+    DescopeClient::builder()
+        .project_id(live.0.project_id.as_str())
+        .base_url(base_url)
+        .build()
+        .map_err(|e| format!("{base_url}: {e}"))?;
+    reqwest::Client::builder()
+        .timeout(DEFAULT_REQUEST_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build()
+        .map_err(|e| format!("cannot set up the HTTP client: {e}"))
+}
+
 /// Calls the server at `base_url` with `template`'s inputs and the live
 /// credentials, and returns the exchange to write: the template with the
 /// server's (scrubbed) response and the outcome that response implies.
@@ -97,7 +118,8 @@ pub async fn record(
     }
     let mut inputs = template.input.clone();
     inputs.credentials = live.0.clone();
-    let capture = Arc::new(CaptureResponses::default());
+    // Bodies are read up to the wrapper's cap, as the wrapper reads them.
+    let capture = Arc::new(CaptureResponses::capped(DEFAULT_MAX_RESPONSE_BYTES));
     let driver = RawDriver::new(http.clone()).with_transport(capture.clone());
     driver
         .call(&template.operation, &inputs, base_url.trim_end_matches('/'))
@@ -108,6 +130,18 @@ pub async fn record(
         Some(Err(error)) => return Err(format!("{}: no response: {error}", template.file)),
         None => return Err(format!("{}: no request was sent", template.file)),
     };
+    if (300..400).contains(&seen.status) {
+        let location = seen
+            .headers
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or("nowhere");
+        return Err(format!(
+            "{}: the server redirected ({} to {location}); recording follows no redirect \
+             with live credentials",
+            template.file, seen.status
+        ));
+    }
     let response = scrubbed_response(&seen, &live.replacements(&template.input.credentials));
     let mut recorded = template.clone();
     recorded.description = format!("{} (recorded from a live server)", template.description);

@@ -60,7 +60,7 @@ impl CheckResult {
 }
 
 /// The output formats of the runner.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
     /// One row per check, then the summary line.
     #[default]
@@ -69,6 +69,20 @@ pub enum Format {
     Json,
     /// JUnit XML, for CI test reports.
     Junit,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    /// `table`, `json` or `junit`.
+    fn from_str(name: &str) -> Result<Format, String> {
+        match name {
+            "table" => Ok(Format::Table),
+            "json" => Ok(Format::Json),
+            "junit" => Ok(Format::Junit),
+            other => Err(format!("unknown format `{other}`: table, json or junit")),
+        }
+    }
 }
 
 /// Every result of a run, in run order.

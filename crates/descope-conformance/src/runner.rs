@@ -2,13 +2,13 @@
 
 use std::time::Duration;
 
-use crate::coverage::missing_coverage;
-use crate::driver::Driver;
-use crate::ergonomic_driver::ErgonomicDriver;
-use crate::raw_driver::RawDriver;
-use crate::replay::replay;
+use crate::checks::coverage::missing_coverage;
+use crate::checks::replay;
+use crate::checks::server as server_check;
+use crate::drivers::Driver;
+use crate::drivers::ErgonomicDriver;
+use crate::drivers::RawDriver;
 use crate::report::{CheckKind, CheckResult, Report};
-use crate::server_check;
 use descope_spec::recorded::check_exchange;
 use descope_spec::recorded::Exchange;
 use descope_spec::recorded::Recordings;

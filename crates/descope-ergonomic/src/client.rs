@@ -13,12 +13,13 @@ use reqwest::header::HeaderValue;
 use tracing::{field, Instrument};
 
 use crate::credentials::{AuthManagementKey, ManagementKey, ProjectId, RefreshJwt};
-use crate::decode::{attempt_result, Scrub};
+use crate::decode::attempt_result;
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::ApprovedDomains;
+use crate::observer::CallObserver;
 use crate::ops::{EmbeddedLinkRequest, UpdatePhoneRequest};
+use crate::redact::Scrub;
 use crate::retry::{RetryCount, RetryPolicy, Sleep};
-use crate::wire::Exchange;
 use crate::DescopeClientBuilder;
 
 /// The Descope client. Cheap to clone (clones share one connection pool),
@@ -169,7 +170,7 @@ impl DescopeClient {
     }
 
     /// Runs one call: every attempt goes through the generated client, with
-    /// the credential and this crate's exchange observer in its context.
+    /// the credential and this crate's call observer in its context.
     pub(crate) async fn call<T, F, Fut>(
         &self,
         operation: Operation,
@@ -182,10 +183,10 @@ impl DescopeClient {
         Fut: Future<Output = Result<ResponseValue<T>, RawError<ErrorBody>>>,
     {
         let shared = &*self.shared;
-        let exchange = Arc::new(Exchange::new(shared.max_response_bytes));
+        let observer = Arc::new(CallObserver::new(shared.max_response_bytes));
         let context = RequestContext::new()
             .with_authorization(authorization)
-            .with_transport(exchange.clone());
+            .with_transport(observer.clone());
         let span = tracing::info_span!(
             "descope.call",
             operation = operation.id(),
@@ -199,15 +200,15 @@ impl DescopeClient {
             let mut attempt: u32 = 0;
             let outcome = loop {
                 attempt += 1;
-                exchange.start_attempt();
+                observer.start_attempt();
                 let attempt_started = Instant::now();
                 let client = descope_raw::Client::new_with_client(
                     &shared.base_url,
                     shared.http.clone(),
                     context.clone(),
                 );
-                let result = attempt_result(send(client).await, &exchange, &scrub).await;
-                let status = exchange.status().map(|s| s.as_u16());
+                let result = attempt_result(send(client).await, &observer, &scrub).await;
+                let status = observer.status().map(|s| s.as_u16());
                 tracing::debug!(
                     attempt,
                     status,
@@ -230,7 +231,7 @@ impl DescopeClient {
             };
             let span = tracing::Span::current();
             span.record("attempts", attempt);
-            if let Some(status) = exchange.status() {
+            if let Some(status) = observer.status() {
                 span.record("status", status.as_u16());
             }
             span.record("latency_ms", started.elapsed().as_millis() as u64);

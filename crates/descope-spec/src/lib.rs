@@ -18,6 +18,8 @@ mod spec;
 mod validate;
 
 #[cfg(feature = "spec")]
+pub mod diff;
+#[cfg(feature = "spec")]
 pub mod recorded;
 
 #[cfg(feature = "spec")]

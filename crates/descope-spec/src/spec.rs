@@ -248,6 +248,18 @@ impl<'a> OperationSpec<'a> {
             .unwrap_or_default()
     }
 
+    /// `node`, or what its `$ref` chain points to within the spec.
+    pub fn resolve(&self, node: &'a Value) -> Result<&'a Value, String> {
+        self.spec.resolve(node)
+    }
+
+    /// The response object declared under `key` (`200`, `4XX`, `default`),
+    /// `$ref`s followed.
+    pub fn response(&self, key: &str) -> Option<&'a Value> {
+        let response = self.node.get("responses")?.get(key)?;
+        self.spec.resolve(response).ok()
+    }
+
     /// The most specific declared key that covers `status`: the exact code,
     /// else its range, else `default`.
     pub fn response_key_for(&self, status: u16) -> Option<&'a str> {

@@ -4,7 +4,13 @@
 //! - `POST /_fake/projects` `{"id", "managementKeys": [], "refreshJwts": [], "authManagementKeys": []}`
 //! - `POST /_fake/users` `{"loginId", "email"?, "phone"?}`
 //! - `POST /_fake/replies` `{"status"?, "errorCode"?, "errorMessage"?, "retryAfter"?, "delayMs"?, "times"?, "endpoint"?}`
-//!   (no `status`: the normal answer, after `delayMs`)
+//!   (no `status`: the normal answer, after `delayMs`; `times` from 1 to 100,000,
+//!   `delayMs` at most 600,000)
+//!
+//! Every input is checked: unknown fields, wrong types, an empty id, `times`
+//! of 0 or past the bound, a delay past the bound, an unknown endpoint, error
+//! fields without an error status get 400 and a message; nothing reachable
+//! from HTTP can panic or queue a script that never ends.
 //! - `GET /_fake/requests`: the received requests; `DELETE /_fake/requests` forgets them.
 //!
 //! Control requests are not logged among the received requests.
@@ -83,34 +89,27 @@ pub(crate) fn handle(
             service.lock().received.clear();
             done()
         }
-        (&Method::POST, "projects") => match serde_json::from_slice::<ProjectIn>(body) {
-            Ok(p) => {
-                let project = p
-                    .management_keys
-                    .into_iter()
-                    .fold(Project::new(p.id), Project::management_key);
-                let project = p
-                    .refresh_jwts
-                    .into_iter()
-                    .fold(project, Project::refresh_jwt);
-                let project = p
-                    .auth_management_keys
-                    .into_iter()
-                    .fold(project, Project::auth_management_key);
-                service.lock().registry.add_project(project);
-                done()
+        (&Method::POST, "projects") => {
+            match serde_json::from_slice::<ProjectIn>(body)
+                .map_err(|e| e.to_string())
+                .and_then(project_from)
+            {
+                Ok(project) => {
+                    service.lock().registry.add_project(project);
+                    done()
+                }
+                Err(e) => refused(e),
             }
-            Err(e) => refused(e.to_string()),
-        },
-        (&Method::POST, "users") => match serde_json::from_slice::<UserIn>(body) {
-            Ok(u) => {
-                let mut user = User::new(u.login_id);
-                user.email = u.email;
-                user.phone = u.phone;
+        }
+        (&Method::POST, "users") => match serde_json::from_slice::<UserIn>(body)
+            .map_err(|e| e.to_string())
+            .and_then(user_from)
+        {
+            Ok(user) => {
                 service.lock().registry.add_user(user);
                 done()
             }
-            Err(e) => refused(e.to_string()),
+            Err(e) => refused(e),
         },
         (&Method::POST, "replies") => match serde_json::from_slice::<ReplyIn>(body)
             .map_err(|e| e.to_string())
@@ -130,9 +129,75 @@ pub(crate) fn handle(
     })
 }
 
+/// The most requests one scripted reply may serve, and the longest delay it
+/// may hold a request for: enough for any test, bounded so that no HTTP
+/// input can queue a script that never ends or park a connection for hours.
+const MAX_TIMES: usize = 100_000;
+const MAX_DELAY_MS: u64 = 600_000;
+
+/// Text the fake matches credentials and users by must be there; the project
+/// id and a refresh JWT must also lack the `:` that separates the parts of a
+/// bearer credential (a key may hold one, as the clients allow).
+fn name(what: &str, value: &str, colon_allowed: bool) -> Result<(), String> {
+    if value.is_empty() {
+        return Err(format!("{what} must not be empty"));
+    }
+    if !colon_allowed && value.contains(':') {
+        return Err(format!("{what} must not contain ':'"));
+    }
+    Ok(())
+}
+
+fn project_from(input: ProjectIn) -> Result<Project, String> {
+    name("the project id", &input.id, false)?;
+    let mut project = Project::new(input.id);
+    for key in input.management_keys {
+        name("a management key", &key, true)?;
+        project = project.management_key(key);
+    }
+    for jwt in input.refresh_jwts {
+        name("a refresh JWT", &jwt, false)?;
+        project = project.refresh_jwt(jwt);
+    }
+    for key in input.auth_management_keys {
+        name("an auth management key", &key, true)?;
+        project = project.auth_management_key(key);
+    }
+    Ok(project)
+}
+
+fn user_from(input: UserIn) -> Result<User, String> {
+    name("loginId", &input.login_id, true)?;
+    let mut user = User::new(input.login_id);
+    user.email = input.email;
+    user.phone = input.phone;
+    Ok(user)
+}
+
 fn reply_from(input: ReplyIn) -> Result<Reply, String> {
+    let times = input.times.unwrap_or(1);
+    if !(1..=MAX_TIMES).contains(&times) {
+        return Err(format!("times must be from 1 to {MAX_TIMES}, not {times}"));
+    }
+    let delay_ms = input.delay_ms.unwrap_or(0);
+    if delay_ms > MAX_DELAY_MS {
+        return Err(format!(
+            "delayMs must be at most {MAX_DELAY_MS}, not {delay_ms}"
+        ));
+    }
     let mut reply = match input.status {
-        None => Reply::normal(),
+        None => {
+            let error_only = [
+                ("errorCode", input.error_code.is_some()),
+                ("errorDescription", input.error_description.is_some()),
+                ("errorMessage", input.error_message.is_some()),
+                ("retryAfter", input.retry_after.is_some()),
+            ];
+            if let Some((field, _)) = error_only.iter().find(|(_, given)| *given) {
+                return Err(format!("{field} needs an error status (400-599)"));
+            }
+            Reply::normal()
+        }
         Some(status) if (400..=599).contains(&status) => {
             let code = input.error_code.unwrap_or_else(|| "E000000".to_string());
             let mut reply = Reply::error(status, code);
@@ -149,9 +214,7 @@ fn reply_from(input: ReplyIn) -> Result<Reply, String> {
         }
         Some(status) => return Err(format!("status {status} is not an error status (400-599)")),
     };
-    reply = reply
-        .after(Duration::from_millis(input.delay_ms.unwrap_or(0)))
-        .times(input.times.unwrap_or(1));
+    reply = reply.after(Duration::from_millis(delay_ms)).times(times);
     if let Some(name) = input.endpoint {
         let endpoint = Endpoint::from_name(&name).ok_or_else(|| {
             format!(

@@ -289,9 +289,12 @@ impl Service {
 fn take_script(scripts: &mut VecDeque<Reply>, endpoint: Endpoint) -> Option<Reply> {
     let index = scripts.iter().position(|reply| reply.serves(endpoint))?;
     let reply = scripts[index].clone();
-    scripts[index].times -= 1;
-    if scripts[index].times == 0 {
+    // A reply for no request is never queued; were one there, it is used up
+    // here rather than counted below zero.
+    if scripts[index].times <= 1 {
         scripts.remove(index);
+    } else {
+        scripts[index].times -= 1;
     }
     Some(reply)
 }

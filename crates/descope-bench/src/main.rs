@@ -1,0 +1,67 @@
+//! `descope-bench`: the clients measured against hand-written `reqwest` on a
+//! loopback server; `cargo xtask bench` runs it in release. See the README.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use descope_bench::clients::ClientKind;
+use descope_bench::load::Stop;
+use descope_bench::{measure, memory, serve, smoke, Plan};
+
+/// The command line; `cargo xtask bench` fills it in.
+#[derive(Debug, Parser)]
+#[command(
+    name = "descope-bench",
+    about = "The Descope clients against hand-written reqwest on a loopback server"
+)]
+struct Args {
+    /// Only check that every client works (a handful of calls each), without measuring.
+    #[arg(long)]
+    check: bool,
+    /// Fewer and shorter rounds: done in well under 30 seconds.
+    #[arg(long)]
+    quick: bool,
+    /// Only serve on loopback, printing the base URL, until killed.
+    #[arg(long)]
+    serve: bool,
+    /// Only make `--calls` calls with this client to `--base-url`, then print
+    /// this process's peak RSS: what each memory child does, and a way to
+    /// profile one client (`valgrind --tool=callgrind`) against `--serve`.
+    #[arg(long, value_name = "CLIENT", requires = "base_url")]
+    client: Option<ClientKind>,
+    /// The server `--client` calls.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// How many calls `--client` makes.
+    #[arg(long, default_value_t = memory::CALLS)]
+    calls: u64,
+    /// How many calls `--client` keeps in flight.
+    #[arg(long, default_value_t = 1)]
+    concurrency: usize,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let plan = if args.quick {
+        Plan::QUICK
+    } else {
+        Plan::DEFAULT
+    };
+    let result = match (args.client, &args.base_url) {
+        _ if args.serve => serve(),
+        (Some(kind), Some(base_url)) => {
+            memory::child(kind, base_url, Stop::After(args.calls), args.concurrency)
+        }
+        _ if args.check => {
+            smoke(8).map(|served| println!("check: {served} requests, all answered"))
+        }
+        _ => measure(plan),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

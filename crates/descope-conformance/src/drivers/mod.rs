@@ -1,0 +1,176 @@
+//! The seam between the suite and a client implementation, and the drivers
+//! of the workspace's two clients.
+//!
+//! A [`Driver`] turns an exchange's inputs into one call of its client and
+//! the client's result into an [`Outcome`]. Everything else (serving the
+//! recorded responses, capturing and comparing what arrived, validating it
+//! against the spec) is the suite's, identical for every client.
+
+mod ergonomic;
+mod raw;
+
+pub use ergonomic::ErgonomicDriver;
+pub use raw::RawDriver;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use descope_spec::Operation;
+use serde_json::{Map, Value};
+
+use descope_spec::recorded::Outcome;
+use descope_spec::recorded::{ClientKind, Inputs};
+
+/// The future a [`Driver`] returns.
+pub type DriverFuture<'a> = Pin<Box<dyn Future<Output = Result<Outcome, DriverError>> + Send + 'a>>;
+
+/// Performs calls with one client implementation.
+pub trait Driver: Send + Sync {
+    /// The client driven: selects the exchanges that apply (`clients`) and
+    /// the per-client overrides.
+    fn client(&self) -> ClientKind;
+
+    /// Whether the client must send the SDK identification headers
+    /// ([`SDK_HEADERS`](crate::SDK_HEADERS)); they are compared only then.
+    fn sends_sdk_headers(&self) -> bool;
+
+    /// Calls `operation` (a spec `operationId`) with `inputs`, against the
+    /// server at `base_url`, and reports what the caller sees. A client's own
+    /// failure is an `Ok(Outcome::Error(..))`; `Err` means the driver could
+    /// not express the inputs as a call (an unknown parameter, a credential
+    /// the operation needs is missing), which the suite reports as a failure.
+    fn call<'a>(
+        &'a self,
+        operation: &'a str,
+        inputs: &'a Inputs,
+        base_url: &'a str,
+    ) -> DriverFuture<'a>;
+}
+
+/// Why a driver could not make the call.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DriverError {
+    /// The driver has no mapping for the operation.
+    #[error("the {client} driver does not know operation `{operation}`")]
+    UnknownOperation {
+        /// The client driven.
+        client: ClientKind,
+        /// The `operationId`.
+        operation: String,
+    },
+    /// An input the driver has no mapping for: the spec grew a field, or the
+    /// recording misspells one.
+    #[error("the {client} driver does not know input `{field}` of `{operation}`")]
+    UnknownInput {
+        /// The client driven.
+        client: ClientKind,
+        /// The `operationId`.
+        operation: String,
+        /// The input's name.
+        field: String,
+    },
+    /// An input of the wrong JSON type.
+    #[error("input `{field}` must be {expected}")]
+    InputType {
+        /// The input's name.
+        field: String,
+        /// What it must be, e.g. "a string".
+        expected: &'static str,
+    },
+    /// A credential the operation needs is missing from the inputs.
+    #[error("credentials lack `{0}`, which this operation needs")]
+    MissingCredential(&'static str),
+    /// The call did not return in time.
+    #[error("the call did not return within {0} seconds")]
+    Timeout(u64),
+}
+
+/// Typed access to an exchange's `params`, shared by drivers so that they
+/// report wrong and unknown inputs alike.
+#[derive(Clone, Copy, Debug)]
+pub struct Params<'a> {
+    params: &'a Map<String, Value>,
+}
+
+impl<'a> Params<'a> {
+    /// The operation whose `operationId` is `operation`, and its `params`
+    /// as `client` receives them; fails on an operation the table does not
+    /// hold and on the first input that is not one of its request fields.
+    pub fn of_call(
+        client: ClientKind,
+        operation: &'a str,
+        params: &'a Map<String, Value>,
+    ) -> Result<(Operation, Self), DriverError> {
+        let op = Operation::from_id(operation).ok_or_else(|| DriverError::UnknownOperation {
+            client,
+            operation: operation.to_string(),
+        })?;
+        let known = op.request_fields();
+        if let Some(field) = params.keys().find(|name| !known.contains(&name.as_str())) {
+            return Err(DriverError::UnknownInput {
+                client,
+                operation: operation.to_string(),
+                field: field.clone(),
+            });
+        }
+        Ok((op, Params { params }))
+    }
+
+    /// An input as recorded, of any JSON type (for clients that validate it themselves).
+    pub fn value(&self, field: &str) -> Option<&'a Value> {
+        self.params.get(field)
+    }
+
+    /// A string input.
+    pub fn str(&self, field: &str) -> Result<Option<&'a str>, DriverError> {
+        self.typed(field, "a string", Value::as_str)
+    }
+
+    /// A boolean input.
+    pub fn bool(&self, field: &str) -> Result<Option<bool>, DriverError> {
+        self.typed(field, "a boolean", Value::as_bool)
+    }
+
+    /// An integer input.
+    pub fn i64(&self, field: &str) -> Result<Option<i64>, DriverError> {
+        self.typed(field, "an integer", Value::as_i64)
+    }
+
+    /// An object input of any JSON values.
+    pub fn object(&self, field: &str) -> Result<Option<&'a Map<String, Value>>, DriverError> {
+        self.typed(field, "an object", Value::as_object)
+    }
+
+    /// An object input whose values are all strings.
+    pub fn string_map(&self, field: &str) -> Result<Option<Vec<(&'a str, &'a str)>>, DriverError> {
+        let Some(object) = self.object(field)? else {
+            return Ok(None);
+        };
+        object
+            .iter()
+            .map(|(key, value)| match value.as_str() {
+                Some(value) => Ok((key.as_str(), value)),
+                None => Err(DriverError::InputType {
+                    field: format!("{field}.{key}"),
+                    expected: "a string",
+                }),
+            })
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+
+    fn typed<T>(
+        &self,
+        field: &str,
+        expected: &'static str,
+        get: impl Fn(&'a Value) -> Option<T>,
+    ) -> Result<Option<T>, DriverError> {
+        match self.params.get(field) {
+            None => Ok(None),
+            Some(value) => get(value).map(Some).ok_or(DriverError::InputType {
+                field: field.to_string(),
+                expected,
+            }),
+        }
+    }
+}

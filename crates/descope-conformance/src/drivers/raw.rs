@@ -1,0 +1,345 @@
+//! The driver of `descope-raw`, the generated client, used as a caller would:
+//! its builders, its `RequestContext` credential, no help of its own.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use descope_ergonomic::{
+    AuthManagementKey, ManagementAuthorization, ManagementKey, ProjectId, RefreshJwt,
+    UserAuthorization,
+};
+use descope_raw::types::{self, ErrorBody};
+use descope_raw::{retry_after, Client, Error, RequestContext, ResponseValue, Transport};
+use descope_spec::fields::{
+    embedded_link_signin as link_fields, update_user_phone_magic_link_sms as phone_fields,
+};
+use descope_spec::recorded::{ClientKind, Credentials, ErrorOutcome, Inputs, Outcome};
+use descope_spec::{Credential, Operation};
+use reqwest::header::HeaderValue;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::drivers::{Driver, DriverError, DriverFuture, Params};
+
+/// Drives [`descope_raw::Client`].
+#[derive(Clone)]
+pub struct RawDriver {
+    http: reqwest::Client,
+    transport: Option<Arc<dyn Transport>>,
+}
+
+impl RawDriver {
+    /// A driver whose calls share the pool `http`.
+    pub fn new(http: reqwest::Client) -> Self {
+        RawDriver {
+            http,
+            transport: None,
+        }
+    }
+
+    /// Hands every request to `transport`, e.g. to observe raw responses.
+    pub fn with_transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    fn client(&self, base_url: &str, authorization: HeaderValue) -> Client {
+        let mut context = RequestContext::new().with_authorization(authorization);
+        if let Some(transport) = &self.transport {
+            context = context.with_transport(transport.clone());
+        }
+        Client::new_with_client(base_url, self.http.clone(), context)
+    }
+}
+
+impl Default for RawDriver {
+    /// A driver for loopback servers: proxies from the environment are
+    /// ignored, and a call gives up after 30 seconds.
+    fn default() -> Self {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("a plain reqwest client builds");
+        RawDriver::new(http)
+    }
+}
+
+impl Driver for RawDriver {
+    fn client(&self) -> ClientKind {
+        ClientKind::Raw
+    }
+
+    fn sends_sdk_headers(&self) -> bool {
+        false
+    }
+
+    fn call<'a>(
+        &'a self,
+        operation: &'a str,
+        inputs: &'a Inputs,
+        base_url: &'a str,
+    ) -> DriverFuture<'a> {
+        Box::pin(async move {
+            let (op, params) = Params::of_call(ClientKind::Raw, operation, &inputs.params)?;
+            let authorization = bearer(op, &inputs.credentials)?;
+            let client = self.client(base_url, authorization);
+            Ok(match op {
+                Operation::UpdateUserPhoneMagicLinkSms => {
+                    let body = update_phone_body(&params)?;
+                    let result = client
+                        .update_user_phone_magic_link_sms()
+                        .body(body)
+                        .send()
+                        .await;
+                    outcome(result, op)
+                }
+                Operation::EmbeddedLinkSignin => {
+                    let body = embedded_link_body(&params)?;
+                    let result = client.embedded_link_signin().body(body).send().await;
+                    outcome(result, op)
+                }
+            })
+        })
+    }
+}
+
+fn update_phone_body(
+    params: &Params<'_>,
+) -> Result<types::builder::UpdatePhoneMagicLinkSmsRequest, DriverError> {
+    // Only what the caller set goes into the builder, so unset optional
+    // fields stay off the wire and a missing required one is the client's
+    // to refuse.
+    let mut body = types::UpdatePhoneMagicLinkSmsRequest::builder();
+    if let Some(v) = params.str(phone_fields::request::LOGIN_ID)? {
+        body = body.login_id(v);
+    }
+    if let Some(v) = params.str(phone_fields::request::PHONE)? {
+        body = body.phone(v);
+    }
+    if let Some(v) = params.str(phone_fields::request::URI)? {
+        body = body.uri(Unparsed(v.to_string()));
+    }
+    if let Some(v) = params.bool(phone_fields::request::ADD_TO_LOGIN_I_DS)? {
+        body = body.add_to_login_i_ds(Some(v));
+    }
+    if let Some(v) = params.bool(phone_fields::request::ON_MERGE_USE_EXISTING)? {
+        body = body.on_merge_use_existing(Some(v));
+    }
+    if let Some(v) = params.str(phone_fields::request::PROVIDER_ID)? {
+        body = body.provider_id(Some(v.to_string()));
+    }
+    if let Some(v) = params.str(phone_fields::request::TEMPLATE_ID)? {
+        body = body.template_id(Some(v.to_string()));
+    }
+    if let Some(v) = params.string_map(phone_fields::request::TEMPLATE_OPTIONS)? {
+        let options: HashMap<String, String> = v
+            .into_iter()
+            .map(|(key, value)| (key.to_string(), value.to_string()))
+            .collect();
+        body = body.template_options(options);
+    }
+    if let Some(v) = params.str(phone_fields::request::LOCALE)? {
+        body = body.locale(Some(v.to_string()));
+    }
+    if let Some(v) = params.bool(phone_fields::request::FAIL_ON_CONFLICT)? {
+        body = body.fail_on_conflict(Some(v));
+    }
+    Ok(body)
+}
+
+/// An optional value the spec constrains, handed to the builder unparsed so
+/// that a refusal is the builder's own, as for required fields.
+struct Unparsed(String);
+
+impl TryFrom<Unparsed> for Option<types::UpdatePhoneMagicLinkSmsRequestUri> {
+    type Error = types::error::ConversionError;
+
+    fn try_from(value: Unparsed) -> Result<Self, Self::Error> {
+        value.0.parse().map(Some)
+    }
+}
+
+fn embedded_link_body(
+    params: &Params<'_>,
+) -> Result<types::builder::EmbeddedLinkSigninRequest, DriverError> {
+    let mut body = types::EmbeddedLinkSigninRequest::builder();
+    if let Some(v) = params.str(link_fields::request::LOGIN_ID)? {
+        body = body.login_id(v);
+    }
+    if let Some(v) = params.object(link_fields::request::CUSTOM_CLAIMS)? {
+        body = body.custom_claims(v.clone());
+    }
+    if let Some(v) = params.i64(link_fields::request::TIMEOUT)? {
+        let v = i32::try_from(v).map_err(|_| DriverError::InputType {
+            field: link_fields::request::TIMEOUT.into(),
+            expected: "a 32-bit integer",
+        })?;
+        body = body.timeout(Some(v));
+    }
+    Ok(body)
+}
+
+/// The `Authorization` value for the credential `op` takes, built by the
+/// wrapper's credential types (the one place the bearer formats are
+/// written), so the raw client is driven with exactly what a caller of the
+/// escape hatch would send.
+fn bearer(op: Operation, credentials: &Credentials) -> Result<HeaderValue, DriverError> {
+    let unusable = |_| DriverError::InputType {
+        field: "credentials".into(),
+        expected: "credentials the wrapper accepts",
+    };
+    let project = ProjectId::new(credentials.project_id.as_str()).map_err(unusable)?;
+    match op.credential() {
+        Some(Credential::ProjectRefreshJwt) => {
+            let jwt = credentials
+                .refresh_jwt
+                .as_deref()
+                .ok_or(DriverError::MissingCredential("refreshJwt"))?;
+            let jwt = RefreshJwt::new(jwt).map_err(unusable)?;
+            let key = credentials
+                .auth_management_key
+                .as_deref()
+                .map(AuthManagementKey::new)
+                .transpose()
+                .map_err(unusable)?;
+            Ok(UserAuthorization::new(&project, &jwt)
+                .auth_management_key(key.as_ref())
+                .header_value())
+        }
+        Some(Credential::ProjectManagementKey) | None => {
+            let key = credentials
+                .management_key
+                .as_deref()
+                .ok_or(DriverError::MissingCredential("managementKey"))?;
+            let key = ManagementKey::new(key).map_err(unusable)?;
+            Ok(ManagementAuthorization::new(&project, &key).header_value())
+        }
+    }
+}
+
+/// The generated client's result, normalised. `fields` are the operation's
+/// request fields by spec name, to name the one a refusal is about.
+fn outcome<T: Serialize>(
+    result: Result<ResponseValue<T>, Error<ErrorBody>>,
+    op: Operation,
+) -> Outcome {
+    match result {
+        Ok(value) => Outcome::Success(success_fields(value.into_inner())),
+        Err(error) => Outcome::Error(match error {
+            Error::InvalidRequest(message) => ErrorOutcome::Validation {
+                field: refused_field(&message, op.request_fields()),
+            },
+            Error::ErrorResponse(response) => ErrorOutcome::Api {
+                status: response.status().as_u16(),
+                retry_after: retry_after(response.headers()).map(|wait| wait.as_secs()),
+                error_code: Some(response.into_inner().error_code),
+            },
+            Error::InvalidResponsePayload(..) => ErrorOutcome::InvalidResponsePayload,
+            Error::UnexpectedResponse(response) => ErrorOutcome::UnexpectedResponse {
+                status: response.status().as_u16(),
+            },
+            Error::CommunicationError(_)
+            | Error::InvalidUpgrade(_)
+            | Error::ResponseBodyError(_)
+            | Error::Custom(_) => ErrorOutcome::Transport,
+        }),
+    }
+}
+
+/// The fields of a success value by spec name, as the generated types
+/// serialise them (absent optional fields left out).
+fn success_fields<T: Serialize>(value: T) -> Map<String, Value> {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(fields)) => fields,
+        // The response types are all objects; should one stop being one,
+        // the mismatch shows what it became.
+        other => {
+            let shown = other.unwrap_or_else(|error| Value::String(error.to_string()));
+            Map::from_iter([("value".to_string(), shown)])
+        }
+    }
+}
+
+/// The spec name of the field a progenitor `InvalidRequest` message is about.
+///
+/// The builders say "error converting supplied value for <rust_name>: ..."
+/// or "no value supplied for <rust_name>"; the Rust name is the spec name in
+/// snake case, so the two match once case and underscores are dropped. An
+/// unrecognised message is returned whole, so that the mismatch shows it.
+fn refused_field(message: &str, fields: &[&str]) -> String {
+    let fold = |name: &str| name.replace('_', "").to_ascii_lowercase();
+    let rust_name = ["supplied value for ", "no value supplied for "]
+        .iter()
+        .find_map(|marker| message.split_once(marker).map(|(_, rest)| rest))
+        .map(|rest| {
+            rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or_default()
+        });
+    rust_name
+        .and_then(|rust_name| fields.iter().find(|field| fold(field) == fold(rust_name)))
+        .map(|field| field.to_string())
+        .unwrap_or_else(|| message.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_name_the_spec_field() {
+        let message = "conversion to `UpdatePhoneMagicLinkSmsRequest` for body failed: \
+                       error converting supplied value for phone: doesn't match pattern";
+        assert_eq!(
+            refused_field(
+                message,
+                Operation::UpdateUserPhoneMagicLinkSms.request_fields()
+            ),
+            "phone"
+        );
+        let message = "conversion to `X` for body failed: no value supplied for login_id";
+        assert_eq!(
+            refused_field(
+                message,
+                Operation::UpdateUserPhoneMagicLinkSms.request_fields()
+            ),
+            "loginId"
+        );
+        let message = "error converting supplied value for add_to_login_i_ds: no";
+        assert_eq!(
+            refused_field(
+                message,
+                Operation::UpdateUserPhoneMagicLinkSms.request_fields()
+            ),
+            "addToLoginIDs"
+        );
+        assert_eq!(
+            refused_field(
+                "odd",
+                Operation::UpdateUserPhoneMagicLinkSms.request_fields()
+            ),
+            "odd"
+        );
+    }
+
+    #[test]
+    fn bearer_values_follow_the_security_schemes() {
+        let mut credentials = Credentials {
+            project_id: "Pfake".into(),
+            refresh_jwt: Some("jwt".into()),
+            management_key: None,
+            auth_management_key: Some("amk".into()),
+        };
+        let phone = Operation::UpdateUserPhoneMagicLinkSms;
+        let link = Operation::EmbeddedLinkSignin;
+        assert_eq!(bearer(phone, &credentials).unwrap(), "Bearer Pfake:jwt:amk");
+        assert_eq!(
+            bearer(link, &credentials),
+            Err(DriverError::MissingCredential("managementKey"))
+        );
+        credentials.management_key = Some("key".into());
+        assert_eq!(bearer(link, &credentials).unwrap(), "Bearer Pfake:key");
+    }
+}

@@ -1,0 +1,245 @@
+//! The example tools, run as a user would: flags, environment, exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use descope_testkit::client::{management_authorization, Op};
+use descope_testkit::credentials::{AUTH_MANAGEMENT_KEY, MANAGEMENT_KEY, PROJECT, REFRESH_JWT};
+use httpmock::prelude::*;
+use serde_json::json;
+
+const UPDATE_PHONE: &str = Op::UpdatePhone.path();
+const EMBEDDED_LINK: &str = Op::EmbeddedLink.path();
+const EXAMPLES: [&str; 2] = ["update_phone", "embedded_link"];
+
+/// The examples' directory, after building them once per run: a filtered
+/// `cargo test` run does not rebuild examples, and a stale binary would
+/// test old code. The build goes where this binary was built, with its
+/// profile, so that after a full `cargo test` it only finds them fresh.
+fn examples_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        // <target dir>/<profile dir>/deps/<this binary>
+        let exe = std::env::current_exe().unwrap();
+        let profile_dir = exe.parent().and_then(Path::parent).unwrap();
+        let target_dir = profile_dir.parent().unwrap();
+        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") => "dev",
+            Some(other) => other,
+            None => panic!("no profile directory above {}", exe.display()),
+        };
+        let mut build = Command::new(env!("CARGO"));
+        build
+            .args(["build", "--quiet", "-p", "descope-ergonomic"])
+            .args(EXAMPLES.iter().flat_map(|name| ["--example", name]))
+            .args(["--profile", profile])
+            .arg("--target-dir")
+            .arg(target_dir);
+        let output = build.output().unwrap();
+        assert!(
+            output.status.success(),
+            "cannot build the examples: {}",
+            text(&output.stderr)
+        );
+        profile_dir.join("examples")
+    })
+}
+
+/// The example's binary, with an empty environment.
+fn example(name: &str) -> Command {
+    let mut command = Command::new(examples_dir().join(name));
+    command.env_clear();
+    command
+}
+
+/// The update-phone tool, configured for `server` with a refresh JWT.
+fn update_phone(server: &MockServer) -> Command {
+    let mut command = example("update_phone");
+    command
+        .env("DESCOPE_PROJECT_ID", PROJECT)
+        .env("DESCOPE_REFRESH_JWT", REFRESH_JWT)
+        .env("DESCOPE_BASE_URL", server.base_url());
+    command
+}
+
+/// The embedded-link tool, configured for `server` with a management key.
+fn embedded_link(server: &MockServer) -> Command {
+    let mut command = example("embedded_link");
+    command
+        .env("DESCOPE_PROJECT_ID", PROJECT)
+        .env("DESCOPE_MANAGEMENT_KEY", MANAGEMENT_KEY)
+        .env("DESCOPE_BASE_URL", server.base_url());
+    command
+}
+
+async fn run(mut command: Command) -> Output {
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test]
+async fn update_phone_sends_every_flag_and_prints_the_masked_phone() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(UPDATE_PHONE)
+                .header(
+                    "authorization",
+                    format!("Bearer {PROJECT}:{REFRESH_JWT}:{AUTH_MANAGEMENT_KEY}"),
+                )
+                .json_body(json!({
+                    "loginId": "ada@example.com",
+                    "phone": "+12025550123",
+                    "URI": "https://app.example.com/verify",
+                    "addToLoginIDs": true,
+                    "onMergeUseExisting": true,
+                    "providerId": "p1",
+                    "templateId": "t1",
+                    "templateOptions": {"a": "1", "b": "x=y"},
+                    "locale": "fr",
+                    "failOnConflict": true,
+                }));
+            then.status(200)
+                .json_body(json!({"maskedPhone": "+1******0123"}));
+        })
+        .await;
+    let mut command = update_phone(&server);
+    command
+        .env("DESCOPE_AUTH_MANAGEMENT_KEY", AUTH_MANAGEMENT_KEY)
+        .args([
+            "--login-id",
+            "ada@example.com",
+            "--phone",
+            "+1 (202) 555-0123",
+        ])
+        .args([
+            "--uri",
+            "https://app.example.com/verify",
+            "--add-to-login-ids",
+        ])
+        .args([
+            "--on-merge-use-existing",
+            "--provider-id",
+            "p1",
+            "--template-id",
+            "t1",
+        ])
+        .args(["--template-option", "a=1", "--template-option", "b=x=y"])
+        .args([
+            "--locale",
+            "fr",
+            "--fail-on-conflict",
+            "--request-timeout",
+            "5",
+        ]);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "+1******0123\n");
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn update_phone_refuses_a_bad_phone_without_a_request() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200);
+        })
+        .await;
+    let mut command = update_phone(&server);
+    command.args(["--login-id", "ada", "--phone", "12025550123"]);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("invalid phone"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(mock.calls_async().await, 0);
+}
+
+#[tokio::test]
+async fn bad_usage_exits_2() {
+    let missing_flag = example("update_phone")
+        .args(["--login-id", "ada"])
+        .output()
+        .unwrap();
+    assert_eq!(missing_flag.status.code(), Some(2));
+
+    let mut no_env = example("embedded_link");
+    no_env.args(["--login-id", "ada"]);
+    let output = no_env.output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("project id"),
+        "{}",
+        text(&output.stderr)
+    );
+
+    let bad_json = example("embedded_link")
+        .env("DESCOPE_PROJECT_ID", PROJECT)
+        .env("DESCOPE_MANAGEMENT_KEY", MANAGEMENT_KEY)
+        .args(["--login-id", "ada", "--claims", "{nope"])
+        .output()
+        .unwrap();
+    assert_eq!(bad_json.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn embedded_link_prints_the_token() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.path(EMBEDDED_LINK)
+                .header("authorization", management_authorization())
+                .json_body(json!({"loginId": "ada", "customClaims": {"n": 1}, "timeout": 60}));
+            then.status(200).json_body(json!({"token": "tok-xyz"}));
+        })
+        .await;
+    let mut command = embedded_link(&server);
+    command.args([
+        "--login-id",
+        "ada",
+        "--claims",
+        r#"{"n": 1}"#,
+        "--timeout",
+        "60",
+    ]);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "tok-xyz\n");
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_failed_call_exits_1_with_the_error_and_no_secret() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path(EMBEDDED_LINK);
+            then.status(401)
+                .json_body(json!({"errorCode": "E011001", "errorDescription": "Unauthorized"}));
+        })
+        .await;
+    let mut command = embedded_link(&server);
+    command.args(["--login-id", "ada", "--timeout", "-5"]);
+    let refused = run(command).await;
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused.stderr).contains("invalid timeout"));
+
+    let mut command = embedded_link(&server);
+    command.args(["--login-id", "ada"]);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("E011001"), "{stderr}");
+    assert!(!stderr.contains(MANAGEMENT_KEY) && !text(&output.stdout).contains(MANAGEMENT_KEY));
+}

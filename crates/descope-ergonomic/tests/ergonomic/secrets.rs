@@ -1,0 +1,410 @@
+//! No secret in any output, through success and every kind of failure of
+//! both operations, against a hostile server that echoes the credential it
+//! received everywhere it can (bodies, error fields, `Location`,
+//! `Retry-After`), plus another user's JWT it never should have had.
+//!
+//! Captured: all `tracing` output at TRACE from every crate, `log` records of
+//! dependencies (through `tracing-log`), each error's `Display`, `Debug`
+//! and source chain, each value's and the client's `Debug`. None may hold
+//! the management key, the refresh JWT, the auth management key, the
+//! embedded-link token or the foreign JWT. Header-injection attempts are
+//! refused when the client or the input is built, before any I/O.
+
+use std::error::Error as _;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use descope_ergonomic::{
+    AuthManagementKey, DescopeClient, Error, Field, LoginId, ManagementKey, ProjectId, Reason,
+    RefreshJwt, RetryPolicy,
+};
+use descope_testkit::client::{self, refresh_jwt, Op};
+use descope_testkit::credentials::{AUTH_MANAGEMENT_KEY, MANAGEMENT_KEY, PROJECT, REFRESH_JWT};
+use descope_testkit::fault_server::{
+    json, response, success_for, write, FaultServer, Request, Step,
+};
+use descope_testkit::log::CapturedLog;
+use descope_testkit::process::alone;
+use descope_testkit::sleep::RecordedSleeps;
+
+const EMBEDDED_LINK: &str = Op::EmbeddedLink.path();
+
+const TOKEN: &str = "EMBEDDED-LINK-TOKEN-SECRET";
+/// A JWT of another user, which a confused proxy might echo.
+const FOREIGN_JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvdGhlciJ9.Zm9yZWlnblNFQ1JFVA";
+const SECRETS: [&str; 5] = [
+    MANAGEMENT_KEY,
+    REFRESH_JWT,
+    AUTH_MANAGEMENT_KEY,
+    TOKEN,
+    FOREIGN_JWT,
+];
+
+/// Installs, once, a global TRACE subscriber for every crate and routes
+/// `log` records into it.
+fn capture() -> &'static CapturedLog {
+    static CAPTURED: OnceLock<CapturedLog> = OnceLock::new();
+    CAPTURED.get_or_init(|| {
+        let captured = CapturedLog::default();
+        let writer = captured.clone();
+        tracing_log::LogTracer::init().expect("no other logger");
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("no other subscriber");
+        captured
+    })
+}
+
+fn assert_clean(what: &str, text: &str) {
+    for secret in SECRETS {
+        assert!(!text.contains(secret), "{what} leaks {secret:?}:\n{text}");
+    }
+}
+
+/// Everything an error can print: Display, Debug, alternate Debug, and each
+/// source's Display and Debug.
+fn renderings(error: &Error) -> Vec<String> {
+    let mut out = vec![
+        error.to_string(),
+        format!("{error:?}"),
+        format!("{error:#?}"),
+    ];
+    let mut source = error.source();
+    while let Some(current) = source {
+        out.push(current.to_string());
+        out.push(format!("{current:?}"));
+        source = current.source();
+    }
+    out
+}
+
+/// The login ids the hostile server knows, each a different fault.
+const FAULTS: [&str; 16] = [
+    "ok",
+    "json-401-echo",
+    "html-502-echo",
+    "redirect-echo",
+    "429-echo",
+    "malformed-200-echo",
+    "wrong-content-type",
+    "too-large",
+    "created-201",
+    "deep-json",
+    "503-storm-echo",
+    "reset",
+    "closed-mid-body",
+    "hang",
+    "garbage",
+    "error-200-shape",
+];
+
+fn hostile(request: &Request) -> Vec<Step> {
+    // What the server received, echoed back, with the client's credentials
+    // that this call did not send (the client knows them all, so each must
+    // be scrubbed from any call's output) and a foreign JWT for good measure.
+    let auth = request
+        .header("authorization")
+        .unwrap_or_default()
+        .to_string();
+    let others = format!("{PROJECT}:{REFRESH_JWT}:{AUTH_MANAGEMENT_KEY} {MANAGEMENT_KEY}");
+    // (The second copy is glued to a word, as in `t=` without its `=`.)
+    let echo = format!("{auth} {others} {FOREIGN_JWT} t{FOREIGN_JWT}");
+    let echo_json = serde_json::to_string(&echo).unwrap();
+    let embedded = request.path == EMBEDDED_LINK;
+    // The token only where the embedded-link operation's success could carry
+    // it: any 2xx body of that operation. (Error bodies are shown, scrubbed
+    // of the call's credentials and of anything shaped like a JWT.)
+    let token = if embedded { TOKEN } else { "not-a-token" };
+    match request.login_id().as_str() {
+        "ok" if embedded => write(json(
+            "200 OK",
+            format!(r#"{{"token":"{TOKEN}","maskedEmail":"a***@example.com"}}"#),
+        )),
+        "ok" => write(json("200 OK", r#"{"maskedPhone":"+1******0123"}"#)),
+        "json-401-echo" => write(json(
+            "401 Unauthorized",
+            format!(
+                r#"{{"errorCode":{echo_json},"errorDescription":{echo_json},"errorMessage":{echo_json},"message":{echo_json}}}"#
+            ),
+        )),
+        "html-502-echo" => write(response(
+            "502 Bad Gateway",
+            &[("content-type", "text/html")],
+            format!("<html><pre>{echo}</pre></html>"),
+        )),
+        "redirect-echo" => write(response(
+            "302 Found",
+            &[("location", &format!("https://login.example.com/?auth={echo}"))],
+            echo.clone(),
+        )),
+        "429-echo" => write(response(
+            "429 Too Many Requests",
+            &[("content-type", "application/json"), ("retry-after", &echo)],
+            format!(r#"{{"errorCode":"E130429","errorMessage":{echo_json}}}"#),
+        )),
+        "malformed-200-echo" if embedded => write(json(
+            "200 OK",
+            format!(r#"{{"token":"{TOKEN}","maskedEmail":12,"echo":{echo_json}}}"#),
+        )),
+        "malformed-200-echo" => write(json(
+            "200 OK",
+            format!(r#"{{"maskedPhone":5,"echo":{echo_json}}}"#),
+        )),
+        "wrong-content-type" => write(response(
+            "200 OK",
+            &[("content-type", "text/plain")],
+            format!(r#"{{"token":"{token}","maskedPhone":"+1","echo":{echo_json}}}"#),
+        )),
+        "too-large" => write(json(
+            "200 OK",
+            format!(r#"{{"token":"{token}{}"}}"#, "x".repeat(8192)),
+        )),
+        "created-201" => write(json(
+            "201 Created",
+            format!(r#"{{"token":"{token}","maskedPhone":{echo_json}}}"#),
+        )),
+        "deep-json" => write(json(
+            "500 Internal Server Error",
+            format!(r#"{{"errorCode":{echo_json},"x":{}{}}}"#, "[".repeat(5000), "]".repeat(5000)),
+        )),
+        "503-storm-echo" => write(json(
+            "503 Service Unavailable",
+            format!(r#"{{"errorCode":"E000503","errorMessage":{echo_json}}}"#),
+        )),
+        "reset" => vec![Step::Reset],
+        "closed-mid-body" => vec![
+            Step::Write(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 400\r\n\r\n{\"token\":\""
+                    .to_vec(),
+            ),
+            Step::Write(token.as_bytes().to_vec()),
+            Step::Close,
+        ],
+        "hang" => vec![Step::Hang],
+        "garbage" => vec![Step::Write(format!("HTTP/1.1 {echo}\r\n\r\n").into_bytes()), Step::Close],
+        "error-200-shape" => write(json(
+            "400 Bad Request",
+            format!(r#"{{"token":"not-a-token","echo":{echo_json}}}"#),
+        )),
+        other => panic!("unknown fault {other}"),
+    }
+}
+
+#[tokio::test]
+async fn no_output_holds_a_secret_through_every_fault_of_both_operations() {
+    // It installs the global subscriber and logger.
+    if !alone(
+        module_path!(),
+        "no_output_holds_a_secret_through_every_fault_of_both_operations",
+    ) {
+        return;
+    }
+    let captured = capture();
+    let server = FaultServer::start(hostile).await;
+    let sleeps = Arc::new(RecordedSleeps::default());
+    let builder = client::builder(server.base_url())
+        .auth_management_key(AUTH_MANAGEMENT_KEY)
+        .request_timeout(Duration::from_millis(500))
+        .max_response_bytes(4096)
+        .retry_policy(RetryPolicy::default().retry_rate_limited(
+            1,
+            Duration::from_secs(1),
+            Duration::from_millis(1),
+        ))
+        .sleep(sleeps.clone());
+    let mut outputs = vec![("builder".to_string(), format!("{builder:?}"))];
+    let client = builder.build().unwrap();
+    outputs.push(("client".into(), format!("{client:?}")));
+    outputs.push(("client alternate".into(), format!("{client:#?}")));
+
+    let mut failures = 0;
+    for fault in FAULTS {
+        let phone = client.update_phone_magic_link_sms(refresh_jwt(), fault, "+12025550123");
+        outputs.push((format!("{fault} phone request"), format!("{phone:?}")));
+        let link = client.embedded_link(fault);
+        outputs.push((format!("{fault} link request"), format!("{link:?}")));
+        let results = [
+            ("phone", phone.send().await.map(|sent| format!("{sent:?}"))),
+            (
+                "link",
+                link.send().await.map(|link| {
+                    assert_eq!(link.token().expose_secret(), TOKEN);
+                    format!("{link:?} {:?}", link.token())
+                }),
+            ),
+        ];
+        for (op, result) in results {
+            let what = format!("{fault} {op}");
+            match result {
+                Ok(shown) => {
+                    assert_eq!(fault, "ok", "{what} succeeded");
+                    outputs.push((what, shown));
+                }
+                Err(error) => {
+                    assert_ne!(fault, "ok", "{what}: {error:?}");
+                    if fault == "json-401-echo" {
+                        // The Descope error is kept, its echo redacted.
+                        assert!(error.is_unauthorized(), "{what}: {error:?}");
+                        assert!(error.to_string().contains("[REDACTED]"), "{what}: {error}");
+                    }
+                    failures += 1;
+                    for text in renderings(&error) {
+                        outputs.push((what.clone(), text));
+                    }
+                    if let Some(api) = error.api() {
+                        outputs.push((what.clone(), format!("{api} {api:?}")));
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(failures, 2 * (FAULTS.len() - 1));
+    // The echoes did arrive: the server saw every credential it echoed.
+    let requests = server.requests();
+    assert!(requests.iter().any(|r| r.header("authorization")
+        == Some(&*format!(
+            "Bearer {PROJECT}:{REFRESH_JWT}:{AUTH_MANAGEMENT_KEY}"
+        ))));
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.header("authorization")
+                == Some(&*format!("Bearer {PROJECT}:{MANAGEMENT_KEY}")))
+    );
+    assert!(!sleeps.taken().is_empty(), "the storm was retried");
+
+    for (what, text) in &outputs {
+        assert_clean(what, text);
+    }
+    // The echoes were scrubbed, not lost: the redaction marker shows.
+    assert!(
+        outputs
+            .iter()
+            .any(|(what, text)| what.starts_with("json-401-echo") && text.contains("[REDACTED]")),
+        "no redacted echo"
+    );
+
+    let log = captured.text();
+    // Our spans and events, dependencies' tracing (hyper-util) and their
+    // `log` records (reqwest), at every level down to TRACE.
+    for expected in [
+        "descope.call",
+        "operation=\"EmbeddedLinkSignin\"",
+        "retrying",
+        "call failed",
+        "hyper_util",
+        "reqwest::",
+        "TRACE",
+    ] {
+        assert!(
+            log.contains(expected),
+            "{expected:?} not in the log:\n{log}"
+        );
+    }
+    assert_clean("the tracing output", &log);
+}
+
+#[tokio::test]
+async fn header_injection_is_refused_before_any_request() {
+    let server = FaultServer::start(|request| write(success_for(request))).await;
+    let base = server.base_url();
+    let refused = |result: Result<DescopeClient, Error>| {
+        let error = result.expect_err("must be refused");
+        let validation = error.validation().expect("a validation error").clone();
+        assert_clean("validation error", &format!("{error} {error:?}"));
+        (validation.field(), validation.reason())
+    };
+    let builder = || {
+        DescopeClient::builder()
+            .project_id(PROJECT)
+            .base_url(base.as_str())
+    };
+    for injected in ["\r\nX-Injected: 1", "\n", "\r", "\0", "\u{7f}"] {
+        let key = format!("{MANAGEMENT_KEY}{injected}");
+        assert_eq!(
+            refused(builder().management_key(key.as_str()).build()),
+            (Field::ManagementKey, Reason::ControlCharacter)
+        );
+        assert_eq!(
+            refused(
+                builder()
+                    .auth_management_key(format!("{AUTH_MANAGEMENT_KEY}{injected}"))
+                    .build()
+            ),
+            (Field::AuthManagementKey, Reason::ControlCharacter)
+        );
+        assert_eq!(
+            refused(
+                DescopeClient::builder()
+                    .project_id(format!("{PROJECT}{injected}"))
+                    .build()
+            ),
+            (Field::ProjectId, Reason::ControlCharacter)
+        );
+        let jwt = RefreshJwt::new(format!("{REFRESH_JWT}{injected}")).unwrap_err();
+        assert_eq!(jwt.reason(), Reason::ControlCharacter);
+        assert_eq!(
+            LoginId::parse(format!("ada{injected}"))
+                .unwrap_err()
+                .reason(),
+            Reason::ControlCharacter
+        );
+    }
+    // `:` would shift the parts of `Bearer <project>:<secret>`.
+    assert_eq!(
+        refused(
+            DescopeClient::builder()
+                .project_id(format!("{PROJECT}:evil"))
+                .build()
+        ),
+        (Field::ProjectId, Reason::InvalidCharacter)
+    );
+    assert!(ProjectId::new("P2a:K2").is_err());
+    assert_eq!(
+        RefreshJwt::new(format!("{REFRESH_JWT}:{AUTH_MANAGEMENT_KEY}"))
+            .unwrap_err()
+            .reason(),
+        Reason::InvalidCharacter
+    );
+    // Other bytes a header value cannot carry as text.
+    for bad in ["key with space", "kéy", "key\ttab"] {
+        assert!(ManagementKey::new(bad).is_err(), "{bad:?}");
+        assert!(AuthManagementKey::new(bad).is_err(), "{bad:?}");
+    }
+
+    // Through the operations: a login id with CR/LF is refused at send, unsent.
+    let client = builder().management_key(MANAGEMENT_KEY).build().unwrap();
+    let error = client
+        .update_phone_magic_link_sms(refresh_jwt(), "ada\r\nX-Injected: 1", "+12025550123")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.validation().map(|v| v.field()), Some(Field::LoginId));
+    let error = client
+        .embedded_link("ada\r\nAuthorization: Bearer x")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.validation().map(|v| v.field()), Some(Field::LoginId));
+    // A base URL with CR/LF is either refused or cleaned by the URL parser.
+    for url in [format!("{base}\r\nX-Injected: 1"), format!("{base}/a\r\nb")] {
+        if let Ok(client) = DescopeClient::builder()
+            .project_id(PROJECT)
+            .base_url(url)
+            .build()
+        {
+            assert!(
+                !client.base_url().chars().any(char::is_control),
+                "{client:?}"
+            );
+        }
+    }
+    assert_eq!(
+        server.request_count(),
+        0,
+        "a refused input reached the server"
+    );
+}

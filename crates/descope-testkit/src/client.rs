@@ -1,0 +1,105 @@
+//! Clients of the test project, and the two operations the tests call on
+//! them, with one copy of the fixed inputs they send.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use descope_ergonomic::{DescopeClient, DescopeClientBuilder, Error, RefreshJwt};
+
+use crate::credentials::{MANAGEMENT_KEY, PROJECT, REFRESH_JWT, USER};
+use crate::sleep::RecordedSleeps;
+
+/// The phone number the operations send: valid, and not the user's, so
+/// that an update changes something.
+pub const NEW_PHONE: &str = "+12025550123";
+
+/// No call of the fault tests may take longer than this, whatever the
+/// server does.
+pub const BOUND: Duration = Duration::from_secs(20);
+
+/// A builder for a client of `base_url` with the project and its
+/// management key. Its sleeps return at once (a test that counts them sets
+/// its own), so a retried call does not wait.
+pub fn builder(base_url: impl Into<String>) -> DescopeClientBuilder {
+    DescopeClient::builder()
+        .project_id(PROJECT)
+        .management_key(MANAGEMENT_KEY)
+        .base_url(base_url)
+        .sleep(Arc::new(RecordedSleeps::default()))
+}
+
+/// A port on loopback with nothing listening.
+pub fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The base URL of a loopback port nobody listens on.
+pub fn closed_port_url() -> String {
+    format!("http://127.0.0.1:{}", closed_port())
+}
+
+/// The user's refresh JWT, parsed.
+pub fn refresh_jwt() -> RefreshJwt {
+    RefreshJwt::new(REFRESH_JWT).unwrap()
+}
+
+/// The `Authorization` value of a call made with the user's refresh JWT.
+pub fn user_authorization() -> String {
+    format!("Bearer {PROJECT}:{REFRESH_JWT}")
+}
+
+/// The `Authorization` value of a call made with the management key.
+pub fn management_authorization() -> String {
+    format!("Bearer {PROJECT}:{MANAGEMENT_KEY}")
+}
+
+/// The client's two operations, for tests that try each fault on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `update_phone_magic_link_sms`, made with the user's refresh JWT.
+    UpdatePhone,
+    /// `embedded_link`, made with the management key.
+    EmbeddedLink,
+}
+
+/// Both operations.
+pub const OPS: [Op; 2] = [Op::UpdatePhone, Op::EmbeddedLink];
+
+impl Op {
+    /// The path the operation posts to.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Op::UpdatePhone => "/v1/auth/magiclink/update/phone/sms",
+            Op::EmbeddedLink => "/v1/mgmt/user/signin/embeddedlink",
+        }
+    }
+
+    /// Calls the operation for `login_id` (and [`NEW_PHONE`]); the success
+    /// value is the masked phone or the token.
+    pub async fn send(self, client: &DescopeClient, login_id: &str) -> Result<String, Error> {
+        match self {
+            Op::UpdatePhone => client
+                .update_phone_magic_link_sms(refresh_jwt(), login_id, NEW_PHONE)
+                .send()
+                .await
+                .map(|sent| sent.masked_phone().to_string()),
+            Op::EmbeddedLink => client
+                .embedded_link(login_id)
+                .send()
+                .await
+                .map(|link| link.token().expose_secret().to_string()),
+        }
+    }
+}
+
+/// Calls `op` for the user. A call that outlives [`BOUND`] fails the test
+/// instead of hanging it.
+pub async fn call(client: &DescopeClient, op: Op) -> Result<String, Error> {
+    tokio::time::timeout(BOUND, op.send(client, USER))
+        .await
+        .unwrap_or_else(|_| panic!("{op:?} did not end within {BOUND:?}"))
+}

@@ -1,0 +1,14 @@
+//! Test support shared by the tests of the workspace's crates, so that no
+//! test file copies another's helpers: the test credentials, sleeps that do
+//! not wait, loopback servers that misbehave on purpose, log capture.
+//!
+//! Never a dependency of library code: only `[dev-dependencies]` name it.
+
+pub mod client;
+pub mod credentials;
+pub mod fault_server;
+pub mod fuzz;
+pub mod log;
+pub mod process;
+pub mod raw;
+pub mod sleep;

@@ -1,0 +1,199 @@
+//! The control API over HTTP (`/_fake/`): every input is checked, a bad one
+//! gets 400 with a message, and nothing reachable from HTTP panics the fake
+//! or queues a script that never ends.
+
+use descope_testkit::raw::{send, Answer};
+use fake_descope::FakeDescope;
+use proptest::prelude::*;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::support::{fake, management_bearer};
+
+async fn control(fake: &FakeDescope, path: &str, body: &Value) -> Answer {
+    let text = body.to_string();
+    send(
+        fake.base_url(),
+        Method::POST,
+        path,
+        &[("content-type", "application/json")],
+        Some(&text),
+    )
+    .await
+}
+
+fn refused(answer: &Answer, needle: &str) {
+    assert_eq!(answer.status, 400, "{:?}", answer.body);
+    let message = answer.body["error"].as_str().unwrap_or_default();
+    assert!(message.contains(needle), "{message:?} lacks {needle:?}");
+}
+
+#[tokio::test]
+async fn bad_replies_are_refused_with_a_reason() {
+    let fake = fake().await;
+    let cases = [
+        (json!({"status": 503, "times": 0}), "times must be from 1"),
+        (
+            json!({"status": 503, "times": 100_001}),
+            "times must be from 1",
+        ),
+        (json!({"status": 503, "times": -1}), "invalid value"),
+        (json!({"delayMs": 600_001}), "delayMs must be at most"),
+        (json!({"delayMs": -5}), "invalid value"),
+        (
+            json!({"delayMs": 18_446_744_073_709_551_615u64}),
+            "delayMs must be at most",
+        ),
+        (json!({"status": 200}), "not an error status"),
+        (json!({"status": 700}), "not an error status"),
+        (json!({"status": "503"}), "invalid type"),
+        (json!({"status": 503, "colour": "red"}), "unknown field"),
+        (
+            json!({"status": 503, "endpoint": "Nope"}),
+            "unknown endpoint",
+        ),
+        (
+            json!({"errorCode": "E1"}),
+            "errorCode needs an error status",
+        ),
+        (json!({"retryAfter": 7}), "retryAfter needs an error status"),
+        (json!([1, 2]), "invalid type"),
+    ];
+    for (body, reason) in cases {
+        refused(&control(&fake, "/_fake/replies", &body).await, reason);
+    }
+    assert_eq!(fake.scripted(), 0, "a refused reply was queued");
+    let bad_projects = [
+        (json!({"id": ""}), "the project id must not be empty"),
+        (json!({"id": "P:1"}), "must not contain ':'"),
+        (
+            json!({"id": "P1", "refreshJwts": [""]}),
+            "a refresh JWT must not be empty",
+        ),
+        (json!({"id": "P1", "managementKeys": [7]}), "invalid type"),
+    ];
+    for (body, reason) in bad_projects {
+        refused(&control(&fake, "/_fake/projects", &body).await, reason);
+    }
+    refused(
+        &control(&fake, "/_fake/users", &json!({"loginId": ""})).await,
+        "loginId must not be empty",
+    );
+    let not_json = send(
+        fake.base_url(),
+        Method::POST,
+        "/_fake/replies",
+        &[],
+        Some("{"),
+    )
+    .await;
+    assert_eq!(not_json.status, 400);
+    let unknown = control(&fake, "/_fake/other", &json!({})).await;
+    assert_eq!(unknown.status, 404);
+}
+
+#[tokio::test]
+async fn a_burst_ends_after_its_count() {
+    let fake = fake().await;
+    let queued = control(&fake, "/_fake/replies", &json!({"status": 503, "times": 2})).await;
+    assert_eq!(queued.status, 200);
+    let link = json!({"loginId": descope_testkit::credentials::USER});
+    let path = descope_spec::Operation::EmbeddedLinkSignin.path();
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(
+            descope_testkit::raw::post(fake.base_url(), path, &management_bearer(), &link)
+                .await
+                .status,
+        );
+    }
+    assert_eq!(statuses, [503, 503, 200]);
+    assert_eq!(fake.scripted(), 0);
+}
+
+/// A JSON value of any shape, with the control API's own field names
+/// among the keys, and numbers at the edges of the bounds.
+fn any_body() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        prop_oneof![
+            Just(0i64),
+            Just(1),
+            Just(-1),
+            Just(100_000),
+            Just(100_001),
+            Just(600_000),
+            Just(600_001),
+            Just(i64::MAX),
+            any::<i64>(),
+        ]
+        .prop_map(Value::from),
+        Just(Value::from(u64::MAX)),
+        prop_oneof![
+            Just(503u16),
+            Just(429),
+            Just(400),
+            Just(599),
+            Just(200),
+            Just(600)
+        ]
+        .prop_map(Value::from),
+        "[a-zA-Z0-9:]{0,6}".prop_map(Value::from),
+        Just(Value::from("EmbeddedLinkSignin")),
+        Just(Value::from("License")),
+    ];
+    let key = prop_oneof![
+        Just("status"),
+        Just("errorCode"),
+        Just("errorDescription"),
+        Just("errorMessage"),
+        Just("retryAfter"),
+        Just("delayMs"),
+        Just("times"),
+        Just("endpoint"),
+        Just("id"),
+        Just("managementKeys"),
+        Just("refreshJwts"),
+        Just("authManagementKeys"),
+        Just("loginId"),
+        Just("email"),
+        Just("phone"),
+        Just("other"),
+    ];
+    leaf.prop_recursive(2, 12, 4, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+            prop::collection::btree_map(key.clone().prop_map(str::to_string), inner, 0..5)
+                .prop_map(|map| Value::Object(map.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_control_input_gets_200_or_400_and_the_fake_keeps_serving(
+        calls in prop::collection::vec((0usize..3, any_body()), 1..6),
+    ) {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let fake = fake().await;
+            for (target, body) in &calls {
+                let path = ["/_fake/replies", "/_fake/projects", "/_fake/users"][*target];
+                let answer = control(&fake, path, body).await;
+                assert!(answer.status == 200 || answer.status == 400, "{path} {body}: {answer:?}");
+                if answer.status == 400 {
+                    assert!(answer.body["error"].is_string(), "{answer:?}");
+                }
+            }
+            // Whatever was queued, every script ends: at most 100,000 calls
+            // each, and each call is answered (scripted delays aside, which
+            // the calls below do not wait for).
+            let listed = send(fake.base_url(), Method::GET, "/_fake/requests", &[], None).await;
+            assert_eq!(listed.status, 200);
+            assert!(fake.scripted() <= calls.len() * 100_000);
+        });
+    }
+}

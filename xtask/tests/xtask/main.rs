@@ -1,0 +1,6 @@
+//! xtask end to end, on copies of the workspace in temporary directories, so
+//! the checked-in files are never touched: `generate` and `spec-diff`.
+
+mod generate;
+mod spec_diff;
+mod support;
