@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{anyhow, bail, Context, Result};
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use sha2::{Digest, Sha256};
 
 use descope_spec::Spec;
@@ -23,7 +23,7 @@ pub fn render(spec: &Spec, name: &str, root: &Path) -> Result<String> {
     Ok(format!("{}{body}", header(spec, name)))
 }
 
-fn settings() -> GenerationSettings {
+fn settings(document: &openapiv3::OpenAPI) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -33,7 +33,35 @@ fn settings() -> GenerationSettings {
         .with_inner_type(quote_path("crate::RequestContext"))
         .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq");
+    // A string schema the spec marks `format: password` (the embedded-link
+    // token) becomes the hand-written `Secret`, whose `Debug` shows nothing:
+    // a derive cannot be taken off a generated type, but the type can be
+    // swapped for one of ours.
+    for name in password_schemas(document) {
+        settings.with_replacement(name, "crate::Secret", [TypeImpl::FromStr].into_iter());
+    }
     settings
+}
+
+/// The component schemas that are strings of `format: password`.
+fn password_schemas(document: &openapiv3::OpenAPI) -> Vec<String> {
+    use openapiv3::{ReferenceOr, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+    let Some(components) = &document.components else {
+        return Vec::new();
+    };
+    components
+        .schemas
+        .iter()
+        .filter(|(_, schema)| match schema {
+            ReferenceOr::Item(schema) => matches!(
+                &schema.schema_kind,
+                SchemaKind::Type(Type::String(string))
+                    if string.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+            ),
+            ReferenceOr::Reference { .. } => false,
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 fn quote_path(path: &str) -> TokenStream {
@@ -46,7 +74,7 @@ fn run_progenitor(document: &openapiv3::OpenAPI) -> Result<TokenStream> {
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(&settings()).generate_tokens(document)
+        Generator::new(&settings(document)).generate_tokens(document)
     }));
     panic::set_hook(previous_hook);
     match outcome {

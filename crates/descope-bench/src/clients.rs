@@ -336,7 +336,7 @@ impl Caller for Raw {
             .send()
             .await
             .map_err(|e| e.to_string())?;
-        non_empty("token", &link.token)
+        non_empty("token", link.token.expose_secret())
     }
 }
 

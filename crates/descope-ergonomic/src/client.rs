@@ -109,6 +109,15 @@ impl DescopeClient {
     /// The generated client on this client's connection pool and base URL,
     /// sending `authorization` (see [`crate::UserAuthorization`] and
     /// [`crate::ManagementAuthorization`]): the escape hatch to the raw API.
+    ///
+    /// What it keeps of this client: the pool, with its request timeout,
+    /// redirects never followed, the SDK headers and the base URL; the
+    /// `Authorization` value is marked sensitive, and the embedded-link token
+    /// is a [`descope_raw::Secret`] that does not print. What it does not
+    /// have: input validation beyond the spec's patterns, retries, the
+    /// response size cap, typed errors, and scrubbing: the generated client's
+    /// errors (`descope_raw::Error`) hold response bodies and headers as the
+    /// server sent them, so printing one can show what a server echoed.
     pub fn raw(&self, authorization: HeaderValue) -> descope_raw::Client {
         descope_raw::Client::new_with_client(
             &self.shared.base_url,
@@ -220,7 +229,7 @@ impl DescopeClient {
                     Ok(value) => break Ok(value),
                     Err(error) => error,
                 };
-                match shared.retry.wait_before_retry(&error, &retries) {
+                match shared.retry.wait_before_retry(&error, observer.status(), &retries) {
                     Some(wait) => {
                         tracing::info!(attempt, wait_ms = wait.as_millis() as u64, %error, "retrying");
                         retries.record(&error);

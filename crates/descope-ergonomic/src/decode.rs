@@ -40,6 +40,7 @@ pub(crate) async fn attempt_result<T>(
             status,
             reason: scrub.text(&cause.to_string()),
             excerpt: scrub.excerpt(status, &bytes),
+            retry_after: head.retry_after,
         },
         RawError::UnexpectedResponse(response) => {
             let status = response.status();
@@ -52,7 +53,7 @@ pub(crate) async fn attempt_result<T>(
                 excerpt: scrub.excerpt(status, &body),
             }
         }
-        RawError::ResponseBodyError(source) => body_error(source, status, observer),
+        RawError::ResponseBodyError(source) => body_error(source, status, observer, scrub),
         RawError::CommunicationError(source) | RawError::InvalidUpgrade(source) => {
             Error::Transport {
                 kind: TransportErrorKind::of(&source),
@@ -69,12 +70,18 @@ pub(crate) async fn attempt_result<T>(
                 scrub.text(&reason)
             ),
             excerpt: None,
+            retry_after: head.retry_after,
         },
     })
 }
 
 /// A body read that failed: over the cap, refused, or cut off.
-fn body_error(source: reqwest::Error, status: StatusCode, observer: &CallObserver) -> Error {
+fn body_error(
+    source: reqwest::Error,
+    status: StatusCode,
+    observer: &CallObserver,
+    scrub: &Scrub<'_>,
+) -> Error {
     let mut cause: Option<&(dyn StdError + 'static)> = source.source();
     while let Some(current) = cause {
         if current.is::<LengthLimitError>() {
@@ -84,10 +91,13 @@ fn body_error(source: reqwest::Error, status: StatusCode, observer: &CallObserve
             };
         }
         if let Some(refused) = current.downcast_ref::<BodyRefused>() {
+            // The reason quotes the response's media type: header text the
+            // server chose, scrubbed like any.
             return Error::MalformedResponse {
                 status,
-                reason: refused.to_string(),
+                reason: scrub.text(&refused.to_string()),
                 excerpt: None,
+                retry_after: observer.head().retry_after,
             };
         }
         cause = current.source();

@@ -31,6 +31,9 @@ pub enum Error {
         reason: String,
         /// The start of the body, when it is safe to show.
         excerpt: Option<String>,
+        /// A valid `Retry-After` on the response, which a proxy's rate-limit
+        /// page (a 429 that is not JSON) still carries.
+        retry_after: Option<Duration>,
     },
 
     /// The response body was larger than the configured cap; reading stopped there.
@@ -107,9 +110,14 @@ impl Error {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
-    /// How long Descope asked the caller to wait, from `Retry-After` on a 429.
+    /// How long the server asked the caller to wait, from a valid
+    /// `Retry-After` on a 429: with a Descope error body, or on a page that is
+    /// not one (a proxy's).
     pub fn retry_after(&self) -> Option<Duration> {
-        self.api().and_then(ApiError::retry_after)
+        match self {
+            Error::MalformedResponse { retry_after, .. } => *retry_after,
+            _ => self.api().and_then(ApiError::retry_after),
+        }
     }
 
     /// True when the user (or another resource) does not exist: HTTP 404 or a

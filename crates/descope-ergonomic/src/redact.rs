@@ -36,14 +36,15 @@ impl Scrub<'_> {
             .flatten()
             .filter(|s| !s.is_empty())
             .fold(text.to_string(), |acc, secret| {
-                // A secret longer than the text cannot be in it, and the
-                // search `replace` would set up for it costs more than the
-                // rest of decoding (error codes are far shorter than keys).
-                if secret.len() > acc.len() {
-                    acc
-                } else {
-                    acc.replace(secret, REDACTED)
+                let mut acc = redact(acc, secret);
+                // A server may echo the secret encoded: scrub each form a
+                // URL or JSON encoder would give it too.
+                if secret.bytes().any(|b| !b.is_ascii_alphanumeric()) {
+                    for form in encoded_forms(secret) {
+                        acc = redact(acc, &form);
+                    }
                 }
+                acc
             });
         redact_jwts(&known)
     }
@@ -65,6 +66,76 @@ impl Scrub<'_> {
 }
 
 const REDACTED: &str = "[REDACTED]";
+
+/// `text` with every `secret` replaced.
+fn redact(text: String, secret: &str) -> String {
+    // A secret longer than the text cannot be in it, and the search
+    // `replace` would set up for it costs more than the rest of decoding
+    // (error codes are far shorter than keys).
+    if secret.len() > text.len() || !text.contains(secret) {
+        text
+    } else {
+        text.replace(secret, REDACTED)
+    }
+}
+
+/// The forms encoders give a secret (visible ASCII, as the credential types
+/// admit), other than itself: percent-encoded as RFC 3986 (only unreserved
+/// characters kept), as JavaScript's `encodeURIComponent` (also `!'()*`) and
+/// as Python's `quote` (also `/`), each with upper- and lower-case hex; and
+/// JSON-escaped as most encoders do it, with `\/` for `/`, and as Go does
+/// (`<`, `>`, `&` as `\u003c`, `\u003e`, `\u0026`).
+fn encoded_forms(secret: &str) -> Vec<String> {
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || b"-._~".contains(&b);
+    let percent = |keep: &dyn Fn(u8) -> bool, lower: bool| -> String {
+        let mut out = String::with_capacity(secret.len() * 3);
+        for b in secret.bytes() {
+            if keep(b) {
+                out.push(char::from(b));
+            } else if lower {
+                out.push_str(&format!("%{b:02x}"));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    };
+    let javascript = |b: u8| unreserved(b) || b"!'()*".contains(&b);
+    let python = |b: u8| unreserved(b) || b == b'/';
+    let json = |slash: bool, go: bool| -> String {
+        let mut out = String::with_capacity(secret.len() + 8);
+        for c in secret.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '/' if slash => out.push_str("\\/"),
+                '<' if go => out.push_str("\\u003c"),
+                '>' if go => out.push_str("\\u003e"),
+                '&' if go => out.push_str("\\u0026"),
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let mut forms = Vec::new();
+    for form in [
+        percent(&unreserved, false),
+        percent(&unreserved, true),
+        percent(&javascript, false),
+        percent(&javascript, true),
+        percent(&python, false),
+        percent(&python, true),
+        json(false, false),
+        json(true, false),
+        json(false, true),
+        json(true, true),
+    ] {
+        if form != secret && !forms.contains(&form) {
+            forms.push(form);
+        }
+    }
+    forms
+}
 
 /// Replaces anything shaped like a JWT (`eyJ` + base64url, two dots) with
 /// `[REDACTED]`: a server or proxy may echo credentials this call never held,
@@ -99,7 +170,34 @@ fn redact_jwts(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact_jwts;
+    use super::{redact_jwts, Scrub};
+
+    #[test]
+    fn secrets_are_scrubbed_in_every_encoding_an_echo_may_use() {
+        let key = "K/ab+c=d\"<&>";
+        let scrub = Scrub {
+            secrets: [Some(key), None, None],
+            success_body_is_secret: false,
+        };
+        for echoed in [
+            key.to_string(),
+            "K%2Fab%2Bc%3Dd%22%3C%26%3E".to_string(),
+            "K%2fab%2bc%3dd%22%3c%26%3e".to_string(),
+            "K/ab%2Bc%3Dd%22%3C%26%3E".to_string(),
+            "K/ab+c=d\\\"<&>".to_string(),
+            "K\\/ab+c=d\\\"<&>".to_string(),
+            "K/ab+c=d\\\"\\u003c\\u0026\\u003e".to_string(),
+        ] {
+            let text = scrub.text(&format!("invalid key {echoed} given"));
+            assert_eq!(text, "invalid key [REDACTED] given", "{echoed}");
+        }
+        // An alphanumeric secret has no other form: nothing else is touched.
+        let plain = Scrub {
+            secrets: [Some("abc123"), None, None],
+            success_body_is_secret: false,
+        };
+        assert_eq!(plain.text("x abc123 %2F y"), "x [REDACTED] %2F y");
+    }
 
     #[test]
     fn jwt_shaped_text_is_redacted_and_the_rest_kept() {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::error::Error;
+use crate::error::{Error, TransportErrorKind};
 
 /// Which failures are retried and the waits between attempts.
 ///
@@ -105,12 +105,25 @@ impl RetryPolicy {
 
     /// How long to wait before trying again after `error`, given the retries
     /// already made for server errors and for rate limits; `None` to give up.
+    ///
+    /// `head_status` is the status of the response the attempt got, if any:
+    /// a body cut off after a retried status (a 503 whose body never fully
+    /// came) is retried like that status, since the server said it did not
+    /// do the work; any other transport failure may have reached the server
+    /// and is not sent again.
     pub(crate) fn wait_before_retry(
         &self,
         error: &Error,
+        head_status: Option<StatusCode>,
         retries: &RetryCount,
     ) -> Option<Duration> {
-        let status = error.status()?;
+        let status = match error {
+            Error::Transport {
+                kind: TransportErrorKind::Body,
+                ..
+            } => head_status?,
+            _ => error.status()?,
+        };
         if status == StatusCode::TOO_MANY_REQUESTS {
             let policy = self.rate_limited?;
             if retries.rate_limited >= policy.max_retries {

@@ -94,7 +94,9 @@ async fn embedded_link_posts_the_body_with_the_given_credential() {
         .expect("the mock answers 200");
 
     mock.assert_async().await;
-    assert_eq!(&*response.token, "tok-123");
+    assert_eq!(response.token.expose_secret(), "tok-123");
+    // The token is a credential: the generated response does not print it.
+    assert!(!format!("{response:?}").contains("tok-123"), "{response:?}");
     assert_eq!(response.masked_email.as_deref(), Some("a***@example.com"));
     assert_eq!(response.masked_phone, None);
 }

@@ -107,7 +107,7 @@ impl<'c> EmbeddedLinkRequest<'c> {
             )
             .await?;
         Ok(EmbeddedLink {
-            token: EmbeddedLinkToken(SecretString::from(String::from(response.token))),
+            token: EmbeddedLinkToken(SecretString::from(response.token.into_exposed())),
             masked_email: response.masked_email,
             masked_phone: response.masked_phone,
         })

@@ -13,16 +13,44 @@ const UPDATE_PHONE: &str = Op::UpdatePhone.path();
 const EMBEDDED_LINK: &str = Op::EmbeddedLink.path();
 const EXAMPLES: [&str; 2] = ["update_phone", "embedded_link"];
 
-/// The examples' directory, after building them once per run: a filtered
-/// `cargo test` run does not rebuild examples, and a stale binary would
-/// test old code. The build goes where this binary was built, with its
-/// profile, so that after a full `cargo test` it only finds them fresh.
+/// The examples' directory. A plain `cargo test` builds the examples beside
+/// this binary, with the same features: those are used when they are newer
+/// than the library they link and than their own source. A filtered run
+/// (`--test ergonomic`) builds none, and a stale binary would test old code:
+/// then they are built here, with this binary's profile and target dir.
+/// (Always building them here would build them again under this package's
+/// own feature set, which differs from a workspace-wide run's.)
 fn examples_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         // <target dir>/<profile dir>/deps/<this binary>
         let exe = std::env::current_exe().unwrap();
         let profile_dir = exe.parent().and_then(Path::parent).unwrap();
+        let examples = profile_dir.join("examples");
+        let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+        // The newest build of the library, whatever its feature set.
+        let library = std::fs::read_dir(profile_dir.join("deps"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|entry| {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                name.starts_with("libdescope_ergonomic-") && name.ends_with(".rlib")
+            })
+            .filter_map(|entry| modified(&entry.path()))
+            .max();
+        let sources = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let fresh = library.is_some()
+            && EXAMPLES.iter().all(|name| {
+                let binary = modified(&examples.join(name));
+                let source = modified(&sources.join(format!("{name}.rs")));
+                let common = modified(&sources.join("common/mod.rs"));
+                binary.is_some() && binary >= library && binary >= source && binary >= common
+            });
+        if fresh {
+            return examples;
+        }
         let target_dir = profile_dir.parent().unwrap();
         let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
             Some("debug") => "dev",

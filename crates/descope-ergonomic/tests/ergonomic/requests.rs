@@ -206,7 +206,8 @@ async fn the_raw_escape_hatch_uses_the_same_pool_and_base_url() {
             when.path(EMBEDDED_LINK)
                 .header("authorization", management_authorization())
                 .header("x-descope-sdk-name", "rust");
-            then.status(200).json_body(json!({"token": "t"}));
+            then.status(200)
+                .json_body(json!({"token": "raw-issued-token"}));
         })
         .await;
     let client = mock_client(&server);
@@ -214,14 +215,49 @@ async fn the_raw_escape_hatch_uses_the_same_pool_and_base_url() {
     let key = descope_ergonomic::ManagementKey::new(MANAGEMENT_KEY).unwrap();
     let authorization =
         descope_ergonomic::ManagementAuthorization::new(&project, &key).header_value();
-    client
-        .raw(authorization)
+    let raw = client.raw(authorization);
+    let link = raw
         .embedded_link_signin()
         .body(descope_ergonomic::raw::types::EmbeddedLinkSigninRequest::builder().login_id("ada"))
         .send()
         .await
         .unwrap();
     mock.assert_async().await;
+    // What it protects: the token does not print, nor does the credential.
+    assert_eq!(link.token.expose_secret(), "raw-issued-token");
+    let shown = format!("{link:?} {raw:?}");
+    assert!(!shown.contains("raw-issued-token"), "{shown}");
+    assert!(!shown.contains(MANAGEMENT_KEY), "{shown}");
+}
+
+#[tokio::test]
+async fn the_raw_escape_hatch_prints_what_a_server_echoes_as_documented() {
+    // The generated client's errors hold the response as sent: what the
+    // wrapper scrubs, the escape hatch shows (documented on `raw`).
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path(EMBEDDED_LINK);
+            then.status(400)
+                .json_body(json!({"errorCode": "E011003", "errorMessage": MANAGEMENT_KEY}));
+        })
+        .await;
+    let client = mock_client(&server);
+    let project = descope_ergonomic::ProjectId::new(PROJECT).unwrap();
+    let key = descope_ergonomic::ManagementKey::new(MANAGEMENT_KEY).unwrap();
+    let authorization =
+        descope_ergonomic::ManagementAuthorization::new(&project, &key).header_value();
+    let error = client
+        .raw(authorization)
+        .embedded_link_signin()
+        .body(descope_ergonomic::raw::types::EmbeddedLinkSigninRequest::builder().login_id("ada"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(format!("{error:?}").contains(MANAGEMENT_KEY));
+    // The wrapper's own call scrubs the same echo.
+    let wrapped = client.embedded_link("ada").send().await.unwrap_err();
+    assert!(!format!("{wrapped} {wrapped:?}").contains(MANAGEMENT_KEY));
 }
 
 // ------------------------------------------------------------ refused --

@@ -302,7 +302,6 @@ async fn a_call_whose_outcome_is_unknown_is_not_sent_again() {
         for (what, fault) in [
             ("reset", reset as fn(usize) -> Vec<Step>),
             ("closed", close),
-            ("503 cut mid-body", cut_503),
         ] {
             // The fault first: one attempt, no wait.
             let (result, attempts, waits) =
@@ -330,6 +329,53 @@ async fn a_call_whose_outcome_is_unknown_is_not_sent_again() {
                 "{op:?} {what}"
             );
         }
+    }
+}
+
+/// A proxy's rate-limit page: HTML, with a valid `Retry-After`.
+fn proxy_429(_: usize) -> Vec<Step> {
+    write(response(
+        "429 Too Many Requests",
+        &[("content-type", "text/html"), ("retry-after", "3")],
+        "<h1>slow down</h1>",
+    ))
+}
+
+#[tokio::test]
+async fn a_proxys_429_page_is_waited_out_by_its_retry_after() {
+    for op in OPS {
+        let policy = RetryPolicy::default().retry_rate_limited(
+            1,
+            Duration::from_secs(10),
+            Duration::from_secs(1),
+        );
+        let (result, attempts, waits) = scripted(op, policy, vec![proxy_429, ok]).await;
+        assert!(result.is_ok(), "{op:?}: {result:?}");
+        assert_eq!(
+            (attempts, &waits[..]),
+            (2, &[Duration::from_secs(3)][..]),
+            "{op:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_503_cut_mid_body_is_retried_like_any_503() {
+    // The server said 503 before the body broke off: it did not do the work,
+    // so the call is retried as any 503 is, and ends on the next answer.
+    for op in OPS {
+        let (result, attempts, waits) =
+            scripted(op, RetryPolicy::default(), vec![cut_503, ok]).await;
+        assert!(result.is_ok(), "{op:?}: {result:?}");
+        assert_eq!((attempts, &waits[..]), (2, &SDK_WAITS[..1]), "{op:?}");
+        // A storm of them is bounded by the policy like any storm.
+        let storm: Vec<fn(usize) -> Vec<Step>> = vec![cut_503; 5];
+        let (result, attempts, waits) = scripted(op, RetryPolicy::default(), storm).await;
+        assert!(
+            matches!(result, Err(Error::Transport { .. })),
+            "{op:?}: {result:?}"
+        );
+        assert_eq!((attempts, &waits[..]), (4, &SDK_WAITS[..]), "{op:?}");
     }
 }
 

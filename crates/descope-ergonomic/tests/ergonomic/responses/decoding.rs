@@ -575,7 +575,19 @@ async fn a_429_carries_retry_after_only_when_it_is_whole_seconds() {
             matches!(error, Error::MalformedResponse { .. }),
             "{error:?}"
         );
-        // Only a Descope error body carries the delay (a known limit).
+        // Its valid `Retry-After` still reaches the caller, and so drives an
+        // opted-in retry; a malformed one is still none.
+        assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(5)));
+        let error = answer(
+            op,
+            response(
+                "429 Too Many Requests",
+                &[("content-type", "text/html"), ("retry-after", "soon")],
+                "<h1>slow down</h1>",
+            ),
+        )
+        .await
+        .unwrap_err();
         assert_eq!(error.retry_after(), None);
     }
 }

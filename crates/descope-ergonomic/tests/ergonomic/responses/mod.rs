@@ -59,6 +59,7 @@ fn malformed(what: &str, result: Result<String, Error>) -> (u16, String, Option<
             status,
             reason,
             excerpt,
+            ..
         }) => (status.as_u16(), reason, excerpt),
         other => panic!("{what}: expected a malformed response, got {other:?}"),
     }
