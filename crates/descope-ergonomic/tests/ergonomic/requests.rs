@@ -198,6 +198,13 @@ async fn clones_share_one_client_and_calls_run_concurrently() {
     assert_traits::<DescopeClient>();
 }
 
+/// The escape hatch of `client`, with the test project's management key.
+fn raw_with_management_key(client: &DescopeClient) -> descope_ergonomic::raw::Client {
+    let project = descope_ergonomic::ProjectId::new(PROJECT).unwrap();
+    let key = descope_ergonomic::ManagementKey::new(MANAGEMENT_KEY).unwrap();
+    client.raw(descope_ergonomic::ManagementAuthorization::new(&project, &key).header_value())
+}
+
 #[tokio::test]
 async fn the_raw_escape_hatch_uses_the_same_pool_and_base_url() {
     let server = MockServer::start_async().await;
@@ -211,11 +218,7 @@ async fn the_raw_escape_hatch_uses_the_same_pool_and_base_url() {
         })
         .await;
     let client = mock_client(&server);
-    let project = descope_ergonomic::ProjectId::new(PROJECT).unwrap();
-    let key = descope_ergonomic::ManagementKey::new(MANAGEMENT_KEY).unwrap();
-    let authorization =
-        descope_ergonomic::ManagementAuthorization::new(&project, &key).header_value();
-    let raw = client.raw(authorization);
+    let raw = raw_with_management_key(&client);
     let link = raw
         .embedded_link_signin()
         .body(descope_ergonomic::raw::types::EmbeddedLinkSigninRequest::builder().login_id("ada"))
@@ -243,12 +246,7 @@ async fn the_raw_escape_hatch_prints_what_a_server_echoes_as_documented() {
         })
         .await;
     let client = mock_client(&server);
-    let project = descope_ergonomic::ProjectId::new(PROJECT).unwrap();
-    let key = descope_ergonomic::ManagementKey::new(MANAGEMENT_KEY).unwrap();
-    let authorization =
-        descope_ergonomic::ManagementAuthorization::new(&project, &key).header_value();
-    let error = client
-        .raw(authorization)
+    let error = raw_with_management_key(&client)
         .embedded_link_signin()
         .body(descope_ergonomic::raw::types::EmbeddedLinkSigninRequest::builder().login_id("ada"))
         .send()
