@@ -1062,14 +1062,14 @@ mod tests {
             &format!("{LINK} response 200 /maskedEmail MadeOptional Breaking"),
         );
         both_ways(
-            "        token:\n          type: string\n          minLength: 1\n",
-            "        token:\n          type: string\n          minLength: 16\n",
+            "      format: password\n      minLength: 1\n",
+            "      format: password\n      minLength: 16\n",
             &format!("{LINK} response 200 /token LengthChanged Compatible"),
             &format!("{LINK} response 200 /token LengthChanged Breaking"),
         );
         let typed = edited(
-            "        token:\n          type: string\n",
-            "        token:\n          type: integer\n",
+            "    EmbeddedLinkToken:\n      type: string\n",
+            "    EmbeddedLinkToken:\n      type: integer\n",
         );
         assert_eq!(
             summary(&typed),

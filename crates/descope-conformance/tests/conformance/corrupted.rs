@@ -246,15 +246,17 @@ fn an_unknown_key_is_reported_with_file_and_key_by_the_binary() {
 fn a_corrupted_spec_file_fails_the_binary() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("descope.yaml");
-    std::fs::write(
-        &path,
-        spec_text().replacen(
-            "          minLength: 1\n          description: The one-time",
-            "          maxLength: 1\n          description: The one-time",
-            1,
-        ),
-    )
-    .unwrap();
+    let corrupted = spec_text().replacen(
+        "      minLength: 1\n      description: The one-time",
+        "      maxLength: 1\n      description: The one-time",
+        1,
+    );
+    assert_ne!(
+        corrupted,
+        spec_text(),
+        "the edit no longer applies to the spec"
+    );
+    std::fs::write(&path, corrupted).unwrap();
     let output = run_binary(&["--spec", path.to_str().unwrap()]);
     assert!(!output.success, "{}", output.stdout);
     assert!(
