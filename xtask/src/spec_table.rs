@@ -189,7 +189,7 @@ fn schemes(spec: &Spec) -> Vec<Scheme> {
 }
 
 /// progenitor's name for the generated method of operation `id`.
-fn client_method(id: &str) -> String {
+pub(crate) fn client_method(id: &str) -> String {
     id.replace(|c: char| !c.is_alphanumeric() && c != '_', "-")
         .to_snake_case()
 }

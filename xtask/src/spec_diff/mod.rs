@@ -241,7 +241,8 @@ fn table_api(spec: &Spec, root: &Path) -> Result<rust_api::Api> {
 /// builder), and the field the change names, or the operation's method.
 fn relates(new: &Spec, old: &Spec, change: &Change, item: &ItemChange) -> bool {
     use descope_spec::diff::Place;
-    let method = heck_snake(&change.operation);
+    // The generated client names the method as the operation table does.
+    let method = spec_table::client_method(&change.operation);
     match &change.place {
         Place::Operation | Place::Security => {
             item.item == format!("Client::{method}")
