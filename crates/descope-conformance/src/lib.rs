@@ -13,5 +13,5 @@ pub use checks::{check_server, replay};
 pub use drivers::{Driver, DriverError, DriverFuture, ErgonomicDriver, Params, RawDriver};
 pub use mock::{ArrivedRequest, ScriptedServer};
 pub use record::{record, recording_client, to_yaml, LiveCredentials, SCRUBBED_TOKEN};
-pub use report::{CheckKind, CheckResult, Format, Report};
+pub use report::{CheckKind, CheckResult, Coverage, Format, Report, Tally};
 pub use runner::{default_drivers, run, RunOptions, Suite};

@@ -38,6 +38,17 @@ struct Args {
     /// secrets are scrubbed. The new files are then checked like any others.
     #[arg(long, requires_all = ["base_url", "out"])]
     record: bool,
+    /// With --base-url: send the server a request per constraint of each
+    /// request body (each breaking that one constraint), and a missing, a
+    /// malformed and a wrong kind of credential per operation, instead of the
+    /// recorded requests; every one must be refused with the declared error.
+    #[arg(long, requires = "base_url", conflicts_with = "record")]
+    probe: bool,
+    /// Probe a live Descope project: credentials come from DESCOPE_PROJECT_ID,
+    /// DESCOPE_REFRESH_JWT and DESCOPE_MANAGEMENT_KEY. Needed for any server
+    /// not on loopback.
+    #[arg(long, requires = "probe")]
+    live: bool,
     /// Where --record writes the new exchange files.
     #[arg(long, value_name = "DIR", requires = "record")]
     out: Option<PathBuf>,
@@ -49,14 +60,19 @@ fn main() -> ExitCode {
         (Ok(suite), Ok(runtime)) => runtime.block_on(async {
             match &args.out {
                 Some(out) if args.record => record_all(&suite, &args, out).await,
-                _ => {
-                    let options = RunOptions {
-                        filter: args.filter.clone(),
-                        base_url: args.base_url.clone(),
-                        skip_coverage: false,
-                    };
-                    run(&suite, &default_drivers(), &options).await
-                }
+                _ => match live_credentials(&args) {
+                    Ok(live) => {
+                        let options = RunOptions {
+                            filter: args.filter.clone(),
+                            base_url: args.base_url.clone(),
+                            skip_coverage: false,
+                            probe: args.probe,
+                            live,
+                        };
+                        run(&suite, &default_drivers(), &options).await
+                    }
+                    Err(message) => failure("environment", message),
+                },
             }
         }),
         (Err((file, message)), _) => failure(&file, message),
@@ -64,7 +80,10 @@ fn main() -> ExitCode {
     };
     print!("{}", report.render(args.format));
     if args.format != Format::Table {
-        // The machine formats own stdout; the closing line still gets printed.
+        // The machine formats own stdout; the closing lines still get printed.
+        if let Some(coverage) = &report.coverage {
+            eprintln!("{}", coverage.line());
+        }
         eprintln!("{}", report.summary());
     }
     if report.failed() == 0 {
@@ -72,6 +91,23 @@ fn main() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// With `--live`, the credentials from the environment, after a warning of
+/// what probing a live project may do.
+fn live_credentials(args: &Args) -> Result<Option<LiveCredentials>, String> {
+    if !args.live {
+        return Ok(None);
+    }
+    let live = LiveCredentials::from_env()?;
+    eprintln!(
+        "warning: probing {} with the project's live credentials. Every probe breaks the spec \
+         and should be refused, but a server that accepts one acts on it: an accepted phone-update \
+         probe sends a real SMS (to the spec's example number), an accepted embedded-link probe \
+         issues a token. `additionalProperties: false` is this spec's own reading of Descope.",
+        args.base_url.as_deref().unwrap_or_default()
+    );
+    Ok(Some(live))
 }
 
 /// The suite from the built-in copies or the files named on the command line.
@@ -141,6 +177,7 @@ async fn record_all(suite: &Suite, args: &Args, out: &Path) -> Report {
             };
             let checked = run(&recorded, &default_drivers(), &options).await;
             report.results.extend(checked.results);
+            report.coverage = checked.coverage;
         }
         Err(error) => report
             .results
@@ -158,5 +195,6 @@ fn failure(file: &str, message: String) -> Report {
             client: None,
             problems: vec![message],
         }],
+        coverage: None,
     }
 }

@@ -52,14 +52,20 @@ impl LiveCredentials {
     /// Like [`from_env`](Self::from_env), reading variables through `lookup`.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<LiveCredentials, String> {
         let var = |name: &str| lookup(name).filter(|value| !value.is_empty());
-        let project_id = var("DESCOPE_PROJECT_ID")
-            .ok_or("recording needs DESCOPE_PROJECT_ID (and the secrets the operations need)")?;
+        let project_id = var("DESCOPE_PROJECT_ID").ok_or(
+            "live credentials need DESCOPE_PROJECT_ID (and the secrets the operations need)",
+        )?;
         Ok(LiveCredentials(Credentials {
             project_id,
             refresh_jwt: var("DESCOPE_REFRESH_JWT"),
             management_key: var("DESCOPE_MANAGEMENT_KEY"),
             auth_management_key: var("DESCOPE_AUTH_MANAGEMENT_KEY"),
         }))
+    }
+
+    /// The credentials themselves.
+    pub(crate) fn credentials(&self) -> &Credentials {
+        &self.0
     }
 
     /// Each live value paired with the template's stand-in for it.
@@ -86,9 +92,17 @@ impl LiveCredentials {
 /// environment), for a `base_url` the wrapper accepts (plain `http://` only
 /// to loopback). The response body cap is [`record`]'s.
 pub fn recording_client(base_url: &str, live: &LiveCredentials) -> Result<reqwest::Client, String> {
+    transport_client(base_url, &live.0.project_id)
+}
+
+/// [`recording_client`] for any project id: what probes are sent with too.
+pub(crate) fn transport_client(
+    base_url: &str,
+    project_id: &str,
+) -> Result<reqwest::Client, String> {
     // The wrapper's own base-URL rule, by building a client for it.
     DescopeClient::builder()
-        .project_id(live.0.project_id.as_str())
+        .project_id(project_id)
         .base_url(base_url)
         .build()
         .map_err(|e| format!("{base_url}: {e}"))?;

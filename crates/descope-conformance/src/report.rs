@@ -23,6 +23,8 @@ pub enum CheckKind {
     Coverage,
     /// Recording a new exchange from a live server.
     Record,
+    /// A request that breaks the spec, sent to a server given by base URL.
+    Probe,
 }
 
 impl CheckKind {
@@ -35,6 +37,7 @@ impl CheckKind {
             CheckKind::Server => "server",
             CheckKind::Coverage => "coverage",
             CheckKind::Record => "record",
+            CheckKind::Probe => "probe",
         }
     }
 }
@@ -85,11 +88,67 @@ impl std::str::FromStr for Format {
     }
 }
 
-/// Every result of a run, in run order.
+/// How many of the things the spec declares a run covered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// How many were covered.
+    pub covered: usize,
+    /// How many the spec declares.
+    pub declared: usize,
+}
+
+impl std::fmt::Display for Tally {
+    /// `covered/declared`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.covered, self.declared)
+    }
+}
+
+/// The spec's coverage by a run: by the recordings it read (operations,
+/// response statuses or ranges, request fields) and by the probes it sent
+/// (request-body constraints; none unless it probed a server).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    /// Operations some exchange calls.
+    pub operations: Tally,
+    /// Declared response keys (`200`, `4XX`, ...) some exchange answers with.
+    pub response_statuses: Tally,
+    /// Request body fields some recorded request sends.
+    pub request_fields: Tally,
+    /// Request body constraints a probe was sent for.
+    pub constraints_probed: Tally,
+}
+
+impl Coverage {
+    /// The figures by name, in report order.
+    pub fn figures(&self) -> [(&'static str, Tally); 4] {
+        [
+            ("operations", self.operations),
+            ("response statuses", self.response_statuses),
+            ("request fields", self.request_fields),
+            ("constraints probed", self.constraints_probed),
+        ]
+    }
+
+    /// `coverage: operations 2/2, response statuses 8/8, ...`.
+    pub fn line(&self) -> String {
+        let figures: Vec<String> = self
+            .figures()
+            .iter()
+            .map(|(name, tally)| format!("{name} {tally}"))
+            .collect();
+        format!("coverage: {}", figures.join(", "))
+    }
+}
+
+/// Every result of a run, in run order, and the spec's coverage by it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     /// The results.
     pub results: Vec<CheckResult>,
+    /// The coverage figures; `None` when the run stopped before reading the
+    /// spec and recordings.
+    pub coverage: Option<Coverage>,
 }
 
 impl Report {
@@ -176,6 +235,10 @@ impl Report {
             out.push_str(line.trim_end());
             out.push('\n');
         }
+        if let Some(coverage) = &self.coverage {
+            out.push_str(&coverage.line());
+            out.push('\n');
+        }
         out.push_str(&self.summary());
         out.push('\n');
         out
@@ -194,11 +257,13 @@ impl Report {
         struct Document<'a> {
             passed: usize,
             failed: usize,
+            coverage: Option<Coverage>,
             results: Vec<Row<'a>>,
         }
         let document = Document {
             passed: self.passed(),
             failed: self.failed(),
+            coverage: self.coverage,
             results: self
                 .results
                 .iter()
@@ -227,6 +292,17 @@ impl Report {
             out,
             "  <testsuite name=\"descope-conformance\" tests=\"{tests}\" failures=\"{failures}\">"
         );
+        if let Some(coverage) = &self.coverage {
+            out.push_str("    <properties>\n");
+            for (name, tally) in coverage.figures() {
+                let _ = writeln!(
+                    out,
+                    "      <property name=\"coverage.{}\" value=\"{tally}\"/>",
+                    name.replace(' ', "_")
+                );
+            }
+            out.push_str("    </properties>\n");
+        }
         for result in &self.results {
             let class = match result.client {
                 Some(client) => format!("{}.{}", result.check.name(), client),
@@ -293,6 +369,17 @@ mod tests {
                     problems: vec!["b.yaml: one <thing>".into(), "b.yaml: two".into()],
                 },
             ],
+            coverage: Some(Coverage {
+                operations: Tally {
+                    covered: 2,
+                    declared: 2,
+                },
+                constraints_probed: Tally {
+                    covered: 0,
+                    declared: 34,
+                },
+                ..Coverage::default()
+            }),
         }
     }
 
@@ -301,6 +388,11 @@ mod tests {
         let table = report().render(Format::Table);
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines.last(), Some(&"1 passed, 1 failed"));
+        assert_eq!(
+            lines[lines.len() - 2],
+            "coverage: operations 2/2, response statuses 0/0, request fields 0/0, \
+             constraints probed 0/34"
+        );
         assert!(lines[2].starts_with("b.yaml") && lines[2].ends_with("FAIL    one <thing>"));
         assert!(lines[3].trim_start().starts_with("two"));
     }
@@ -314,5 +406,7 @@ mod tests {
         assert!(junit.contains("tests=\"2\" failures=\"1\""));
         assert!(junit.contains("classname=\"replay.raw\" name=\"b.yaml\""));
         assert!(junit.contains("one &lt;thing&gt;"));
+        assert!(junit.contains("<property name=\"coverage.constraints_probed\" value=\"0/34\"/>"));
+        assert_eq!(json["coverage"]["operations"]["covered"], 2);
     }
 }

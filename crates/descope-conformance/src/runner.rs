@@ -2,14 +2,18 @@
 
 use std::time::Duration;
 
-use crate::checks::coverage::missing_coverage;
+use crate::checks::coverage::coverage;
+use crate::checks::probe::probe_server;
 use crate::checks::replay;
 use crate::checks::server as server_check;
 use crate::drivers::Driver;
 use crate::drivers::ErgonomicDriver;
 use crate::drivers::RawDriver;
-use crate::report::{CheckKind, CheckResult, Report};
+use crate::record::{transport_client, LiveCredentials};
+use crate::report::{CheckKind, CheckResult, Coverage, Report};
+use descope_ergonomic::is_loopback_url;
 use descope_spec::recorded::check_exchange;
+use descope_spec::recorded::Credentials;
 use descope_spec::recorded::Exchange;
 use descope_spec::recorded::Recordings;
 use descope_spec::Spec;
@@ -45,6 +49,13 @@ pub struct RunOptions {
     /// Leave out the coverage check, for a partial set of recordings (such
     /// as freshly recorded ones).
     pub skip_coverage: bool,
+    /// With a base URL: send the spec-derived probes (requests the server
+    /// must refuse) instead of the recorded requests.
+    pub probe: bool,
+    /// The credentials probes send. Without them, probes carry the
+    /// recordings' credentials, which only a fake knows, and go to loopback
+    /// only.
+    pub live: Option<LiveCredentials>,
 }
 
 /// The drivers of every client the suite knows.
@@ -54,7 +65,9 @@ pub fn default_drivers() -> Vec<Box<dyn Driver>> {
 
 /// Runs the suite. Every exchange's recording is checked against the spec;
 /// then each is replayed against every driver whose client it applies to, or,
-/// with a base URL, put to that server; then coverage is checked.
+/// with a base URL, put to that server (or, with `probe`, the spec-derived
+/// probes are); then coverage is checked. The report carries the coverage
+/// figures.
 pub async fn run(suite: &Suite, drivers: &[Box<dyn Driver>], options: &RunOptions) -> Report {
     let selected = |file: &str| {
         options
@@ -79,6 +92,7 @@ pub async fn run(suite: &Suite, drivers: &[Box<dyn Driver>], options: &RunOption
         .iter()
         .filter(|exchange| selected(&exchange.file))
         .collect();
+    let (mut figures, missing) = coverage(&suite.spec, &exchanges);
     match &options.base_url {
         None => {
             for exchange in &exchanges {
@@ -99,13 +113,79 @@ pub async fn run(suite: &Suite, drivers: &[Box<dyn Driver>], options: &RunOption
                     exchange: "*".into(),
                     check: CheckKind::Coverage,
                     client: None,
-                    problems: missing_coverage(&suite.spec, &suite.recordings.exchanges),
+                    problems: missing,
                 });
             }
         }
+        Some(base_url) if options.probe => {
+            for exchange in &exchanges {
+                report.results.push(spec_result(&suite.spec, exchange));
+            }
+            run_probes(suite, base_url, options, &mut report, &mut figures).await;
+        }
         Some(base_url) => run_against_server(suite, &exchanges, base_url, &mut report).await,
     }
+    report.coverage = Some(figures);
     report
+}
+
+/// Sends the probes to `base_url`, with the live credentials or, to
+/// loopback only, the recordings' ones.
+async fn run_probes(
+    suite: &Suite,
+    base_url: &str,
+    options: &RunOptions,
+    report: &mut Report,
+    figures: &mut Coverage,
+) {
+    let refuse = |report: &mut Report, problem: String| {
+        report.results.push(CheckResult {
+            exchange: base_url.to_string(),
+            check: CheckKind::Probe,
+            client: None,
+            problems: vec![problem],
+        });
+    };
+    let credentials = match &options.live {
+        Some(live) => live.credentials().clone(),
+        None if !is_loopback_url(base_url) => {
+            return refuse(
+                report,
+                format!("{base_url} is not loopback: probing it needs live credentials (--live)"),
+            )
+        }
+        None => match recorded_credentials(&suite.recordings) {
+            Some(credentials) => credentials,
+            None => {
+                return refuse(
+                    report,
+                    "no recording holds credentials to probe with".into(),
+                )
+            }
+        },
+    };
+    let http = match transport_client(base_url, &credentials.project_id) {
+        Ok(http) => http,
+        Err(problem) => return refuse(report, problem),
+    };
+    let probed = probe_server(&suite.spec, &credentials, base_url, &http).await;
+    report.results.extend(probed.results);
+    figures.constraints_probed.covered = probed.constraints_probed;
+    figures.constraints_probed.declared = probed.constraints_declared;
+}
+
+/// The recordings' credentials: the first exchange's project, with the
+/// first refresh JWT and management key recorded for it.
+fn recorded_credentials(recordings: &Recordings) -> Option<Credentials> {
+    let all = || recordings.exchanges.iter().map(|e| &e.input.credentials);
+    let project_id = all().next()?.project_id.clone();
+    let same = || all().filter(|c| c.project_id == project_id);
+    Some(Credentials {
+        refresh_jwt: same().find_map(|c| c.refresh_jwt.clone()),
+        management_key: same().find_map(|c| c.management_key.clone()),
+        auth_management_key: None,
+        project_id,
+    })
 }
 
 async fn run_against_server(

@@ -288,6 +288,15 @@ fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Valida
     Ok(parsed.as_str().trim_end_matches('/').to_string())
 }
 
+/// Whether `url` is an absolute URL whose host is loopback (`localhost`,
+/// `127.0.0.0/8`, `::1`): where this crate sends plain `http://`, and where a
+/// tool may assume a local server rather than a live project.
+pub fn is_loopback_url(url: &str) -> bool {
+    Url::parse(url.trim())
+        .ok()
+        .is_some_and(|parsed| parsed.host().is_some_and(|host| is_loopback(&host)))
+}
+
 fn is_loopback(host: &url::Host<&str>) -> bool {
     match host {
         url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
@@ -355,6 +364,28 @@ mod tests {
         let refused = resolve_base_url(Some("http://descope.internal"), None, &id, false);
         assert_eq!(refused.unwrap_err().reason(), Reason::InsecureScheme);
         assert!(resolve_base_url(Some("http://descope.internal"), None, &id, true).is_ok());
+    }
+
+    #[test]
+    fn loopback_urls_are_told_from_the_rest() {
+        for loopback in [
+            "http://127.0.0.1:8080",
+            "https://127.9.9.9/",
+            " http://LOCALHOST ",
+            "http://[::1]:9/v1",
+        ] {
+            assert!(is_loopback_url(loopback), "{loopback}");
+        }
+        for elsewhere in [
+            "https://api.descope.com",
+            "http://128.0.0.1",
+            "http://localhost.example.com",
+            "http://[::2]",
+            "127.0.0.1:8080",
+            "",
+        ] {
+            assert!(!is_loopback_url(elsewhere), "{elsewhere}");
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ mod retry;
 
 pub use client::DescopeClient;
 pub use config::{
-    env, DescopeClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
+    env, is_loopback_url, DescopeClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_REQUEST_TIMEOUT,
 };
 pub use credentials::{

@@ -4,6 +4,7 @@
 
 pub(crate) mod coverage;
 pub(crate) mod diff;
+pub(crate) mod probe;
 mod replay;
 pub(crate) mod server;
 

@@ -10,6 +10,7 @@ mod ergonomic;
 mod raw;
 
 pub use ergonomic::ErgonomicDriver;
+pub(crate) use raw::bearer;
 pub use raw::RawDriver;
 
 use std::future::Future;

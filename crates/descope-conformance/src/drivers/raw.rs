@@ -83,7 +83,7 @@ impl Driver for RawDriver {
     ) -> DriverFuture<'a> {
         Box::pin(async move {
             let (op, params) = Params::of_call(ClientKind::Raw, operation, &inputs.params)?;
-            let authorization = bearer(op, &inputs.credentials)?;
+            let authorization = bearer(op.credential(), &inputs.credentials)?;
             let client = self.client(base_url, authorization);
             Ok(match op {
                 Operation::UpdateUserPhoneMagicLinkSms => {
@@ -181,17 +181,20 @@ fn embedded_link_body(
     Ok(body)
 }
 
-/// The `Authorization` value for the credential `op` takes, built by the
+/// The `Authorization` value for the credential `kind`, built by the
 /// wrapper's credential types (the one place the bearer formats are
 /// written), so the raw client is driven with exactly what a caller of the
 /// escape hatch would send.
-fn bearer(op: Operation, credentials: &Credentials) -> Result<HeaderValue, DriverError> {
+pub(crate) fn bearer(
+    kind: Option<Credential>,
+    credentials: &Credentials,
+) -> Result<HeaderValue, DriverError> {
     let unusable = |_| DriverError::InputType {
         field: "credentials".into(),
         expected: "credentials the wrapper accepts",
     };
     let project = ProjectId::new(credentials.project_id.as_str()).map_err(unusable)?;
-    match op.credential() {
+    match kind {
         Some(Credential::ProjectRefreshJwt) => {
             let jwt = credentials
                 .refresh_jwt
@@ -334,12 +337,18 @@ mod tests {
         };
         let phone = Operation::UpdateUserPhoneMagicLinkSms;
         let link = Operation::EmbeddedLinkSignin;
-        assert_eq!(bearer(phone, &credentials).unwrap(), "Bearer Pfake:jwt:amk");
         assert_eq!(
-            bearer(link, &credentials),
+            bearer(phone.credential(), &credentials).unwrap(),
+            "Bearer Pfake:jwt:amk"
+        );
+        assert_eq!(
+            bearer(link.credential(), &credentials),
             Err(DriverError::MissingCredential("managementKey"))
         );
         credentials.management_key = Some("key".into());
-        assert_eq!(bearer(link, &credentials).unwrap(), "Bearer Pfake:key");
+        assert_eq!(
+            bearer(link.credential(), &credentials).unwrap(),
+            "Bearer Pfake:key"
+        );
     }
 }

@@ -5,7 +5,7 @@ use crate::support::{
     assert_problem, copy_of_recorded, edit, edited_spec, last_line, run_binary, run_on, spec,
     spec_text,
 };
-use descope_conformance::{CheckKind, RunOptions};
+use descope_conformance::{CheckKind, Format, RunOptions};
 
 #[tokio::test]
 async fn a_wrong_request_body_field_fails_the_replay() {
@@ -149,6 +149,30 @@ async fn a_missing_exchange_shows_in_coverage() {
             coverage.problems
         );
     }
+    // The figures say as much, in every format.
+    let figures = report.coverage.expect("figures");
+    let statuses = figures.response_statuses;
+    let fields = figures.request_fields;
+    assert_eq!(statuses.covered + 1, statuses.declared, "{statuses}");
+    let unsent = coverage
+        .problems
+        .iter()
+        .filter(|p| p.contains("no recorded request sends"))
+        .count();
+    assert!(unsent >= 3);
+    assert_eq!(fields.covered + unsent, fields.declared, "{fields}");
+    let line = format!(
+        "coverage: operations 2/2, response statuses {statuses}, request fields {fields}, constraints probed 0/"
+    );
+    assert!(report.render(Format::Table).contains(&line));
+    let json: serde_json::Value = serde_json::from_str(&report.render(Format::Json)).unwrap();
+    assert_eq!(
+        json["coverage"]["request_fields"]["covered"],
+        fields.covered
+    );
+    let junit = report.render(Format::Junit);
+    let property = format!("<property name=\"coverage.request_fields\" value=\"{fields}\"/>");
+    assert!(junit.contains(&property), "{junit}");
 }
 
 #[tokio::test]

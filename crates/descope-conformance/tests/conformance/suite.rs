@@ -42,6 +42,18 @@ async fn the_embedded_suite_passes() {
         "every exchange applies to the ergonomic client"
     );
     assert_eq!(count(CheckKind::Coverage), 1);
+
+    // The figures: everything the recordings can cover is; nothing was probed.
+    let coverage = report.coverage.expect("coverage figures");
+    for (name, tally) in &coverage.figures()[..3] {
+        assert!(
+            tally.declared > 0 && tally.covered == tally.declared,
+            "{name}: {tally}"
+        );
+    }
+    assert_eq!(coverage.operations.declared, 2);
+    assert_eq!(coverage.constraints_probed.covered, 0);
+    assert!(coverage.constraints_probed.declared >= 30);
 }
 
 #[test]
@@ -55,6 +67,12 @@ fn the_binary_passes_and_closes_with_the_counts() {
     assert!(passed.parse::<usize>().unwrap() > 40, "{summary}");
     assert_eq!(failed, "0 failed");
     assert!(output.stdout.starts_with("EXCHANGE"), "{}", output.stdout);
+    let lines: Vec<&str> = output.stdout.lines().collect();
+    assert!(
+        lines[lines.len() - 2].starts_with("coverage: operations 2/2, response statuses 8/8,"),
+        "{}",
+        output.stdout
+    );
 }
 
 #[test]
