@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use descope_ergonomic::{
-    DescopeClient, RetryPolicy, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
+    scrub_secrets, DescopeClient, RetryPolicy, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
 };
 use serde_json::Value;
 
@@ -194,12 +194,16 @@ pub fn to_yaml(exchange: &Exchange) -> Result<String, String> {
 /// The response with every live value replaced by its stand-in, and issued
 /// tokens by [`SCRUBBED_TOKEN`].
 fn scrubbed_response(seen: &SeenResponse, replacements: &[(&str, &str)]) -> RecordedResponse {
+    let secrets: Vec<&str> = replacements.iter().map(|(live, _)| *live).collect();
     let scrub = |text: &str| {
-        replacements
+        let standing_in = replacements
             .iter()
             .fold(text.to_string(), |acc, (live, fake)| {
                 acc.replace(live, fake)
-            })
+            });
+        // What the stand-ins did not catch: a live value echoed encoded, or
+        // any JWT.
+        scrub_secrets(&standing_in, &secrets)
     };
     let headers = KEPT_HEADERS
         .iter()

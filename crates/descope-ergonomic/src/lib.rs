@@ -26,6 +26,7 @@ pub use input::{ApprovedDomains, LinkTimeout, LoginId, PhoneNumber, RedirectUri}
 pub use ops::{
     EmbeddedLink, EmbeddedLinkRequest, EmbeddedLinkToken, PhoneUpdateSent, UpdatePhoneRequest,
 };
+pub use redact::scrub_secrets;
 pub use retry::{RetryPolicy, Sleep, SleepFuture, TokioSleep};
 
 /// The generated client this crate wraps, for calls outside the wrapper.

@@ -129,10 +129,10 @@ fn refuse_content_type(response: &reqwest::Response) -> Option<BodyRefused> {
     let suffix = essence.len().checked_sub(5).map(|at| &essence[at..]);
     let json = essence.eq_ignore_ascii_case("application/json")
         || suffix.is_some_and(|s| s.eq_ignore_ascii_case("+json"));
-    (!json).then(|| {
-        let shown: String = essence.to_ascii_lowercase().chars().take(80).collect();
-        BodyRefused::ContentType(shown)
-    })
+    // Kept as received: the error scrubs it of secrets, then cuts it. Case
+    // folding or cutting here first would hide an echoed secret from the
+    // scrubber (a lower-cased key is still the key).
+    (!json).then(|| BodyRefused::ContentType(essence.to_string()))
 }
 
 /// Why a response body was not read; found again in the error's source chain.

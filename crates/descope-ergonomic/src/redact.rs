@@ -30,23 +30,7 @@ impl Scrub<'_> {
     }
 
     fn scrubbed(&self, text: &str) -> String {
-        let known = self
-            .secrets
-            .iter()
-            .flatten()
-            .filter(|s| !s.is_empty())
-            .fold(text.to_string(), |acc, secret| {
-                let mut acc = redact(acc, secret);
-                // A server may echo the secret encoded: scrub each form a
-                // URL or JSON encoder would give it too.
-                if secret.bytes().any(|b| !b.is_ascii_alphanumeric()) {
-                    for form in encoded_forms(secret) {
-                        acc = redact(acc, &form);
-                    }
-                }
-                acc
-            });
-        redact_jwts(&known)
+        scrubbed(text, self.secrets.iter().flatten().copied())
     }
 
     pub(crate) fn excerpt(&self, status: StatusCode, body: &[u8]) -> Option<String> {
@@ -67,6 +51,32 @@ impl Scrub<'_> {
 
 const REDACTED: &str = "[REDACTED]";
 
+/// `text` with every one of `secrets` replaced by `[REDACTED]`, as received
+/// and in each form a URL or JSON encoder gives it, and anything shaped like
+/// a JWT too: the scrubbing this crate's errors get, for other text taken
+/// from a response (a recording, a log line).
+pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
+    scrubbed(text, secrets.iter().copied())
+}
+
+fn scrubbed<'s>(text: &str, secrets: impl Iterator<Item = &'s str>) -> String {
+    let known = secrets
+        .filter(|s| !s.is_empty())
+        .fold(text.to_string(), |acc, secret| {
+            // A server may echo the secret encoded: any of its bytes may come
+            // percent-encoded (with either case of hex), and JSON encoders
+            // escape a few characters their own ways.
+            let mut acc = redact_percent(acc, secret);
+            if secret.bytes().any(|b| !b.is_ascii_alphanumeric()) {
+                for form in json_forms(secret) {
+                    acc = redact(acc, &form);
+                }
+            }
+            acc
+        });
+    redact_jwts(&known)
+}
+
 /// `text` with every `secret` replaced.
 fn redact(text: String, secret: &str) -> String {
     // A secret longer than the text cannot be in it, and the search
@@ -79,29 +89,51 @@ fn redact(text: String, secret: &str) -> String {
     }
 }
 
-/// The forms encoders give a secret (visible ASCII, as the credential types
-/// admit), other than itself: percent-encoded as RFC 3986 (only unreserved
-/// characters kept), as JavaScript's `encodeURIComponent` (also `!'()*`) and
-/// as Python's `quote` (also `/`), each with upper- and lower-case hex; and
-/// JSON-escaped as most encoders do it, with `\/` for `/`, and as Go does
-/// (`<`, `>`, `&` as `\u003c`, `\u003e`, `\u0026`).
-fn encoded_forms(secret: &str) -> Vec<String> {
-    let unreserved = |b: u8| b.is_ascii_alphanumeric() || b"-._~".contains(&b);
-    let percent = |keep: &dyn Fn(u8) -> bool, lower: bool| -> String {
-        let mut out = String::with_capacity(secret.len() * 3);
-        for b in secret.bytes() {
-            if keep(b) {
-                out.push(char::from(b));
-            } else if lower {
-                out.push_str(&format!("%{b:02x}"));
+/// `text` with every copy of `secret` replaced, each byte of the copy
+/// written as itself or as `%XX`: the plain form and every form a URL
+/// encoder gives (whatever it keeps unencoded, either case of hex).
+fn redact_percent(text: String, secret: &str) -> String {
+    // Without a `%`, only the plain form can be there.
+    if !text.contains('%') {
+        return redact(text, secret);
+    }
+    let (bytes, wanted) = (text.as_bytes(), secret.as_bytes());
+    let hex = |at: usize| bytes.get(at).and_then(|b| char::from(*b).to_digit(16));
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut at) = (0, 0);
+    while at < bytes.len() {
+        let (mut end, mut matched) = (at, 0);
+        while matched < wanted.len() && end < bytes.len() {
+            if bytes[end] == wanted[matched] {
+                end += 1;
+            } else if let (b'%', Some(high), Some(low)) = (bytes[end], hex(end + 1), hex(end + 2)) {
+                if high * 16 + low != u32::from(wanted[matched]) {
+                    break;
+                }
+                end += 3;
             } else {
-                out.push_str(&format!("%{b:02X}"));
+                break;
             }
+            matched += 1;
         }
-        out
-    };
-    let javascript = |b: u8| unreserved(b) || b"!'()*".contains(&b);
-    let python = |b: u8| unreserved(b) || b == b'/';
+        if matched == wanted.len() {
+            // A match starts and ends on ASCII bytes: char boundaries.
+            out.push_str(&text[copied..at]);
+            out.push_str(REDACTED);
+            copied = end;
+            at = end;
+        } else {
+            at += 1;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// The forms JSON encoders give a secret (visible ASCII, as the credential
+/// types admit), other than itself: escaped as most do it, with `\/` for
+/// `/`, and as Go does (`<`, `>`, `&` as `\u003c`, `\u003e`, `\u0026`).
+fn json_forms(secret: &str) -> Vec<String> {
     let json = |slash: bool, go: bool| -> String {
         let mut out = String::with_capacity(secret.len() + 8);
         for c in secret.chars() {
@@ -119,12 +151,6 @@ fn encoded_forms(secret: &str) -> Vec<String> {
     };
     let mut forms = Vec::new();
     for form in [
-        percent(&unreserved, false),
-        percent(&unreserved, true),
-        percent(&javascript, false),
-        percent(&javascript, true),
-        percent(&python, false),
-        percent(&python, true),
         json(false, false),
         json(true, false),
         json(false, true),
@@ -170,7 +196,15 @@ fn redact_jwts(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{redact_jwts, Scrub};
+    use super::{redact_jwts, scrub_secrets, Scrub};
+
+    #[test]
+    fn scrub_secrets_is_the_errors_scrubbing() {
+        assert_eq!(
+            scrub_secrets("k=K%2Fab x=eyJa.b.c y=plain", &["K/ab", ""]),
+            "k=[REDACTED] x=[REDACTED] y=plain"
+        );
+    }
 
     #[test]
     fn secrets_are_scrubbed_in_every_encoding_an_echo_may_use() {
@@ -184,6 +218,8 @@ mod tests {
             "K%2Fab%2Bc%3Dd%22%3C%26%3E".to_string(),
             "K%2fab%2bc%3dd%22%3c%26%3e".to_string(),
             "K/ab%2Bc%3Dd%22%3C%26%3E".to_string(),
+            // Every byte encoded, unreserved ones too, hex in mixed case.
+            "%4B%2f%61%62%2B%63%3d%64%22%3C%26%3e".to_string(),
             "K/ab+c=d\\\"<&>".to_string(),
             "K\\/ab+c=d\\\"<&>".to_string(),
             "K/ab+c=d\\\"\\u003c\\u0026\\u003e".to_string(),
@@ -197,6 +233,12 @@ mod tests {
             success_body_is_secret: false,
         };
         assert_eq!(plain.text("x abc123 %2F y"), "x [REDACTED] %2F y");
+        assert_eq!(plain.text("x %61bc%3123 y"), "x [REDACTED] y");
+        // Near misses stay: a wrong byte, a cut escape, the end of the text.
+        for kept in ["abc124", "%61bc12", "ab%c123", "%6", "abc12%", "%zz"] {
+            assert_eq!(plain.text(kept), kept);
+        }
+        assert_eq!(plain.text("é%41abc123é"), "é%41[REDACTED]é");
     }
 
     #[test]

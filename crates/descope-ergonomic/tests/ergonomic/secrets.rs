@@ -1,7 +1,8 @@
 //! No secret in any output, through success and every kind of failure of
 //! both operations, against a hostile server that echoes the credential it
-//! received everywhere it can (bodies, error fields, `Location`,
-//! `Retry-After`), plus another user's JWT it never should have had.
+//! received everywhere it can (bodies, error fields, and every header:
+//! `Content-Type`, `Location`, `Retry-After` and others), plus another
+//! user's JWT it never should have had.
 //!
 //! Captured: all `tracing` output at TRACE from every crate, `log` records of
 //! dependencies (through `tracing-log`), each error's `Display`, `Debug`
@@ -60,8 +61,28 @@ fn capture() -> &'static CapturedLog {
 
 fn assert_clean(what: &str, text: &str) {
     for secret in SECRETS {
-        assert!(!text.contains(secret), "{what} leaks {secret:?}:\n{text}");
+        // A case-folded or percent-encoded copy is the secret still.
+        for form in [
+            secret.to_string(),
+            secret.to_ascii_lowercase(),
+            secret.to_ascii_uppercase(),
+            percent_encoded(secret),
+        ] {
+            assert!(!text.contains(&form), "{what} leaks {form:?}:\n{text}");
+        }
     }
+}
+
+/// Every byte but RFC 3986's unreserved ones as `%XX`.
+fn percent_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Everything an error can print: Display, Debug, alternate Debug, and each
@@ -82,8 +103,9 @@ fn renderings(error: &Error) -> Vec<String> {
 }
 
 /// The login ids the hostile server knows, each a different fault.
-const FAULTS: [&str; 16] = [
+const FAULTS: [&str; 17] = [
     "ok",
+    "headers-echo",
     "json-401-echo",
     "html-502-echo",
     "redirect-echo",
@@ -152,6 +174,23 @@ fn hostile(request: &Request) -> Vec<Step> {
         "malformed-200-echo" => write(json(
             "200 OK",
             format!(r#"{{"maskedPhone":5,"echo":{echo_json}}}"#),
+        )),
+        // Every header carries the echo, the media type included: a 200 that
+        // is not JSON quotes its content type in the error.
+        "headers-echo" => write(response(
+            "200 OK",
+            &[
+                (
+                    "content-type",
+                    &format!("text/{echo} {}; charset={echo}", percent_encoded(&echo)),
+                ),
+                ("location", &percent_encoded(&echo)),
+                ("retry-after", &echo),
+                ("www-authenticate", &format!("Bearer error={echo}")),
+                ("x-request-id", &echo),
+                ("set-cookie", &format!("s={echo}")),
+            ],
+            format!(r#"{{"token":"{token}","maskedPhone":"+1","echo":{echo_json}}}"#),
         )),
         "wrong-content-type" => write(response(
             "200 OK",
