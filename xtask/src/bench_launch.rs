@@ -1,5 +1,7 @@
 //! `cargo xtask bench [--quick]`: the workflow timings, then the client
 //! measurements of the `descope-bench` crate, built in release and run.
+//! `--instructions`: the per-call instruction and allocation counts of that
+//! crate instead.
 //!
 //! The measuring code is a crate of its own rather than part of this binary:
 //! it needs both Descope clients, and xtask must keep building while the
@@ -13,9 +15,12 @@ use anyhow::{Context, Result};
 use crate::bench_workflow;
 
 /// Runs the whole bench from the workspace at `root`; the output ends with
-/// the `RATIO` lines the measuring half prints.
-pub fn run(root: &Path, quick: bool) -> Result<ExitCode> {
-    bench_workflow::report(root, if quick { 1 } else { 3 });
+/// the `RATIO` lines the measuring half prints (or the `INSTR` and `ALLOC`
+/// lines, with `instructions`).
+pub fn run(root: &Path, quick: bool, instructions: bool) -> Result<ExitCode> {
+    if !instructions {
+        bench_workflow::report(root, if quick { 1 } else { 3 });
+    }
     eprintln!("bench: building descope-bench in release (slow the first time)");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
@@ -24,6 +29,9 @@ pub fn run(root: &Path, quick: bool) -> Result<ExitCode> {
         .current_dir(root);
     if quick {
         command.arg("--quick");
+    }
+    if instructions {
+        command.arg("--instructions");
     }
     let status = command
         .status()

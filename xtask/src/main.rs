@@ -73,6 +73,11 @@ enum Command {
         /// Fewer, shorter rounds: under 30 seconds once built.
         #[arg(long)]
         quick: bool,
+        /// Instead: count instructions and heap allocations per call under
+        /// valgrind's callgrind (median of 5 counts per client and
+        /// concurrency), ending with `INSTR` and `ALLOC` lines.
+        #[arg(long)]
+        instructions: bool,
     },
 }
 
@@ -120,8 +125,11 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             });
         }
-        Command::Bench { quick } => {
-            workspace::default_root().and_then(|root| bench_launch::run(&root, quick))
+        Command::Bench {
+            quick,
+            instructions,
+        } => {
+            workspace::default_root().and_then(|root| bench_launch::run(&root, quick, instructions))
         }
     };
     match result {

@@ -9,6 +9,7 @@
 //! client, and the `RATIO` lines.
 
 pub mod clients;
+pub mod instructions;
 pub mod load;
 pub mod memory;
 pub mod report;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use descope_bench::clients::ClientKind;
 use descope_bench::load::Stop;
-use descope_bench::{measure, memory, serve, smoke, Plan};
+use descope_bench::{instructions, measure, memory, serve, smoke, Plan};
 
 /// The command line; `cargo xtask bench` fills it in.
 #[derive(Debug, Parser)]
@@ -21,6 +21,10 @@ struct Args {
     /// Fewer and shorter rounds: done in well under 30 seconds.
     #[arg(long)]
     quick: bool,
+    /// Count instructions and allocations per call under callgrind instead
+    /// of measuring throughput (valgrind must be installed).
+    #[arg(long, conflicts_with_all = ["check", "serve", "client"])]
+    instructions: bool,
     /// Only serve on loopback, printing the base URL, until killed.
     #[arg(long)]
     serve: bool,
@@ -49,6 +53,18 @@ fn main() -> ExitCode {
     };
     let result = match (args.client, &args.base_url) {
         _ if args.serve => serve(),
+        _ if args.instructions => {
+            let (repeats, calls) = if args.quick {
+                (1, (instructions::SMALL / 2, instructions::LARGE / 2))
+            } else {
+                (
+                    instructions::REPEATS,
+                    (instructions::SMALL, instructions::LARGE),
+                )
+            };
+            instructions::measure(repeats, calls)
+                .map(|figures| print!("{}", instructions::render(&figures, calls)))
+        }
         (Some(kind), Some(base_url)) => {
             memory::child(kind, base_url, Stop::After(args.calls), args.concurrency)
         }

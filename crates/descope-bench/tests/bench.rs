@@ -118,3 +118,95 @@ fn the_report_ends_with_one_ratio_line_per_client_and_concurrency() {
         ]
     );
 }
+
+#[test]
+fn callgrind_output_gives_instructions_and_allocator_calls() {
+    use bench::instructions::{parse_callgrind, Count};
+    // Name compression: `(id) name` defines, `(id)` refers back.
+    let text = "\
+version: 1
+events: Ir
+fn=(1) main
+5 100
+cfn=(2) malloc
+calls=7 0
+5 700
+cfn=(3) free
+calls=7 0
+5 70
+fn=(4) worker
+cfn=(2)
+calls=3 0
+6 30
+cfn=(5) realloc
+calls=2 0
+6 20
+cfn=(6) malloc_usable_size
+calls=9 0
+6 9
+fn=(2)
+7 50
+summary: 123456
+";
+    assert_eq!(
+        parse_callgrind(text).unwrap(),
+        Count {
+            instructions: 123_456,
+            allocations: 12
+        }
+    );
+    // Without compression, and `totals:` standing in for `summary:`.
+    let plain = "fn=main\ncfn=calloc\ncalls=4 0\n1 1\ntotals: 99\n";
+    assert_eq!(
+        parse_callgrind(plain).unwrap(),
+        Count {
+            instructions: 99,
+            allocations: 4
+        }
+    );
+    assert!(parse_callgrind("fn=main\n")
+        .unwrap_err()
+        .contains("summary"));
+}
+
+#[test]
+fn the_counts_end_in_instr_and_alloc_lines_against_the_floor() {
+    use bench::instructions::{render, PerCall};
+    let figure = |kind, concurrency, instructions, allocations| PerCall {
+        kind,
+        concurrency,
+        instructions,
+        allocations,
+        samples: vec![instructions; 5],
+    };
+    let figures = [
+        figure(ClientKind::Reqwest, 32, 84_000.0, 50.0),
+        figure(ClientKind::Raw, 32, 87_360.0, 55.0),
+        figure(ClientKind::Ergonomic, 32, 94_584.0, 68.5),
+    ];
+    let out = render(&figures, (1000, 3000));
+    let lines: Vec<&str> = out.lines().rev().take(4).collect();
+    assert_eq!(
+        lines,
+        [
+            "ALLOC descope-ergonomic/reqwest concurrency=32 1.37",
+            "INSTR descope-ergonomic/reqwest concurrency=32 1.126",
+            "ALLOC descope-raw/reqwest concurrency=32 1.10",
+            "INSTR descope-raw/reqwest concurrency=32 1.040",
+        ]
+    );
+    assert!(out.contains("median of 5"), "{out}");
+}
+
+#[test]
+fn without_valgrind_the_bench_says_how_to_get_it() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_descope-bench"))
+        .arg("--instructions")
+        .env("PATH", "")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("valgrind is needed"), "{stderr}");
+    assert!(stderr.contains("apt-get install valgrind"), "{stderr}");
+}

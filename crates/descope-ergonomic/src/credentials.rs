@@ -94,13 +94,12 @@ fn check_secret(value: &str, field: Field, colon_allowed: bool) -> Result<(), Va
     if value.chars().any(char::is_control) {
         return refuse(Reason::ControlCharacter);
     }
-    if !value.bytes().all(|b| b.is_ascii_graphic()) || (!colon_allowed && value.contains(':')) {
-        return refuse(Reason::InvalidCharacter);
-    }
-    if value.len() > MAX_SECRET {
-        return refuse(Reason::TooLong);
-    }
-    Ok(())
+    // Not empty, no control character: a character or the length failed.
+    refuse(if all_allowed {
+        Reason::TooLong
+    } else {
+        Reason::InvalidCharacter
+    })
 }
 
 macro_rules! secret_type {
@@ -255,5 +254,71 @@ impl<'a> ManagementAuthorization<'a> {
             self.project_id.as_str(),
             self.management_key.expose_secret(),
         ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reasons(value: &str) -> [Option<Reason>; 3] {
+        let reason = |result: Result<(), ValidationError>| result.err().map(|e| e.reason());
+        [
+            reason(RefreshJwt::new(value).map(drop)),
+            reason(ManagementKey::new(value).map(drop)),
+            reason(AuthManagementKey::new(value).map(drop)),
+        ]
+    }
+
+    #[test]
+    fn secrets_are_capped_at_16_kib() {
+        assert_eq!(MAX_SECRET, 16_384);
+        let longest = "k".repeat(MAX_SECRET);
+        assert_eq!(reasons(&longest), [None, None, None]);
+        let over = "k".repeat(MAX_SECRET + 1);
+        assert_eq!(reasons(&over), [Some(Reason::TooLong); 3]);
+        // Length is checked after the characters: a bad character says so.
+        let over_with_space = format!("{over} ");
+        assert_eq!(
+            reasons(&over_with_space),
+            [Some(Reason::InvalidCharacter); 3]
+        );
+    }
+
+    #[test]
+    fn each_refusal_names_its_reason() {
+        let all = |reason| [Some(reason); 3];
+        assert_eq!(reasons(""), all(Reason::Empty));
+        assert_eq!(reasons("   "), all(Reason::Empty));
+        assert_eq!(reasons("\n\t"), all(Reason::Empty));
+        assert_eq!(reasons("a\nb"), all(Reason::ControlCharacter));
+        assert_eq!(reasons("a\u{7f}b"), all(Reason::ControlCharacter));
+        assert_eq!(reasons("a b"), all(Reason::InvalidCharacter));
+        assert_eq!(reasons("kéy"), all(Reason::InvalidCharacter));
+        // A `:` would shift the parts of the header only where a part follows.
+        assert_eq!(reasons("a:b"), [Some(Reason::InvalidCharacter), None, None]);
+        assert_eq!(reasons("!~visible"), [None, None, None]);
+    }
+
+    #[test]
+    fn project_ids_and_headers() {
+        let id = ProjectId::new("P2aAc4T2V93bddihGEx2Ryhc8e5Z").unwrap();
+        assert_eq!(
+            format!("{id:?}"),
+            "ProjectId(\"P2aAc4T2V93bddihGEx2Ryhc8e5Z\")"
+        );
+        assert_eq!(id.to_string(), "P2aAc4T2V93bddihGEx2Ryhc8e5Z");
+        let long = "x".repeat(MAX_PROJECT_ID);
+        assert!(ProjectId::new(&long).is_ok());
+        let refused = |value: &str| ProjectId::new(value).unwrap_err().reason();
+        assert_eq!(refused(&format!("{long}x")), Reason::TooLong);
+        assert_eq!(refused(" "), Reason::Empty);
+        assert_eq!(refused("P\n1"), Reason::ControlCharacter);
+        assert_eq!(refused("P:1"), Reason::InvalidCharacter);
+        let key = ManagementKey::new("K:1").unwrap();
+        assert_eq!(format!("{key:?}"), "ManagementKey([REDACTED])");
+        let value = ManagementAuthorization::new(&id, &key).header_value();
+        assert!(value.is_sensitive());
+        assert_eq!(value, "Bearer P2aAc4T2V93bddihGEx2Ryhc8e5Z:K:1");
     }
 }

@@ -192,3 +192,112 @@ impl Sleep for TokioSleep {
         Box::pin(tokio::time::sleep(duration))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ApiError;
+
+    fn api(status: u16, retry_after: Option<u64>) -> Error {
+        Error::Api(Box::new(ApiError {
+            status: StatusCode::from_u16(status).unwrap(),
+            code: "E000000".into(),
+            description: None,
+            message: None,
+            retry_after: retry_after.map(Duration::from_secs),
+        }))
+    }
+
+    fn count(server: u32, rate_limited: u32) -> RetryCount {
+        RetryCount {
+            server,
+            rate_limited,
+        }
+    }
+
+    #[test]
+    fn server_errors_wait_their_turn_then_give_up() {
+        let policy = RetryPolicy::default();
+        let waits: Vec<Option<Duration>> = (0..4)
+            .map(|server| policy.wait_before_retry(&api(503, None), None, &count(server, 0)))
+            .collect();
+        let ms = Duration::from_millis;
+        assert_eq!(waits, [Some(ms(100)), Some(ms(5000)), Some(ms(5000)), None]);
+        for status in [520, 521, 522, 524, 530] {
+            assert!(policy.retries_status(StatusCode::from_u16(status).unwrap()));
+            let wait = policy.wait_before_retry(&api(status, None), None, &count(0, 0));
+            assert_eq!(wait, Some(ms(100)), "{status}");
+        }
+        for status in [400, 401, 404, 500, 502, 504, 429] {
+            let wait = policy.wait_before_retry(&api(status, Some(1)), None, &count(0, 0));
+            assert_eq!(wait, None, "{status}");
+        }
+        assert_eq!(policy.max_attempts(), 4);
+        assert_eq!(RetryPolicy::none().max_attempts(), 1);
+        let none = RetryPolicy::none().wait_before_retry(&api(503, None), None, &count(0, 0));
+        assert_eq!(none, None);
+    }
+
+    #[test]
+    fn rate_limits_are_retried_only_when_asked_within_bounds() {
+        let policy = RetryPolicy::none().retry_rate_limited(
+            2,
+            Duration::from_secs(10),
+            Duration::from_secs(3),
+        );
+        assert_eq!(policy.max_attempts(), 3);
+        let wait = |error: &Error, retries| policy.wait_before_retry(error, None, &retries);
+        assert_eq!(
+            wait(&api(429, Some(7)), count(0, 0)),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            wait(&api(429, Some(10)), count(0, 1)),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            wait(&api(429, None), count(5, 1)),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            wait(&api(429, Some(11)), count(0, 0)),
+            None,
+            "past max_wait"
+        );
+        assert_eq!(
+            wait(&api(429, Some(1)), count(0, 2)),
+            None,
+            "no retries left"
+        );
+        // A proxy's page that is not a Descope error keeps its Retry-After.
+        let page = Error::MalformedResponse {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            reason: "not JSON".into(),
+            excerpt: None,
+            retry_after: Some(Duration::from_secs(2)),
+        };
+        assert_eq!(wait(&page, count(0, 0)), Some(Duration::from_secs(2)));
+    }
+
+    #[test]
+    fn retries_are_counted_by_kind() {
+        let mut retries = RetryCount::default();
+        retries.record(&api(503, None));
+        retries.record(&api(429, None));
+        retries.record(&api(520, None));
+        retries.record(&api(429, None));
+        retries.record(&api(429, None));
+        assert_eq!((retries.server, retries.rate_limited), (2, 3));
+    }
+
+    #[test]
+    fn the_policy_prints_its_settings() {
+        let policy = RetryPolicy::none()
+            .with_statuses([StatusCode::SERVICE_UNAVAILABLE])
+            .with_waits([Duration::from_millis(5)]);
+        assert_eq!(
+            format!("{policy:?}"),
+            "RetryPolicy { statuses: [503], waits: [5ms], rate_limited: None }"
+        );
+    }
+}
