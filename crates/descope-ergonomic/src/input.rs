@@ -308,3 +308,154 @@ impl fmt::Display for LinkTimeout {
         write!(f, "{}s", self.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(text: &str) -> Result<String, Reason> {
+        RedirectUri::parse(text)
+            .map(|uri| uri.host().to_string())
+            .map_err(|e| e.reason())
+    }
+
+    #[test]
+    fn redirect_uris_are_taken_only_as_written() {
+        for (text, host) in [
+            ("https://app.example.com/verify", "app.example.com"),
+            ("HTTP://APP.Example.com:8080/a?b=c", "app.example.com"),
+            ("https://user:pw@example.com", "example.com"),
+            ("http://[::1]:9/x", "[::1]"),
+            ("https://example.com:/%41%7e?x=[y]", "example.com"),
+            ("https://example.com/!$&'()*+,;=-._~:@", "example.com"),
+        ] {
+            assert_eq!(uri(text).as_deref(), Ok(host), "{text}");
+        }
+        let bad = Err(Reason::NotAbsoluteHttpUrl);
+        for text in [
+            // Characters RFC 3986 refuses, after a valid authority.
+            "https://example.com/a<b",
+            "https://example.com/a\"b",
+            "https://example.com/é",
+            "https://example.com/%zz",
+            "https://example.com/%4",
+            "https://example.com/a^b",
+            // Authorities a URL parser would repair.
+            "http:/example.com",
+            "http:///example.com",
+            "https://a@b@example.com",
+            "https://exa[mple.com",
+            "https://[]/",
+            "https://[::g]/",
+            "https://[::1/",
+            "https://example.com:8o/",
+            "https://:80/",
+            "https://@/",
+            "https://example.com\\@evil.com",
+            // Not http(s), not absolute, white space.
+            "ftp://example.com/",
+            "mailto:ada@example.com",
+            "//example.com/",
+            "https://exa mple.com/",
+            "https://example.com/ x",
+        ] {
+            assert_eq!(uri(text), bad, "{text}");
+        }
+        assert_eq!(uri("https://example.com/#done"), Err(Reason::HasFragment));
+        assert_eq!(uri(""), Err(Reason::Empty));
+        assert_eq!(
+            uri("https://example.com/\u{1}"),
+            Err(Reason::ControlCharacter)
+        );
+        let kept = RedirectUri::parse("https://Example.com/Path").unwrap();
+        assert_eq!(kept.as_str(), "https://Example.com/Path");
+    }
+
+    #[test]
+    fn phone_numbers_are_normalised_then_checked() {
+        let phone = |text: &str| PhoneNumber::parse(text).map(|p| p.as_str().to_string());
+        assert_eq!(phone("+1 (202) 555-01.23").unwrap(), "+12025550123");
+        assert_eq!(phone("+12").unwrap(), "+12");
+        assert_eq!(phone("+123456789012345").unwrap(), "+123456789012345");
+        for bad in [
+            "+1",
+            "+1234567890123456",
+            "+02",
+            "1202",
+            "++12",
+            "+1+2",
+            "+12a",
+            "",
+            "+",
+        ] {
+            assert_eq!(phone(bad).unwrap_err().reason(), Reason::NotE164, "{bad}");
+        }
+    }
+
+    #[test]
+    fn login_ids_and_free_text() {
+        assert_eq!(LoginId::parse(" ada ").unwrap().as_str(), " ada ");
+        for (text, reason) in [
+            ("", Reason::Empty),
+            (" \t", Reason::Empty),
+            ("a\u{0}", Reason::ControlCharacter),
+            ("a\u{85}", Reason::ControlCharacter),
+        ] {
+            assert_eq!(
+                LoginId::parse(text).unwrap_err().reason(),
+                reason,
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn approved_domains_cover_their_subdomains_only() {
+        let domains = ApprovedDomains::new([" Example.COM. ", "10.0.0.1"]).unwrap();
+        let permits = |text: &str| domains.permits(&RedirectUri::parse(text).unwrap());
+        assert!(permits("https://example.com/"));
+        assert!(permits("https://a.b.example.com./"));
+        assert!(permits("http://10.0.0.1/"));
+        assert!(!permits("https://notexample.com/"));
+        assert!(!permits("https://example.com.evil.org/"));
+        assert!(!permits("http://110.0.0.1/"));
+        let refused = |domains: &[&str]| ApprovedDomains::new(domains).unwrap_err().reason();
+        assert_eq!(refused(&[]), Reason::Empty);
+        for bad in [
+            "",
+            "a..b",
+            "exa_mple.com",
+            "0.1",
+            "432",
+            "xn--",
+            "https://example.com",
+        ] {
+            assert_eq!(refused(&[bad]), Reason::InvalidDomain, "{bad}");
+        }
+        let label = "a".repeat(63);
+        assert!(ApprovedDomains::new([format!("{label}.com")]).is_ok());
+        assert_eq!(refused(&[&format!("a{label}.com")]), Reason::InvalidDomain);
+    }
+
+    #[test]
+    fn link_lifetimes_are_whole_seconds_within_int32() {
+        assert_eq!(LinkTimeout::from_secs(0).unwrap().secs(), 0);
+        assert_eq!(
+            LinkTimeout::from_secs(i64::from(i32::MAX)).unwrap().secs(),
+            i32::MAX
+        );
+        for bad in [-1, i64::from(i32::MAX) + 1, i64::MIN] {
+            let reason = LinkTimeout::from_secs(bad).unwrap_err().reason();
+            assert_eq!(reason, Reason::OutOfRange, "{bad}");
+        }
+        let whole = LinkTimeout::from_duration(Duration::from_secs(300)).unwrap();
+        assert_eq!(whole.to_string(), "300s");
+        let part = LinkTimeout::from_duration(Duration::from_millis(300_500));
+        assert_eq!(part.unwrap_err().reason(), Reason::NotWholeSeconds);
+        let huge = LinkTimeout::from_duration(Duration::from_secs(u64::MAX));
+        assert_eq!(huge.unwrap_err().reason(), Reason::OutOfRange);
+        assert!(claims_object(serde_json::json!({"a": 1})).is_ok());
+        let not_object = claims_object(serde_json::json!([1])).unwrap_err();
+        assert_eq!(not_object.reason(), Reason::NotAnObject);
+    }
+}
