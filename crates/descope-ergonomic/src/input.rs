@@ -339,6 +339,8 @@ mod tests {
             "https://example.com/é",
             "https://example.com/%zz",
             "https://example.com/%4",
+            "https://example.com/%41<b",
+            "https://example.com/%41%zz",
             "https://example.com/a^b",
             // Authorities a URL parser would repair.
             "http:/example.com",
