@@ -168,4 +168,47 @@ mod tests {
         assert_eq!(status(Some("Bearer P1:mgmt"), RefreshJwt, true), 403);
         assert_eq!(status(None, RefreshJwt, true), 401);
     }
+
+    #[test]
+    fn a_jwt_is_three_non_empty_base64url_segments() {
+        for jwt in ["x.y.z", "a-_.b=.c9", "A.B.C"] {
+            assert!(looks_like_jwt(jwt), "{jwt}");
+        }
+        for not in [
+            "x.y", "x.y.z.w", ".y.z", "x..z", "x.y.", "x.y.z+", "x/.y.z", "x.y!.z", "",
+        ] {
+            assert!(!looks_like_jwt(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn each_refusal_says_why() {
+        use Credential::{ProjectManagementKey as ManagementKey, ProjectRefreshJwt as RefreshJwt};
+        let message = |header: &str, kind, permissive| {
+            let header = HeaderValue::from_str(header).unwrap();
+            check(Some(&header), kind, &registry(), permissive)
+                .unwrap_err()
+                .message
+        };
+        assert_eq!(
+            message("Bearer P2:a.b.c", RefreshJwt, false),
+            "The project id \"P2\" is not known"
+        );
+        assert_eq!(
+            message("Bearer P1:x.y.z", RefreshJwt, false),
+            "The refresh JWT is unknown or expired"
+        );
+        assert_eq!(
+            message("Bearer P1:other", ManagementKey, false),
+            "The management key is not known"
+        );
+        assert_eq!(
+            message("Bearer P1:a.b.c:other", RefreshJwt, false),
+            "The auth management key is not known"
+        );
+        assert_eq!(
+            message("Bearer P1", ManagementKey, true),
+            "The bearer credential must be `<ProjectId>:<ManagementKey>`"
+        );
+    }
 }

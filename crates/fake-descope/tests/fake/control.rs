@@ -111,6 +111,39 @@ async fn a_burst_ends_after_its_count() {
     assert_eq!(fake.scripted(), 0);
 }
 
+#[tokio::test]
+async fn the_bounds_are_inclusive_and_the_log_can_be_cleared() {
+    let fake = fake().await;
+    for body in [
+        json!({"status": 503, "times": 1}),
+        json!({"status": 503, "times": 100_000}),
+        json!({"status": 503, "delayMs": 600_000}),
+        json!({"delayMs": 0}),
+    ] {
+        let answer = control(&fake, "/_fake/replies", &body).await;
+        assert_eq!(answer.status, 200, "{body}: {:?}", answer.body);
+    }
+    assert_eq!(
+        fake.scripted(),
+        1 + 100_000 + 1 + 1,
+        "answers queued, by count"
+    );
+    let path = descope_spec::Operation::EmbeddedLinkSignin.path();
+    let link = json!({"loginId": descope_testkit::credentials::USER});
+    descope_testkit::raw::post(fake.base_url(), path, &management_bearer(), &link).await;
+    assert_eq!(fake.received().len(), 1);
+    let cleared = send(
+        fake.base_url(),
+        Method::DELETE,
+        "/_fake/requests",
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(cleared.status, 200, "{:?}", cleared.body);
+    assert!(fake.received().is_empty(), "the log was not cleared");
+}
+
 /// A JSON value of any shape, with the control API's own field names
 /// among the keys, and numbers at the edges of the bounds.
 fn any_body() -> impl Strategy<Value = Value> {
