@@ -171,7 +171,6 @@ async fn run_probes(
     let probed = probe_server(&suite.spec, &credentials, base_url, &http).await;
     report.results.extend(probed.results);
     figures.constraints_probed.covered = probed.constraints_probed;
-    figures.constraints_probed.declared = probed.constraints_declared;
 }
 
 /// The recordings' credentials: the first exchange's project, with the
