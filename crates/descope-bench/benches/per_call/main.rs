@@ -22,21 +22,11 @@ use descope_ergonomic::{
 };
 
 use canned_server::Canned;
+use descope_bench::clients::{LOGIN_ID, MANAGEMENT_KEY, PROJECT_ID, REDIRECT_URI, REFRESH_JWT};
 
-const PROJECT_ID: &str = "P2aAc4T2V93bddihGEx2Ryhc8e5Z";
-const MANAGEMENT_KEY: &str = "K2aAc4T2V93bddihGEx2Ryhc8e5ZK2aAc4T2V93bddihGEx2Ryhc8e5Z";
-/// Refresh JWTs run to several hundred bytes, and the credential check reads each one.
-const REFRESH_JWT: &str = concat!(
-    "eyJhbGciOiJSUzI1NiIsImtpZCI6IlNLMmFBYzRUMlY5M2JkZGloR0V4MlJ5aGM4ZTVaIiwidHlwIjoiSldUIn0.",
-    "eyJhbXIiOlsib3RwIl0sImRybiI6IkRTUiIsImV4cCI6MTc5NjI4MzIwMCwiaWF0IjoxNzk0MDcwMDAwLCJpc3Mi",
-    "OiJQMmFBYzRUMlY5M2JkZGloR0V4MlJ5aGM4ZTVaIiwic3ViIjoiVTJhQWM0VDJWOTNiZGRpaEdFeDJSeWhjOGU1",
-    "WiIsInRlbmFudHMiOnt9fQ.",
-    "c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmUtc2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmUtc2lnbmF0",
-    "dXJlLXNpZ25hdHVyZS1zaWduYXR1cmUtc2lnbmF0dXJl",
-);
-const LOGIN_ID: &str = "ada@example.com";
+/// The phone as a user might type it, so that normalising it is measured too
+/// (the loopback bench sends it already in E.164 form).
 const PHONE: &str = "+1 (202) 555-0123";
-const REDIRECT_URI: &str = "https://app.example.com/verify";
 
 fn client(base_url: Option<&str>) -> DescopeClient {
     let builder = DescopeClient::builder()
