@@ -163,13 +163,13 @@ impl<'a> OperationSpec<'a> {
 
     /// The first candidate body whose every violation is the constraint's.
     fn first_breaking(&self, candidate: &Candidate) -> Result<Option<Value>, String> {
+        let inside = format!("{}/", candidate.pointer);
         for body in &candidate.values {
             let violations = self.validate_request(body)?;
             let alone = !violations.is_empty()
                 && violations.iter().all(|v| {
                     candidate.reports.contains(&v.keyword.as_str())
-                        && (v.at == candidate.pointer
-                            || v.at.starts_with(&format!("{}/", candidate.pointer)))
+                        && (v.at == candidate.pointer || v.at.starts_with(&inside))
                 });
             if alone {
                 return Ok(Some(body.clone()));
