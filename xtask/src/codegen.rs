@@ -12,18 +12,25 @@ use sha2::{Digest, Sha256};
 
 use descope_spec::Spec;
 
+use crate::patterns::{self, PatternString};
+
 /// Renders the client for `spec`; `name` is the spec's path as the header shows it.
 pub fn render(spec: &Spec, name: &str, root: &Path) -> Result<String> {
     let document: openapiv3::OpenAPI = serde_json::from_value(spec.document().clone())
         .map_err(|e| anyhow!("{name}: not a valid OpenAPI 3.0 document: {e}"))?;
-    let tokens = run_progenitor(&document).map_err(|e| anyhow!("{name}: {e}"))?;
+    let patterns = patterns::collect(&document).map_err(|e| anyhow!("{name}: {e}"))?;
+    let mut tokens = run_progenitor(&document, &patterns).map_err(|e| anyhow!("{name}: {e}"))?;
+    if tokens.to_string().contains("regress") {
+        bail!("{name}: a pattern string escaped the conversion to descope-raw's `regex` types");
+    }
+    tokens.extend(patterns::module(&patterns));
     let file: syn::File = syn::parse2(split_doc_lines(tokens))
         .map_err(|e| anyhow!("{name}: the generator produced code that does not parse: {e}"))?;
     let body = rustfmt(&prettyplease::unparse(&file), root)?;
     Ok(format!("{}{body}", header(spec, name)))
 }
 
-fn settings(document: &openapiv3::OpenAPI) -> GenerationSettings {
+fn settings(document: &openapiv3::OpenAPI, patterns: &[PatternString]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -40,6 +47,7 @@ fn settings(document: &openapiv3::OpenAPI) -> GenerationSettings {
     for name in password_schemas(document) {
         settings.with_replacement(name, "crate::Secret", [TypeImpl::FromStr].into_iter());
     }
+    patterns::convert(&mut settings, patterns);
     settings
 }
 
@@ -70,11 +78,14 @@ fn quote_path(path: &str) -> TokenStream {
 
 /// progenitor panics on some specs it cannot translate; turn that into an error
 /// without letting the default hook print a backtrace.
-fn run_progenitor(document: &openapiv3::OpenAPI) -> Result<TokenStream> {
+fn run_progenitor(
+    document: &openapiv3::OpenAPI,
+    patterns: &[PatternString],
+) -> Result<TokenStream> {
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(&settings(document)).generate_tokens(document)
+        Generator::new(&settings(document, patterns)).generate_tokens(document)
     }));
     panic::set_hook(previous_hook);
     match outcome {

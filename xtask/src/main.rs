@@ -10,6 +10,7 @@ mod bench_launch;
 mod bench_workflow;
 mod codegen;
 mod generate;
+mod patterns;
 mod spec_diff;
 mod spec_table;
 mod workspace;

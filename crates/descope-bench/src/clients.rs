@@ -314,7 +314,7 @@ impl Caller for Raw {
                     .phone(PHONE)
                     .uri(Some(
                         REDIRECT_URI
-                            .parse::<types::UpdatePhoneMagicLinkSmsRequestUri>()
+                            .parse::<descope_raw::patterns::UpdatePhoneMagicLinkSmsRequestUri>()
                             .map_err(|e| e.to_string())?,
                     )),
             )

@@ -158,7 +158,7 @@ pub mod types {
         )]
         pub on_merge_use_existing: ::std::option::Option<bool>,
         ///The new phone number in E.164 form, `+` then 2 to 15 digits, the first not 0.
-        pub phone: UpdatePhoneMagicLinkSmsRequestPhone,
+        pub phone: crate::patterns::UpdatePhoneMagicLinkSmsRequestPhone,
         ///The SMS provider to send through, when the project has several.
         #[serde(
             rename = "providerId",
@@ -181,126 +181,11 @@ pub mod types {
         >,
         ///Absolute http(s) URL the link points to, followed by `?t=<token>`: a host and no fragment. Its domain must be one of the project's approved domains. Left out, the project setting applies.
         #[serde(rename = "URI", skip_serializing_if = "::std::option::Option::is_none")]
-        pub uri: ::std::option::Option<UpdatePhoneMagicLinkSmsRequestUri>,
+        pub uri: ::std::option::Option<crate::patterns::UpdatePhoneMagicLinkSmsRequestUri>,
     }
     impl UpdatePhoneMagicLinkSmsRequest {
         pub fn builder() -> builder::UpdatePhoneMagicLinkSmsRequest {
             Default::default()
-        }
-    }
-    ///The new phone number in E.164 form, `+` then 2 to 15 digits, the first not 0.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdatePhoneMagicLinkSmsRequestPhone(::std::string::String);
-    impl ::std::ops::Deref for UpdatePhoneMagicLinkSmsRequestPhone {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdatePhoneMagicLinkSmsRequestPhone> for ::std::string::String {
-        fn from(value: UpdatePhoneMagicLinkSmsRequestPhone) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdatePhoneMagicLinkSmsRequestPhone {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^\\+[1-9][0-9]{1,14}$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^\\+[1-9][0-9]{1,14}$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdatePhoneMagicLinkSmsRequestPhone {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UpdatePhoneMagicLinkSmsRequestPhone {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdatePhoneMagicLinkSmsRequestPhone {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Absolute http(s) URL the link points to, followed by `?t=<token>`: a host and no fragment. Its domain must be one of the project's approved domains. Left out, the project setting applies.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdatePhoneMagicLinkSmsRequestUri(::std::string::String);
-    impl ::std::ops::Deref for UpdatePhoneMagicLinkSmsRequestUri {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdatePhoneMagicLinkSmsRequestUri> for ::std::string::String {
-        fn from(value: UpdatePhoneMagicLinkSmsRequestUri) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdatePhoneMagicLinkSmsRequestUri {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(
-                || {
-                    ::regress::Regex::new(
-                        "^[Hh][Tt][Tt][Pp][Ss]?://([^/?#@]*@)?([^/?#@:\\[\\]]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]*)?([/?][^#]*)?$",
-                    )
-                    .unwrap()
-                },
-            );
-            if PATTERN.find(value).is_none() {
-                return Err(
-                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://([^/?#@]*@)?([^/?#@:\\[\\]]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]*)?([/?][^#]*)?$\""
-                        .into(),
-                );
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdatePhoneMagicLinkSmsRequestUri {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UpdatePhoneMagicLinkSmsRequestUri {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdatePhoneMagicLinkSmsRequestUri {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///`UpdatePhoneMagicLinkSmsResponse`
@@ -573,7 +458,7 @@ pub mod types {
             on_merge_use_existing:
                 ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             phone: ::std::result::Result<
-                super::UpdatePhoneMagicLinkSmsRequestPhone,
+                crate::patterns::UpdatePhoneMagicLinkSmsRequestPhone,
                 ::std::string::String,
             >,
             provider_id: ::std::result::Result<
@@ -591,7 +476,7 @@ pub mod types {
                 ::std::string::String,
             >,
             uri: ::std::result::Result<
-                ::std::option::Option<super::UpdatePhoneMagicLinkSmsRequestUri>,
+                ::std::option::Option<crate::patterns::UpdatePhoneMagicLinkSmsRequestUri>,
                 ::std::string::String,
             >,
         }
@@ -664,7 +549,7 @@ pub mod types {
             }
             pub fn phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::UpdatePhoneMagicLinkSmsRequestPhone>,
+                T: ::std::convert::TryInto<crate::patterns::UpdatePhoneMagicLinkSmsRequestPhone>,
                 T::Error: ::std::fmt::Display,
             {
                 self.phone = value
@@ -709,7 +594,7 @@ pub mod types {
             pub fn uri<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdatePhoneMagicLinkSmsRequestUri>,
+                    ::std::option::Option<crate::patterns::UpdatePhoneMagicLinkSmsRequestUri>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1124,4 +1009,17 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+/// Strings the spec constrains with a `pattern`, checked with the
+/// `regex` crate.
+pub mod patterns {
+    crate::pattern::pattern_strings! {
+        #[doc =
+        "Absolute http(s) URL the link points to, followed by `?t=<token>`: a host and no fragment. Its domain must be one of the project's approved domains. Left out, the project setting applies."]
+        UpdatePhoneMagicLinkSmsRequestUri =
+        "^[Hh][Tt][Tt][Pp][Ss]?://([^/?#@]*@)?([^/?#@:\\[\\]]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]*)?([/?][^#]*)?$";
+        #[doc =
+        "The new phone number in E.164 form, `+` then 2 to 15 digits, the first not 0."]
+        UpdatePhoneMagicLinkSmsRequestPhone = "^\\+[1-9][0-9]{1,14}$";
+    }
 }

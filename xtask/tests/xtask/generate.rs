@@ -214,3 +214,45 @@ fn the_workspace_is_found_at_run_time_not_where_xtask_was_built() {
         stderr(&lost)
     );
 }
+
+#[test]
+fn a_pattern_added_to_the_spec_gets_a_regex_checked_type() {
+    let root = copy_of_workspace();
+    edit_spec(
+        root.path(),
+        "          description: The SMS provider to send through, when the project has several.\n",
+        "          description: The SMS provider to send through, when the project has several.\n          pattern: ^[a-z][a-z0-9-]*$\n",
+    );
+    let output = xtask(root.path(), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let generated = fs::read_to_string(root.path().join(GENERATED)).unwrap();
+    assert!(
+        generated.contains("crate::patterns::UpdatePhoneMagicLinkSmsRequestProviderId"),
+        "the field does not use the new type"
+    );
+    assert!(generated.contains("UpdatePhoneMagicLinkSmsRequestProviderId = \"^[a-z][a-z0-9-]*$\";"));
+    assert!(
+        !generated.contains("regress"),
+        "a pattern is still checked by regress"
+    );
+}
+
+#[test]
+fn a_pattern_the_regex_crate_cannot_take_is_refused() {
+    // Look-ahead is ECMAScript the spec may use, but not what the client checks with.
+    let message = refused(|root| {
+        edit_spec(
+            root,
+            r"pattern: ^\+[1-9][0-9]{1,14}$",
+            r"pattern: ^(?=\+1)\+[1-9][0-9]{1,14}$",
+        )
+    });
+    assert!(
+        message.contains("UpdatePhoneMagicLinkSmsRequestPhone"),
+        "{message}"
+    );
+    assert!(
+        message.contains("not one the regex crate takes"),
+        "{message}"
+    );
+}

@@ -153,7 +153,7 @@ fn update_phone_body(
 /// that a refusal is the builder's own, as for required fields.
 struct Unparsed(String);
 
-impl TryFrom<Unparsed> for Option<types::UpdatePhoneMagicLinkSmsRequestUri> {
+impl TryFrom<Unparsed> for Option<descope_raw::patterns::UpdatePhoneMagicLinkSmsRequestUri> {
     type Error = types::error::ConversionError;
 
     fn try_from(value: Unparsed) -> Result<Self, Self::Error> {
