@@ -13,6 +13,7 @@ mod requests;
 mod responses;
 mod retries;
 mod secrets;
+mod validators_at_145fa3d;
 
 use descope_ergonomic::DescopeClient;
 use descope_testkit::client::builder;

@@ -1,0 +1,176 @@
+//! The redirect URI check found its host without the URL parser for the
+//! common form of URI; these property tests hold the whole check, result
+//! for result, to the validator it replaced: a frozen copy of
+//! `RedirectUri::parse` as it was at 145fa3d, when that work began (not to
+//! be edited to follow the crate: it is the reference).
+
+use descope_ergonomic::{Reason, RedirectUri};
+use proptest::prelude::*;
+use url::Url;
+
+/// `RedirectUri::parse` at 145fa3d: the host, or why the text is refused.
+fn reference(text: &str) -> Result<String, Reason> {
+    if text.trim().is_empty() {
+        return Err(Reason::Empty);
+    }
+    if text.chars().any(char::is_control) {
+        return Err(Reason::ControlCharacter);
+    }
+    if text.chars().any(char::is_whitespace) {
+        return Err(Reason::NotAbsoluteHttpUrl);
+    }
+    let authority = text
+        .split_once(':')
+        .and_then(|(_, rest)| rest.strip_prefix("//"))
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
+    if !authority.is_some_and(authority_is_well_formed) || !only_uri_characters(text) {
+        return Err(Reason::NotAbsoluteHttpUrl);
+    }
+    let Ok(url) = Url::parse(text) else {
+        return Err(Reason::NotAbsoluteHttpUrl);
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Reason::NotAbsoluteHttpUrl);
+    }
+    let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
+        return Err(Reason::NotAbsoluteHttpUrl);
+    };
+    if url.fragment().is_some() {
+        return Err(Reason::HasFragment);
+    }
+    Ok(host.to_string())
+}
+
+fn only_uri_characters(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' {
+            let escape = bytes.get(i + 1..i + 3);
+            if !escape.is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)) {
+                return false;
+            }
+            i += 3;
+            continue;
+        }
+        if !(b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&b)) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+fn authority_is_well_formed(authority: &str) -> bool {
+    let host_port = match authority.split_once('@') {
+        Some((_, host_port)) if host_port.contains('@') => return false,
+        Some((_, host_port)) => host_port,
+        None => authority,
+    };
+    let (host, port) = match host_port.strip_prefix('[') {
+        Some(literal) => match literal.split_once(']') {
+            Some((ip, port)) => {
+                let ip_chars = |c: char| c.is_ascii_hexdigit() || c == ':' || c == '.';
+                if ip.is_empty() || !ip.chars().all(ip_chars) {
+                    return false;
+                }
+                (ip, port)
+            }
+            None => return false,
+        },
+        None => {
+            let end = host_port.find(':').unwrap_or(host_port.len());
+            let (host, port) = host_port.split_at(end);
+            if host.contains(['[', ']']) {
+                return false;
+            }
+            (host, port)
+        }
+    };
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|digits| digits.bytes().all(|b| b.is_ascii_digit()));
+    !host.is_empty() && port_ok
+}
+
+fn current(text: &str) -> Result<String, Reason> {
+    RedirectUri::parse(text)
+        .map(|uri| {
+            assert_eq!(uri.as_str(), text, "the URI is not kept as given");
+            uri.host().to_string()
+        })
+        .map_err(|e| e.reason())
+}
+
+/// URIs near the edges of the fast path: names that read as IPv4
+/// addresses, punycode, empty labels, trailing dots, ports past 65535, user
+/// info, IP literals, fragments, other schemes, in any case.
+fn uri_like() -> impl Strategy<Value = String> {
+    let scheme = prop::sample::select(vec![
+        "http", "https", "HTTP", "hTTpS", "ftp", "http:", "https:/", "",
+    ]);
+    let userinfo = prop::sample::select(vec!["", "", "", "a@", "u:p@", "@"]);
+    let host = prop_oneof![
+        "[a-zA-Z0-9-]{0,8}(\\.[a-zA-Z0-9-]{0,8}){0,3}\\.?",
+        "[0-9]{1,4}(\\.[0-9]{0,4}){0,4}\\.?",
+        "[a-z]{1,5}\\.(0[xX][0-9a-fA-F]{0,4}|[0-9]{1,3}|0[0-7]{1,3})\\.?",
+        "([xX][nN]--[a-z0-9-]{0,8}\\.?){1,2}[a-z]{0,3}",
+        "\\[[0-9a-fA-F:.]{0,12}\\]",
+        "[a-z._~!$&'()*+,;=%0-9-]{0,10}",
+    ];
+    let port = prop_oneof![Just(String::new()), ":[0-9]{0,7}"];
+    let rest = "(/[a-zA-Z0-9._~%-]{0,6}){0,3}(\\?[a-z=&%0-9]{0,6})?(#[a-z]{0,3})?";
+    (scheme, userinfo, host, port, rest).prop_map(|(scheme, userinfo, host, port, rest)| {
+        format!("{scheme}://{userinfo}{host}{port}{rest}")
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    #[test]
+    fn redirect_uris_are_decided_as_before_near_the_fast_path(text in uri_like()) {
+        prop_assert_eq!(current(&text), reference(&text), "{:?}", text);
+    }
+
+    #[test]
+    fn redirect_uris_are_decided_as_before_on_any_text(
+        text in prop_oneof![any::<String>(), "[ -~]{0,40}", "https?://[ -~]{0,30}"],
+    ) {
+        prop_assert_eq!(current(&text), reference(&text), "{:?}", text);
+    }
+}
+
+#[test]
+fn the_edges_of_the_fast_path_are_decided_as_before() {
+    for text in [
+        "https://app.example.com/verify",
+        "HTTPS://APP.EXAMPLE.COM:443/a?b",
+        "http://example.com.:65535/",
+        "http://example.com:65536/",
+        "http://example.com:000080/",
+        "http://example.com:/",
+        "http://a..b/",
+        "http://.a/",
+        "http://a./",
+        "http://a.b.1/",
+        "http://a.0x/",
+        "http://a.0X1f/",
+        "http://a.0x1g/",
+        "http://1.2.3.4/",
+        "http://a.09/",
+        "http://xn--nxasmq6b.com/",
+        "http://xn--a.com/",
+        "http://a-.-b/",
+        "http://a--b.c/",
+        "http://example.com/#",
+        "http://user@example.com/",
+        "http://[::1]/",
+        "ftp://example.com/",
+        &format!("http://{}.com/", "a".repeat(70)),
+    ] {
+        assert_eq!(current(text), reference(text), "{text}");
+    }
+}
