@@ -178,24 +178,36 @@ impl DescopeClient {
         }
     }
 
-    /// Runs one call: every attempt goes through the generated client, with
-    /// the credential and this crate's call observer in its context.
-    pub(crate) async fn call<T, F, Fut>(
+    /// The generated client for one call's attempts, with the call's
+    /// credential and a fresh observer in its context.
+    pub(crate) fn call_context(&self, authorization: HeaderValue) -> CallContext {
+        let shared = &*self.shared;
+        let observer = Arc::new(CallObserver::new(shared.max_response_bytes));
+        let raw = descope_raw::Client::new_with_client(
+            &shared.base_url,
+            shared.http.clone(),
+            RequestContext::new()
+                .with_authorization(authorization)
+                .with_transport(observer.clone()),
+        );
+        CallContext { observer, raw }
+    }
+
+    /// Runs one call: every attempt goes through `context`'s generated
+    /// client; `send` starts one attempt with it (or says why it cannot).
+    pub(crate) async fn call<'c, T, F, Fut>(
         &self,
+        context: &'c CallContext,
         operation: Operation,
-        authorization: HeaderValue,
         scrub: Scrub<'_>,
-        send: F,
+        mut send: F,
     ) -> Result<T, Error>
     where
-        F: Fn(descope_raw::Client) -> Fut,
+        F: FnMut(&'c descope_raw::Client) -> Result<Fut, Error>,
         Fut: Future<Output = Result<ResponseValue<T>, RawError<ErrorBody>>>,
     {
         let shared = &*self.shared;
-        let observer = Arc::new(CallObserver::new(shared.max_response_bytes));
-        let context = RequestContext::new()
-            .with_authorization(authorization)
-            .with_transport(observer.clone());
+        let observer = &*context.observer;
         let span = tracing::info_span!(
             "descope.call",
             operation = operation.id(),
@@ -211,12 +223,10 @@ impl DescopeClient {
                 attempt += 1;
                 observer.start_attempt();
                 let attempt_started = Instant::now();
-                let client = descope_raw::Client::new_with_client(
-                    &shared.base_url,
-                    shared.http.clone(),
-                    context.clone(),
-                );
-                let result = attempt_result(send(client).await, &observer, &scrub).await;
+                let result = match send(&context.raw) {
+                    Ok(sent) => attempt_result(sent.await, observer, &scrub).await,
+                    Err(error) => break Err(error),
+                };
                 let status = observer.status().map(|s| s.as_u16());
                 tracing::debug!(
                     attempt,
@@ -252,6 +262,13 @@ impl DescopeClient {
         .instrument(span)
         .await
     }
+}
+
+/// What the attempts of one call share: built once per call, so that an
+/// attempt copies neither the base URL nor the credential.
+pub(crate) struct CallContext {
+    observer: Arc<CallObserver>,
+    raw: descope_raw::Client,
 }
 
 impl fmt::Debug for DescopeClient {

@@ -572,3 +572,48 @@ async fn a_server_gone_during_the_wait_ends_the_call_with_a_transport_error() {
     assert_eq!(error.status(), None);
     assert!(steps.try_recv().is_err(), "no further wait");
 }
+
+#[tokio::test]
+async fn a_retry_sends_the_same_request_as_the_first_attempt() {
+    // The first attempt takes the call's body and a retry builds it again:
+    // the server must not be able to tell the attempts apart.
+    let server = FaultServer::start(|request| {
+        if request.index < 2 || request.index == 3 {
+            unavailable_json(request.index)
+        } else {
+            ok(request.index)
+        }
+    })
+    .await;
+    let sleeps = Arc::new(RecordedSleeps::default());
+    let client = builder(&server, sleeps).build().unwrap();
+    let sent = client
+        .update_phone_magic_link_sms(client::refresh_jwt(), "ada@example.com", "+1 202 555 0123")
+        .uri("https://app.example.com/verify")
+        .add_to_login_ids(true)
+        .provider_id("twilio")
+        .template_options([("name", "Ada"), ("team", "Engines")])
+        .locale("en-GB")
+        .send()
+        .await;
+    assert!(sent.is_ok(), "{sent:?}");
+    let link = client
+        .embedded_link("ada@example.com")
+        .timeout_secs(300)
+        .custom_claims(serde_json::json!({"role": "admin"}))
+        .send()
+        .await;
+    assert!(link.is_ok(), "{link:?}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 5, "three attempts, then two for the link");
+    let first = &requests[0];
+    assert_eq!(first.json()["templateOptions"]["team"], "Engines");
+    assert_eq!(first.json()["phone"], "+12025550123");
+    for retry in &requests[1..3] {
+        assert_eq!(first.json(), retry.json());
+        assert_eq!(first.headers, retry.headers);
+        assert_eq!(first.body.len(), retry.body.len());
+    }
+    assert_eq!(requests[3].json(), requests[4].json());
+    assert_eq!(requests[3].json()["customClaims"]["role"], "admin");
+}
