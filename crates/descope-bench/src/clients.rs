@@ -289,7 +289,9 @@ impl Raw {
         let management = descope_raw::Client::new_with_client(
             base_url,
             http.clone(),
-            RequestContext::new().with_authorization(bearer(MANAGEMENT_KEY)?),
+            RequestContext::new()
+                .with_authorization(bearer(MANAGEMENT_KEY)?)
+                .discard_response_headers(),
         );
         Ok(Self {
             http,
@@ -304,7 +306,9 @@ impl Caller for Raw {
         let user = descope_raw::Client::new_with_client(
             &self.base_url,
             self.http.clone(),
-            RequestContext::new().with_authorization(bearer(REFRESH_JWT)?),
+            RequestContext::new()
+                .with_authorization(bearer(REFRESH_JWT)?)
+                .discard_response_headers(),
         );
         let sent = user
             .update_user_phone_magic_link_sms()

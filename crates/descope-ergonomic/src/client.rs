@@ -186,9 +186,11 @@ impl DescopeClient {
         let raw = descope_raw::Client::new_with_client(
             &shared.base_url,
             shared.http.clone(),
+            // The observer reads what this crate needs of the headers first.
             RequestContext::new()
                 .with_authorization(authorization)
-                .with_transport(observer.clone()),
+                .with_transport(observer.clone())
+                .discard_response_headers(),
         );
         CallContext { observer, raw }
     }

@@ -81,12 +81,9 @@ impl Transport for CallObserver {
         _operation_id: &'static str,
     ) -> TransportFuture<'a> {
         Box::pin(async move {
-            let mut response = client.execute(request).await?;
+            let response = client.execute(request).await?;
             self.record(&response);
             let refusal = refuse_content_type(&response);
-            // Nothing after this reads the headers: the generated client would
-            // copy them into every `ResponseValue`, which this crate drops.
-            *response.headers_mut() = reqwest::header::HeaderMap::new();
             let limit = self.max_body;
             // A body of known length within the cap cannot outgrow it (the
             // connection's framing ends it there), so the usual response is

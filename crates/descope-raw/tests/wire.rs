@@ -218,3 +218,67 @@ async fn a_transport_executes_the_generated_request() {
     mock.assert_async().await;
     assert_eq!(counting.0.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn response_headers_are_kept_unless_the_context_discards_them() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v1/mgmt/user/signin/embeddedlink");
+            then.status(200)
+                .header("x-request-id", "r-1")
+                .json_body(json!({"token": "t", "maskedEmail": "a***@example.com"}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v1/auth/magiclink/update/phone/sms");
+            then.status(302)
+                .header("location", "http://127.0.0.1:9/moved");
+        })
+        .await;
+    let call = |context: RequestContext| {
+        let base = server.base_url();
+        async move {
+            // Not followed: the 302 itself comes back, as an unexpected response.
+            let http = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            let client = Client::new_with_client(&base, http, context);
+            let link = client
+                .embedded_link_signin()
+                .body(types::EmbeddedLinkSigninRequest::builder().login_id("ada"))
+                .send()
+                .await
+                .unwrap();
+            let moved = client
+                .update_user_phone_magic_link_sms()
+                .body(
+                    types::UpdatePhoneMagicLinkSmsRequest::builder()
+                        .login_id("ada")
+                        .phone("+12025550123"),
+                )
+                .send()
+                .await
+                .unwrap_err();
+            let Error::UnexpectedResponse(moved) = moved else {
+                panic!("a 302 is unexpected: {moved:?}");
+            };
+            (link, moved)
+        }
+    };
+    let (kept, moved) = call(RequestContext::new()).await;
+    assert_eq!(kept.headers()["x-request-id"], "r-1");
+    assert_eq!(moved.headers()["location"], "http://127.0.0.1:9/moved");
+
+    let discarding = RequestContext::new().discard_response_headers();
+    assert!(format!("{discarding:?}").contains("discard_response_headers: true"));
+    let (link, moved) = call(discarding).await;
+    assert!(link.headers().is_empty());
+    assert_eq!(link.status(), 200);
+    assert_eq!(link.token.expose_secret(), "t");
+    assert_eq!(link.masked_email.as_deref(), Some("a***@example.com"));
+    assert!(moved.headers().is_empty());
+    assert_eq!(moved.status(), 302);
+}
