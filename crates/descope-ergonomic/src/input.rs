@@ -14,6 +14,14 @@ fn refuse<T>(field: Field, reason: Reason) -> Result<T, ValidationError> {
 
 /// Checks free text sent as-is: not blank, no control characters.
 pub(crate) fn check_text(field: Field, value: &str) -> Result<(), ValidationError> {
+    // Printable ASCII, the usual case, has no control character, and is
+    // blank only if it is all spaces: one pass instead of two over chars.
+    if value.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return match value.bytes().all(|b| b == b' ') {
+            true => refuse(field, Reason::Empty),
+            false => Ok(()),
+        };
+    }
     if value.trim().is_empty() {
         return refuse(field, Reason::Empty);
     }
@@ -83,6 +91,11 @@ impl PhoneNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The normalised number, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
 }
 
 /// Where a magic link points: an absolute `http`/`https` URL with a host and
@@ -131,6 +144,11 @@ impl RedirectUri {
     /// The URI as given.
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    /// The URI as given, owned.
+    pub fn into_string(self) -> String {
+        self.text
     }
 
     /// Its host, lowercased.
