@@ -134,9 +134,9 @@ impl RedirectUri {
             .split_once(':')
             .and_then(|(_, rest)| rest.strip_prefix("//"))
             .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
-        let Some(authority) = authority.filter(|a| authority_is_well_formed(a)) else {
+        if !authority.is_some_and(authority_is_well_formed) {
             return refuse(Field::Uri, Reason::NotAbsoluteHttpUrl);
-        };
+        }
         let host = host_by_url_parser(&text)?;
         Ok(Self { text, host })
     }
