@@ -217,14 +217,16 @@ impl DescopeClient {
             status = field::Empty,
             latency_ms = field::Empty,
         );
+        // Clock readings only for a subscriber that takes them.
+        let timed_call = !span.is_disabled();
         async move {
-            let started = Instant::now();
+            let started = timed_call.then(Instant::now);
             let mut retries = RetryCount::default();
             let mut attempt: u32 = 0;
             let outcome = loop {
                 attempt += 1;
                 observer.start_attempt();
-                let attempt_started = Instant::now();
+                let attempt_started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
                 let result = match send(&context.raw) {
                     Ok(sent) => attempt_result(sent.await, observer, &scrub).await,
                     Err(error) => break Err(error),
@@ -233,7 +235,7 @@ impl DescopeClient {
                 tracing::debug!(
                     attempt,
                     status,
-                    latency_ms = attempt_started.elapsed().as_millis() as u64,
+                    latency_ms = attempt_started.map(|t| t.elapsed().as_millis() as u64),
                     ok = result.is_ok(),
                     "attempt finished"
                 );
@@ -255,7 +257,9 @@ impl DescopeClient {
             if let Some(status) = observer.status() {
                 span.record("status", status.as_u16());
             }
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            if let Some(started) = started {
+                span.record("latency_ms", started.elapsed().as_millis() as u64);
+            }
             if let Err(error) = &outcome {
                 tracing::warn!(%error, "call failed");
             }

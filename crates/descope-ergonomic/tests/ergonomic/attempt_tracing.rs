@@ -47,6 +47,8 @@ async fn tracing_reports_each_attempt_with_its_own_status() {
         .collect();
     assert_eq!(finished.len(), 2, "{log}");
     assert!(finished[0].contains("status=503"), "{log}");
+    // Timed when a subscriber takes the events (and only then: see the bench).
+    assert!(finished.iter().all(|l| l.contains("latency_ms=")), "{log}");
     // The second attempt got no response: it must not claim the first one's status.
     assert!(!finished[1].contains("status="), "{log}");
     let failed = log
@@ -54,5 +56,6 @@ async fn tracing_reports_each_attempt_with_its_own_status() {
         .find(|l| l.contains("call failed"))
         .unwrap_or_else(|| panic!("{log}"));
     assert!(failed.contains("attempts=2"), "{failed}");
+    assert!(failed.contains("latency_ms="), "{failed}");
     assert!(!failed.contains("status=503"), "{failed}");
 }
