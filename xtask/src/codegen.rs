@@ -21,7 +21,7 @@ pub fn render(spec: &Spec, name: &str, root: &Path) -> Result<String> {
     let patterns = patterns::collect(&document).map_err(|e| anyhow!("{name}: {e}"))?;
     let mut tokens = run_progenitor(&document, &patterns).map_err(|e| anyhow!("{name}: {e}"))?;
     if tokens.to_string().contains("regress") {
-        bail!("{name}: a pattern string escaped the conversion to descope-raw's `regex` types");
+        bail!("{name}: a pattern string escaped the conversion to descope-raw's DFA-checked types");
     }
     tokens.extend(patterns::module(&patterns));
     let file: syn::File = syn::parse2(split_doc_lines(tokens))

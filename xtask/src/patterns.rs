@@ -1,24 +1,29 @@
-//! The spec's pattern strings, swapped for descope-raw's `regex`-checked
-//! types (see `crates/descope-raw/src/pattern.rs` for why).
+//! The spec's pattern strings, swapped for descope-raw's DFA-checked types
+//! (see `crates/descope-raw/src/pattern.rs` for why), and their DFAs.
 //!
 //! typify matches a schema to a conversion by its content without metadata,
 //! as progenitor hands it over: [`string_schema`] builds that form.
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, Result};
 use heck::ToUpperCamelCase;
 use openapiv3::{
     OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, StringType, Type,
     VariantOrUnknownOrEmpty,
 };
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use progenitor::{GenerationSettings, TypeImpl};
 use quote::{format_ident, quote};
+use regex_automata::dfa::{dense, StartKind};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
 use schemars::schema::{InstanceType, SchemaObject, SingleOrVec, StringValidation};
 
-/// One string schema with a `pattern`, and the name of its type.
+/// One string schema with a `pattern`, the name of its type, and its DFA
+/// serialised in either byte order (with the leading padding to skip).
 pub struct PatternString {
     name: String,
     pattern: String,
+    little: (Vec<u8>, usize),
+    big: (Vec<u8>, usize),
     description: Option<String>,
     schema: SchemaObject,
 }
@@ -84,15 +89,12 @@ fn walk(schema: &Schema, name: &str, found: &mut Vec<PatternString>) -> Result<(
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(string)) => {
             if let Some(pattern) = &string.pattern {
-                if let Err(e) = regex::Regex::new(pattern) {
-                    bail!(
-                        "{name}: the pattern {pattern:?} is not one the regex crate takes, \
-                         which the generated client checks patterns with: {e}"
-                    );
-                }
+                let dfa = compile(name, pattern)?;
                 found.push(PatternString {
                     name: name.to_string(),
                     pattern: pattern.clone(),
+                    little: dfa.to_bytes_little_endian(),
+                    big: dfa.to_bytes_big_endian(),
                     description: schema.schema_data.description.clone(),
                     schema: string_schema(schema, string),
                 });
@@ -124,6 +126,25 @@ fn walk(schema: &Schema, name: &str, found: &mut Vec<PatternString>) -> Result<(
         _ => {}
     }
     Ok(())
+}
+
+/// The DFA descope-raw checks `pattern` with: unanchored (the pattern's own
+/// `^` and `$` anchor it, as in ECMAScript), minimal, without captures.
+fn compile(name: &str, pattern: &str) -> Result<dense::DFA<Vec<u32>>> {
+    dense::Builder::new()
+        .configure(
+            dense::Config::new()
+                .start_kind(StartKind::Unanchored)
+                .minimize(true),
+        )
+        .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
+        .build(pattern)
+        .map_err(|e| {
+            anyhow!(
+                "{name}: the pattern {pattern:?} is not one regex-automata takes, \
+                 which the generated client checks patterns with: {e}"
+            )
+        })
 }
 
 /// A string schema as progenitor converts it for typify, metadata left out.
@@ -193,14 +214,16 @@ pub fn module(patterns: &[PatternString]) -> TokenStream {
             .description
             .clone()
             .unwrap_or_else(|| format!("A string matching `{pattern}`."));
+        let little = Literal::byte_string(&p.little.0[p.little.1..]);
+        let big = Literal::byte_string(&p.big.0[p.big.1..]);
         quote! {
             #[doc = #doc]
-            #name = #pattern;
+            #name = #pattern, little #little, big #big;
         }
     });
     quote! {
-        /// Strings the spec constrains with a `pattern`, checked with the
-        /// `regex` crate.
+        /// Strings the spec constrains with a `pattern`, each checked by a
+        /// DFA compiled from it.
         pub mod patterns {
             crate::pattern::pattern_strings! {
                 #(#items)*

@@ -1,47 +1,64 @@
 //! The types the generated code uses for every string the spec constrains
-//! with a `pattern`: checked with the `regex` crate.
+//! with a `pattern`: checked by a DFA that `cargo xtask generate` compiled
+//! from the pattern.
 //!
 //! typify would check them with `regress`, a backtracking engine: for the
 //! redirect URI's pattern that is about 5,900 instructions per value, most of
-//! what the generated client costs above hand-written `reqwest`. `regex`
-//! decides the same patterns in a few hundred. `cargo xtask generate` swaps
-//! these types in through progenitor's `with_conversion` setting and writes
-//! one `pattern_strings!` invocation at the end of `generated.rs`, from the
-//! spec: the pattern itself is written only there. Tests check each type
-//! against `regress` (the ECMAScript semantics the spec's patterns have).
+//! what the generated client costs above hand-written `reqwest`. The `regex`
+//! crate decides it in about 500, but compiling the patterns at run time
+//! raised a process's peak memory by about 1 MiB (a tenth of a small
+//! service's). So the generator compiles each pattern with `regex-automata`
+//! into a dense DFA and writes its bytes (both byte orders) into
+//! `generated.rs`, beside the pattern, in one `pattern_strings!` invocation;
+//! at run time the DFA is only read in place (`regex-automata`'s search
+//! half, no compiler). The types come in through progenitor's
+//! `with_conversion` setting, so no generated code is edited. Tests hold
+//! each type to `regress` (the ECMAScript semantics of the spec's patterns).
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_automata::dfa::{dense, Automaton};
+use regex_automata::Input;
 
 use crate::types::error::ConversionError;
 
-/// Whether `value` matches the compiled `regex`; `message` names the
-/// pattern when it does not.
+/// Bytes aligned as a dense DFA needs them to be read in place.
+#[repr(C)]
+pub(crate) struct Aligned<B: ?Sized> {
+    pub(crate) align: [u32; 0],
+    pub(crate) bytes: B,
+}
+
+/// A DFA of the generator's, in this target's byte order.
+pub(crate) type Dfa = dense::DFA<&'static [u32]>;
+
+/// Reads a DFA the generator wrote; it only fails if `generated.rs` was
+/// not written by it (a test reads every one).
+pub(crate) fn load(bytes: &'static Aligned<[u8]>, pattern: &str) -> Dfa {
+    dense::DFA::from_bytes(&bytes.bytes)
+        .map(|(dfa, _)| dfa)
+        .unwrap_or_else(|e| panic!("the DFA generated for {pattern:?} does not read: {e}"))
+}
+
+/// Whether `value` matches `dfa`; `message` names the pattern when it does not.
 pub(crate) fn check(
-    regex: &LazyLock<Regex>,
+    dfa: &LazyLock<Dfa>,
     message: &'static str,
     value: &str,
 ) -> Result<(), ConversionError> {
-    if regex.is_match(value) {
-        Ok(())
-    } else {
-        Err(message.into())
+    // Without quit bytes or size limits the search cannot fail.
+    match dfa.try_search_fwd(&Input::new(value).earliest(true)) {
+        Ok(Some(_)) => Ok(()),
+        _ => Err(message.into()),
     }
 }
 
-/// Compiles a pattern the generator has already compiled once: `cargo xtask
-/// generate` refuses a pattern the `regex` crate cannot take.
-pub(crate) fn compile(pattern: &str) -> Regex {
-    Regex::new(pattern)
-        .unwrap_or_else(|e| panic!("spec pattern {pattern:?} compiled at generation: {e}"))
-}
-
-/// One newtype per pattern string: `Name = "pattern";`, with its doc
-/// comment. Each holds a `String` that matched, and converts and
-/// (de)serialises like the newtypes typify writes.
+/// One newtype per pattern string, with its doc comment: `Name = "pattern",
+/// little b"..", big b"..";`, the DFA in either byte order. Each holds a
+/// `String` that matched, and converts and (de)serialises like the
+/// newtypes typify writes.
 macro_rules! pattern_strings {
-    ($($(#[doc = $doc:literal])* $name:ident = $pattern:literal;)*) => {
+    ($($(#[doc = $doc:literal])* $name:ident = $pattern:literal, little $little:literal, big $big:literal;)*) => {
         $(
             $(#[doc = $doc])*
             #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -53,10 +70,16 @@ macro_rules! pattern_strings {
                 pub const PATTERN: &'static str = $pattern;
 
                 fn check(value: &str) -> ::std::result::Result<(), $crate::types::error::ConversionError> {
-                    static REGEX: ::std::sync::LazyLock<::regex::Regex> =
-                        ::std::sync::LazyLock::new(|| $crate::pattern::compile($pattern));
+                    #[cfg(target_endian = "little")]
+                    static BYTES: &$crate::pattern::Aligned<[u8]> =
+                        &$crate::pattern::Aligned { align: [], bytes: *$little };
+                    #[cfg(target_endian = "big")]
+                    static BYTES: &$crate::pattern::Aligned<[u8]> =
+                        &$crate::pattern::Aligned { align: [], bytes: *$big };
+                    static DFA: ::std::sync::LazyLock<$crate::pattern::Dfa> =
+                        ::std::sync::LazyLock::new(|| $crate::pattern::load(BYTES, $pattern));
                     $crate::pattern::check(
-                        &REGEX,
+                        &DFA,
                         concat!("doesn't match pattern \"", $pattern, "\""),
                         value,
                     )
