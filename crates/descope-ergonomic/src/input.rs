@@ -482,6 +482,7 @@ mod tests {
                 "app.example.com",
             ),
             ("http://localhost:3000", "localhost"),
+            ("http://example.com:65535/", "example.com"),
         ] {
             assert_eq!(plain_host(text).as_deref(), Some(host), "{text}");
         }
