@@ -257,3 +257,29 @@ fn a_pattern_regex_automata_cannot_take_is_refused() {
         "{message}"
     );
 }
+
+#[test]
+fn patterns_in_map_values_and_array_items_get_dfa_checked_types_too() {
+    let root = copy_of_workspace();
+    edit_spec(
+        root.path(),
+        "          additionalProperties:\n            type: string\n          example:\n            appName: Example\n",
+        "          additionalProperties:\n            type: string\n            pattern: ^[A-Za-z ]*$\n            x-note: extensions are part of what the generator matches\n          example:\n            appName: Example\n        tags:\n          type: array\n          nullable: true\n          items:\n            type: string\n            pattern: ^[a-z]+$\n",
+    );
+    let output = xtask(root.path(), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let generated = fs::read_to_string(root.path().join(GENERATED)).unwrap();
+    for name in [
+        "UpdatePhoneMagicLinkSmsRequestTemplateOptionsValue",
+        "UpdatePhoneMagicLinkSmsRequestTagsItem",
+    ] {
+        assert!(
+            generated.contains(&format!("crate::patterns::{name}")),
+            "no field uses {name}"
+        );
+    }
+    assert!(
+        !generated.contains("regress"),
+        "a pattern is still checked by regress"
+    );
+}
