@@ -199,7 +199,8 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
+        // No failure files: as in the workspace's other property tests.
+        #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
 
         #[test]
         fn regex_decides_as_ecmascript_on_near_matches(

@@ -71,7 +71,7 @@ fn numeric_host() -> impl Strategy<Value = String> {
     ]
 }
 
-fn config(cases: u32) -> ProptestConfig {
+pub(crate) fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
         cases,
         failure_persistence: None,

@@ -137,7 +137,7 @@ fn uri_like() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(4000))]
+    #![proptest_config(crate::properties::config(4000))]
 
     #[test]
     fn redirect_uris_are_decided_as_before_near_the_fast_path(text in uri_like()) {
