@@ -196,18 +196,23 @@ impl DescopeClient {
     }
 
     /// Runs one call: every attempt goes through `context`'s generated
-    /// client; `send` starts one attempt with it (or says why it cannot).
-    pub(crate) async fn call<'c, T, F, Fut>(
+    /// client; `send` starts one attempt with it and a body. The first
+    /// attempt takes `body`; a retry gets one from `rebuild` (the same
+    /// inputs give the same body), rather than every call copying it.
+    pub(crate) async fn call<'c, B, T, F, Fut>(
         &self,
         context: &'c CallContext,
         operation: Operation,
         scrub: Scrub<'_>,
-        mut send: F,
+        body: B,
+        rebuild: impl Fn() -> Result<B, Error>,
+        send: F,
     ) -> Result<T, Error>
     where
-        F: FnMut(&'c descope_raw::Client) -> Result<Fut, Error>,
+        F: Fn(&'c descope_raw::Client, B) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, RawError<ErrorBody>>>,
     {
+        let mut body = Some(body);
         let shared = &*self.shared;
         let observer = &*context.observer;
         let span = tracing::info_span!(
@@ -227,10 +232,11 @@ impl DescopeClient {
                 attempt += 1;
                 observer.start_attempt();
                 let attempt_started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
-                let result = match send(&context.raw) {
-                    Ok(sent) => attempt_result(sent.await, observer, &scrub).await,
+                let body = match body.take().map_or_else(&rebuild, Ok) {
+                    Ok(body) => body,
                     Err(error) => break Err(error),
                 };
+                let result = attempt_result(send(&context.raw, body).await, observer, &scrub).await;
                 let status = observer.status().map(|s| s.as_u16());
                 tracing::debug!(
                     attempt,

@@ -98,15 +98,16 @@ impl<'c> EmbeddedLinkRequest<'c> {
         let authorization = self.client.management_authorization()?;
         let scrub = self.client.scrub(None, true);
         let context = self.client.call_context(authorization.clone());
-        let mut body = Some(body);
         let response = self
             .client
-            .call(&context, Operation::EmbeddedLinkSignin, scrub, |raw| {
-                // The first attempt takes the body; a retry builds it again
-                // from the same inputs, rather than every call copying it.
-                let body = body.take().map_or_else(|| self.wire_body(), Ok)?;
-                Ok(raw.embedded_link_signin().body(body).send())
-            })
+            .call(
+                &context,
+                Operation::EmbeddedLinkSignin,
+                scrub,
+                body,
+                || self.wire_body(),
+                |raw, body| raw.embedded_link_signin().body(body).send(),
+            )
             .await?;
         Ok(EmbeddedLink {
             token: EmbeddedLinkToken(SecretString::from(response.token.into_exposed())),

@@ -177,18 +177,15 @@ impl<'c> UpdatePhoneRequest<'c> {
             .client
             .scrub(Some(self.refresh_jwt.expose_secret()), false);
         let context = self.client.call_context(authorization);
-        let mut body = Some(body);
         let response = self
             .client
             .call(
                 &context,
                 Operation::UpdateUserPhoneMagicLinkSms,
                 scrub,
-                |raw| {
-                    // As for the embedded link: a retry builds the body again.
-                    let body = body.take().map_or_else(|| self.wire_body(), Ok)?;
-                    Ok(raw.update_user_phone_magic_link_sms().body(body).send())
-                },
+                body,
+                || self.wire_body(),
+                |raw, body| raw.update_user_phone_magic_link_sms().body(body).send(),
             )
             .await?;
         Ok(PhoneUpdateSent {
