@@ -169,7 +169,7 @@ impl RedirectUri {
 fn plain_host(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let scheme = bytes.iter().position(|&b| b == b':')?;
-    let name = bytes.get(..scheme)?;
+    let name = &bytes[..scheme];
     let rest = bytes[scheme..].strip_prefix(b"://")?;
     if !(name.eq_ignore_ascii_case(b"http") || name.eq_ignore_ascii_case(b"https")) {
         return None;
@@ -191,7 +191,8 @@ fn plain_host(text: &str) -> Option<String> {
     if !(rest.is_empty() || rest[0] == b'/' || rest[0] == b'?') {
         return None;
     }
-    if rest.contains(&b'#') || !only_uri_characters(std::str::from_utf8(rest).ok()?) {
+    // `rest` ends the text, so it is its tail, already UTF-8.
+    if rest.contains(&b'#') || !only_uri_characters(&text[text.len() - rest.len()..]) {
         return None;
     }
     // Punycode (which IDNA checks), and a last label that reads as a
