@@ -46,8 +46,15 @@ impl LoginId {
     /// ```
     pub fn parse(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        check_text(Field::LoginId, &value)?;
+        Self::check(&value)?;
         Ok(Self(value))
+    }
+
+    /// What [`parse`](Self::parse) checks, for callers that keep the text
+    /// themselves (the operations hand it to the generated type, which
+    /// makes its own copy).
+    pub(crate) fn check(value: &str) -> Result<(), ValidationError> {
+        check_text(Field::LoginId, value)
     }
 
     /// The login id as text.

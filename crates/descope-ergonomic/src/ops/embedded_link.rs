@@ -11,7 +11,7 @@ use descope_spec::Operation;
 
 use crate::client::DescopeClient;
 use crate::error::{Error, Field, Reason, ValidationError};
-use crate::input::{check_text, claims_object, LinkTimeout};
+use crate::input::{claims_object, LinkTimeout, LoginId};
 
 /// The lifetime as given, checked at send time like every other input.
 #[derive(Debug, Clone, Copy)]
@@ -64,9 +64,8 @@ impl<'c> EmbeddedLinkRequest<'c> {
     /// Validates every input and returns the exact body that would be sent,
     /// without sending anything.
     pub fn wire_body(&self) -> Result<WireBody, Error> {
-        // What `LoginId::parse` checks, without its copy: the generated type
-        // makes one.
-        check_text(Field::LoginId, &self.login_id)?;
+        // Checked, not parsed: the generated type makes the one copy.
+        LoginId::check(&self.login_id)?;
         let claims = self
             .custom_claims
             .clone()

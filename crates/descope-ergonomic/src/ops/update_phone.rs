@@ -9,7 +9,7 @@ use descope_spec::Operation;
 use crate::client::DescopeClient;
 use crate::credentials::{RefreshJwt, UserAuthorization};
 use crate::error::{Error, Field, Reason, ValidationError};
-use crate::input::{check_text, PhoneNumber, RedirectUri};
+use crate::input::{check_text, LoginId, PhoneNumber, RedirectUri};
 
 /// A phone-update call being prepared; see
 /// [`DescopeClient::update_phone_magic_link_sms`]. Nothing is checked or sent
@@ -117,9 +117,8 @@ impl<'c> UpdatePhoneRequest<'c> {
     /// Validates every input and returns the exact body that would be sent,
     /// without sending anything.
     pub fn wire_body(&self) -> Result<WireBody, Error> {
-        // What `LoginId::parse` checks, without its copy: the generated type
-        // makes one.
-        check_text(Field::LoginId, &self.login_id)?;
+        // Checked, not parsed: the generated type makes the one copy.
+        LoginId::check(&self.login_id)?;
         let phone = PhoneNumber::parse(&self.phone)?;
         let uri = self.uri.as_deref().map(RedirectUri::parse).transpose()?;
         if let (Some(uri), Some(approved)) = (&uri, &self.client.shared().approved_domains) {
