@@ -68,13 +68,7 @@ pub fn collect(document: &OpenAPI) -> Result<Vec<PatternString>> {
             }
         }
     }
-    let mut unique: Vec<PatternString> = Vec::new();
-    for candidate in found {
-        if !unique.iter().any(|p| p.schema == candidate.schema) {
-            unique.push(candidate);
-        }
-    }
-    Ok(unique)
+    Ok(found)
 }
 
 /// A child schema written in place, not a `$ref` (whose target is walked as a component).
@@ -88,17 +82,23 @@ fn inline(child: &ReferenceOr<Box<Schema>>) -> Option<&Schema> {
 fn walk(schema: &Schema, name: &str, found: &mut Vec<PatternString>) -> Result<()> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(string)) => {
-            if let Some(pattern) = &string.pattern {
-                let dfa = compile(name, pattern)?;
-                found.push(PatternString {
-                    name: name.to_string(),
-                    pattern: pattern.clone(),
-                    little: dfa.to_bytes_little_endian(),
-                    big: dfa.to_bytes_big_endian(),
-                    description: schema.schema_data.description.clone(),
-                    schema: string_schema(schema, string),
-                });
+            let Some(pattern) = &string.pattern else {
+                return Ok(());
+            };
+            // An identical schema already has a type (and its DFA).
+            let converted = string_schema(schema, string);
+            if found.iter().any(|p| p.schema == converted) {
+                return Ok(());
             }
+            let dfa = compile(name, pattern)?;
+            found.push(PatternString {
+                name: name.to_string(),
+                pattern: pattern.clone(),
+                little: dfa.to_bytes_little_endian(),
+                big: dfa.to_bytes_big_endian(),
+                description: schema.schema_data.description.clone(),
+                schema: converted,
+            });
         }
         SchemaKind::Type(Type::Object(object)) => {
             for (property, child) in &object.properties {

@@ -223,6 +223,12 @@ fn a_pattern_added_to_the_spec_gets_a_dfa_checked_type() {
         "          description: The SMS provider to send through, when the project has several.\n",
         "          description: The SMS provider to send through, when the project has several.\n          pattern: ^[a-z][a-z0-9-]*$\n",
     );
+    // The same schema on a second field (descriptions are not part of it).
+    edit_spec(
+        root.path(),
+        "          description: The message template to use instead of the project default.\n",
+        "          description: The message template to use instead of the project default.\n          pattern: ^[a-z][a-z0-9-]*$\n",
+    );
     let output = xtask(root.path(), &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let generated = fs::read_to_string(root.path().join(GENERATED)).unwrap();
@@ -232,6 +238,15 @@ fn a_pattern_added_to_the_spec_gets_a_dfa_checked_type() {
     );
     assert!(generated
         .contains("UpdatePhoneMagicLinkSmsRequestProviderId = \"^[a-z][a-z0-9-]*$\", little"));
+    // It shares the first one's type: one type, one DFA.
+    assert!(
+        !generated.contains("UpdatePhoneMagicLinkSmsRequestTemplateId"),
+        "an identical pattern schema got a type of its own"
+    );
+    let words = generated.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains(
+        "pub template_id: ::std::option::Option<crate::patterns::UpdatePhoneMagicLinkSmsRequestProviderId>,"
+    ));
     assert!(
         !generated.contains("regress"),
         "a pattern is still checked by regress"
