@@ -6,7 +6,7 @@ use std::future::Future;
 
 use descope_ergonomic::{DescopeClient, RefreshJwt};
 use descope_raw::{types, RequestContext};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
 use serde::{Deserialize, Serialize};
 
 use crate::server::{EMBEDDED_LINK_PATH, UPDATE_PHONE_PATH};
@@ -34,6 +34,13 @@ pub const PHONE: &str = "+12025550123";
 pub const REDIRECT_URI: &str = "https://app.example.com/verify";
 /// The embedded link's lifetime.
 pub const LINK_TIMEOUT_SECS: i64 = 300;
+/// The project's rate-limit tier, which every client sends on the embedded
+/// link as `x-descope-license`. The wrapper is given it, so that the
+/// measured calls are the calls alone (its one license handshake per
+/// client is not what a call costs).
+pub const RATE_LIMIT_TIER: &str = "tier3";
+/// The header the tier goes in.
+const LICENSE_HEADER: HeaderName = HeaderName::from_static("x-descope-license");
 
 /// Which client a measurement uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -88,6 +95,7 @@ impl Client {
                     .project_id(PROJECT_ID)
                     .management_key(MANAGEMENT_KEY)
                     .base_url(base_url)
+                    .rate_limit_tier(RATE_LIMIT_TIER)
                     .build()
                     .map_err(|e| format!("descope-ergonomic: {e}"))?,
             )),
@@ -214,13 +222,9 @@ impl Floor {
         })
     }
 
-    /// A request with the headers the generated client also sends.
+    /// A request with its credential.
     fn post(&self, url: &str, authorization: HeaderValue) -> reqwest::RequestBuilder {
-        self.http
-            .post(url)
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .header("api-version", HeaderValue::from_static("1.0.0"))
-            .header(AUTHORIZATION, authorization)
+        self.http.post(url).header(AUTHORIZATION, authorization)
     }
 }
 
@@ -248,6 +252,7 @@ impl Caller for Floor {
         };
         let response = self
             .post(&self.embedded_link_url, self.management.clone())
+            .header(LICENSE_HEADER, HeaderValue::from_static(RATE_LIMIT_TIER))
             .json(&body)
             .send()
             .await
@@ -291,6 +296,7 @@ impl Raw {
             http.clone(),
             RequestContext::new()
                 .with_authorization(bearer(MANAGEMENT_KEY)?)
+                .with_header(LICENSE_HEADER, HeaderValue::from_static(RATE_LIMIT_TIER))
                 .discard_response_headers(),
         );
         Ok(Self {

@@ -5,13 +5,19 @@ use std::sync::{Arc, Mutex};
 
 use httpmock::{HttpMockRequest, MockServer};
 
+use descope_spec::fields::get_license as license_fields;
 use descope_spec::recorded::RecordedResponse;
+use descope_spec::Operation;
 
 /// What the server sends once the recorded responses are used up: a status
 /// no recording uses, with a body saying why, so that an extra request is
 /// easy to tell apart in a client's outcome too (the request count is what
 /// reports it).
 const EXHAUSTED_STATUS: u16 = 599;
+
+/// The tier the server answers license handshakes with; the recordings of
+/// management calls expect it back in `x-descope-license`.
+pub const HANDSHAKE_TIER: &str = "tier3";
 
 /// A request as it arrived.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,13 +64,31 @@ impl ArrivedRequest {
 pub struct ScriptedServer {
     server: MockServer,
     arrived: Arc<Mutex<Vec<ArrivedRequest>>>,
+    handshakes: Arc<Mutex<Vec<ArrivedRequest>>>,
 }
 
 impl ScriptedServer {
-    /// Starts a server on 127.0.0.1 that plays `responses`.
-    pub async fn start(responses: &[RecordedResponse]) -> ScriptedServer {
+    /// Starts a server on 127.0.0.1 that plays `responses`. With
+    /// `handshakes`, license handshakes (`GetLicense`) are answered apart
+    /// with [`HANDSHAKE_TIER`], kept apart too, and use no recorded
+    /// response: the exchange is about the call the handshake comes before.
+    pub async fn start(responses: &[RecordedResponse], handshakes: bool) -> ScriptedServer {
         let server = MockServer::start_async().await;
         let arrived = Arc::new(Mutex::new(Vec::new()));
+        let handshake_log = Arc::new(Mutex::new(Vec::new()));
+        if handshakes {
+            // Created first, so it is the first mock asked.
+            server
+                .mock_async(|when, then| {
+                    when.is_true(capture_handshake(&handshake_log));
+                    then.status(200)
+                        .header("content-type", "application/json")
+                        .json_body(serde_json::json!({
+                            license_fields::response::RATE_LIMIT_TIER: HANDSHAKE_TIER,
+                        }));
+                })
+                .await;
+        }
         // httpmock serves a request with the first mock, in creation order,
         // that matches and is not used up. Every mock here matches anything
         // and the recorded ones serve once each, so they answer in order; the
@@ -91,7 +115,11 @@ impl ScriptedServer {
                     .body("descope-conformance: no recorded response left for this request");
             })
             .await;
-        ScriptedServer { server, arrived }
+        ScriptedServer {
+            server,
+            arrived,
+            handshakes: handshake_log,
+        }
     }
 
     /// The base URL clients are pointed at.
@@ -99,12 +127,40 @@ impl ScriptedServer {
         self.server.base_url()
     }
 
-    /// The requests that arrived so far, in order.
+    /// The requests that arrived so far, in order (handshakes apart).
     pub fn arrived(&self) -> Vec<ArrivedRequest> {
         self.arrived
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+
+    /// The license handshakes that arrived so far, when they are answered apart.
+    pub fn handshakes(&self) -> Vec<ArrivedRequest> {
+        self.handshakes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+}
+
+/// Matches (and keeps) the requests of a license handshake only.
+fn capture_handshake(
+    handshakes: &Arc<Mutex<Vec<ArrivedRequest>>>,
+) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
+    let handshakes = Arc::clone(handshakes);
+    move |request| {
+        let is_handshake = request
+            .method_str()
+            .eq_ignore_ascii_case(Operation::GetLicense.method())
+            && request.uri().path() == Operation::GetLicense.path();
+        if is_handshake {
+            handshakes
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push(ArrivedRequest::from_mock(request));
+        }
+        is_handshake
     }
 }
 

@@ -4,20 +4,22 @@
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use descope_raw::types::ErrorBody;
 use descope_raw::{Error as RawError, RequestContext, ResponseValue};
 use descope_spec::Operation;
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderMap, HeaderValue};
+use tokio::time::Instant;
 use tracing::{field, Instrument};
 
 use crate::credentials::{AuthManagementKey, ManagementKey, ProjectId, RefreshJwt};
 use crate::decode::attempt_result;
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::ApprovedDomains;
+use crate::license::{carries_license, LicenseCache, LICENSE_HEADER};
 use crate::observer::CallObserver;
-use crate::ops::{EmbeddedLinkRequest, UpdatePhoneRequest};
+use crate::ops::{EmbeddedLinkRequest, LicenseRequest, UpdatePhoneRequest};
 use crate::redact::Scrub;
 use crate::retry::{RetryCount, RetryPolicy, Sleep};
 use crate::DescopeClientBuilder;
@@ -56,6 +58,11 @@ pub struct DescopeClient {
 /// What all clones of a client share.
 pub(crate) struct Shared {
     pub(crate) http: reqwest::Client,
+    /// Whether `http` is the caller's (`DescopeClientBuilder::http_client`),
+    /// whose redirect policy this crate cannot see.
+    pub(crate) caller_http: bool,
+    /// The SDK headers, put on every request (see `config::sdk_headers`).
+    pub(crate) sdk_headers: Arc<HeaderMap>,
     pub(crate) base_url: String,
     pub(crate) project_id: ProjectId,
     pub(crate) management_key: Option<ManagementKey>,
@@ -65,7 +72,9 @@ pub(crate) struct Shared {
     pub(crate) approved_domains: Option<ApprovedDomains>,
     pub(crate) max_response_bytes: usize,
     pub(crate) request_timeout: Duration,
+    pub(crate) operation_timeout: Option<Duration>,
     pub(crate) sleep: Arc<dyn Sleep>,
+    pub(crate) license: LicenseCache,
 }
 
 impl DescopeClient {
@@ -110,20 +119,44 @@ impl DescopeClient {
     /// sending `authorization` (see [`crate::UserAuthorization`] and
     /// [`crate::ManagementAuthorization`]): the escape hatch to the raw API.
     ///
-    /// What it keeps of this client: the pool, with its request timeout,
-    /// redirects never followed, the SDK headers and the base URL; the
-    /// `Authorization` value is marked sensitive, and the embedded-link token
-    /// is a [`descope_raw::Secret`] that does not print. What it does not
-    /// have: input validation beyond the spec's patterns, retries, the
-    /// response size cap, typed errors, and scrubbing: the generated client's
-    /// errors (`descope_raw::Error`) hold response bodies and headers as the
-    /// server sent them, so printing one can show what a server echoed.
+    /// What it keeps of this client: the pool, the request timeout, the SDK
+    /// headers, the base URL, the rate-limit tier if a handshake has read it
+    /// (`x-descope-license`, sent on every request of the raw client: give
+    /// it management calls only), and redirects never followed (with this
+    /// crate's own `reqwest::Client`); the `Authorization` value is marked
+    /// sensitive, and the embedded-link token is a [`descope_raw::Secret`]
+    /// that does not print. What it does not have: input validation beyond
+    /// the spec's patterns, retries, the handshake itself, the response size
+    /// cap, typed errors, and scrubbing: the generated client's errors
+    /// (`descope_raw::Error`) hold response bodies and headers as the server
+    /// sent them, so printing one can show what a server echoed.
     pub fn raw(&self, authorization: HeaderValue) -> descope_raw::Client {
-        descope_raw::Client::new_with_client(
-            &self.shared.base_url,
-            self.shared.http.clone(),
-            RequestContext::new().with_authorization(authorization),
-        )
+        let shared = &*self.shared;
+        let mut context = RequestContext::new()
+            .with_authorization(authorization)
+            .with_headers(shared.sdk_headers.clone())
+            .with_timeout(shared.request_timeout);
+        if let Some(tier) = shared.license.tier() {
+            context = context.with_header(LICENSE_HEADER, tier);
+        }
+        descope_raw::Client::new_with_client(&shared.base_url, shared.http.clone(), context)
+    }
+
+    /// The rate-limit tier of the project, once a license handshake (or
+    /// [`license`](Self::license)) has read it: what management calls send
+    /// as `x-descope-license`.
+    pub fn rate_limit_tier(&self) -> Option<String> {
+        self.shared
+            .license
+            .tier()
+            .and_then(|tier| tier.to_str().ok().map(str::to_string))
+    }
+
+    /// Reads the project's license (needs the management key). Clients do
+    /// it on their own before their first management call (the license
+    /// handshake); this is for callers that want the tier themselves.
+    pub fn license(&self) -> LicenseRequest<'_> {
+        LicenseRequest::new(self)
     }
 
     /// Sends the signed-in user (whose refresh JWT is given) an SMS with a
@@ -178,21 +211,46 @@ impl DescopeClient {
         }
     }
 
-    /// The generated client for one call's attempts, with the call's
-    /// credential and a fresh observer in its context.
-    pub(crate) fn call_context(&self, authorization: HeaderValue) -> CallContext {
+    /// The generated client for one call's attempts of `operation`, with
+    /// the call's credential, the SDK headers, a fresh observer and, for a
+    /// management operation, the rate-limit tier (after the license
+    /// handshake, when this is the client's first management call). The
+    /// call's operation timeout starts here, so that it bounds the
+    /// handshake too.
+    pub(crate) async fn call_context(
+        &self,
+        operation: Operation,
+        authorization: HeaderValue,
+    ) -> CallContext {
         let shared = &*self.shared;
-        let observer = Arc::new(CallObserver::new(shared.max_response_bytes));
-        let raw = descope_raw::Client::new_with_client(
-            &shared.base_url,
-            shared.http.clone(),
-            // The observer reads what this crate needs of the headers first.
-            RequestContext::new()
-                .with_authorization(authorization)
-                .with_transport(observer.clone())
-                .discard_response_headers(),
-        );
-        CallContext { observer, raw }
+        let deadline = shared.operation_timeout.map(|t| Instant::now() + t);
+        let observer = Arc::new(CallObserver::new(
+            shared.max_response_bytes,
+            shared.caller_http,
+        ));
+        // The observer reads what this crate needs of the headers first.
+        let mut context = RequestContext::new()
+            .with_authorization(authorization)
+            .with_headers(shared.sdk_headers.clone())
+            .with_timeout(shared.request_timeout)
+            .with_transport(observer.clone())
+            .discard_response_headers();
+        if carries_license(operation) {
+            let tier = match shared.license.settled() {
+                Some(known) => known,
+                None => shared.license.handshake(self, deadline).await,
+            };
+            if let Some(tier) = tier {
+                context = context.with_header(LICENSE_HEADER, tier);
+            }
+        }
+        let raw =
+            descope_raw::Client::new_with_client(&shared.base_url, shared.http.clone(), context);
+        CallContext {
+            observer,
+            raw,
+            deadline,
+        }
     }
 
     /// Runs one call: every attempt goes through `context`'s generated
@@ -215,6 +273,12 @@ impl DescopeClient {
         let mut body = Some(body);
         let shared = &*self.shared;
         let observer = &*context.observer;
+        let deadline = context.deadline;
+        let out_of_time = |attempts, last_error: Option<Error>| Error::OperationTimeout {
+            timeout: shared.operation_timeout.unwrap_or_default(),
+            attempts,
+            last_error: last_error.map(Box::new),
+        };
         let span = tracing::info_span!(
             "descope.call",
             operation = operation.id(),
@@ -229,6 +293,10 @@ impl DescopeClient {
             let mut retries = RetryCount::default();
             let mut attempt: u32 = 0;
             let outcome = loop {
+                // The handshake may have used the whole operation timeout up.
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    break Err(out_of_time(attempt, None));
+                }
                 attempt += 1;
                 observer.start_attempt();
                 let attempt_started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
@@ -236,7 +304,16 @@ impl DescopeClient {
                     Ok(body) => body,
                     Err(error) => break Err(error),
                 };
-                let result = attempt_result(send(&context.raw, body).await, observer, &scrub).await;
+                let attempt_done = async {
+                    attempt_result(send(&context.raw, body).await, observer, &scrub).await
+                };
+                let result = match deadline {
+                    Some(deadline) => match tokio::time::timeout_at(deadline, attempt_done).await {
+                        Ok(result) => result,
+                        Err(_) => break Err(out_of_time(attempt, None)),
+                    },
+                    None => attempt_done.await,
+                };
                 let status = observer.status().map(|s| s.as_u16());
                 tracing::debug!(
                     attempt,
@@ -250,6 +327,10 @@ impl DescopeClient {
                     Err(error) => error,
                 };
                 match shared.retry.wait_before_retry(&error, observer.status(), &retries) {
+                    // A wait that would end past the deadline is not begun.
+                    Some(wait) if deadline.is_some_and(|d| Instant::now() + wait >= d) => {
+                        break Err(out_of_time(attempt, Some(error)));
+                    }
                     Some(wait) => {
                         tracing::info!(attempt, wait_ms = wait.as_millis() as u64, %error, "retrying");
                         retries.record(&error);
@@ -281,6 +362,8 @@ impl DescopeClient {
 pub(crate) struct CallContext {
     observer: Arc<CallObserver>,
     raw: descope_raw::Client,
+    /// When the call's operation timeout runs out, if it has one.
+    deadline: Option<Instant>,
 }
 
 impl fmt::Debug for DescopeClient {
@@ -294,6 +377,9 @@ impl fmt::Debug for DescopeClient {
             .field("retry", &shared.retry)
             .field("approved_domains", &shared.approved_domains)
             .field("request_timeout", &shared.request_timeout)
+            .field("operation_timeout", &shared.operation_timeout)
+            .field("caller_http", &shared.caller_http)
+            .field("rate_limit_tier", &shared.license)
             .field("max_response_bytes", &shared.max_response_bytes)
             .finish()
     }

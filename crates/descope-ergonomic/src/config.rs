@@ -11,6 +11,8 @@ use crate::client::{DescopeClient, Shared};
 use crate::credentials::{AuthManagementKey, ManagementAuthorization, ManagementKey, ProjectId};
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::ApprovedDomains;
+use crate::license::LicenseCache;
+use crate::ops::ProjectLicense;
 use crate::retry::{RetryPolicy, Sleep, TokioSleep};
 
 /// Where projects with short ids are served.
@@ -44,6 +46,9 @@ pub struct DescopeClientBuilder {
     allow_insecure_http: bool,
     request_timeout: Duration,
     connect_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    http_client: Option<reqwest::Client>,
+    rate_limit_tier: Option<String>,
     retry: RetryPolicy,
     approved_domains: Option<Vec<String>>,
     max_response_bytes: usize,
@@ -61,6 +66,9 @@ impl Default for DescopeClientBuilder {
             allow_insecure_http: false,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             connect_timeout: None,
+            operation_timeout: None,
+            http_client: None,
+            rate_limit_tier: None,
             retry: RetryPolicy::default(),
             approved_domains: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
@@ -132,9 +140,55 @@ impl DescopeClientBuilder {
         self
     }
 
-    /// The time connecting may take (default: the request timeout).
+    /// The time connecting may take (default: the request timeout). Not
+    /// with [`http_client`](Self::http_client): set it on that client.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The time a whole call may take: its attempts, the waits between
+    /// them and, on a client's first management call, the license
+    /// handshake (default: no bound beyond the request timeout of each
+    /// attempt). When it runs out the call ends with
+    /// [`Error::OperationTimeout`]; a retry whose wait would end past it is
+    /// not waited for.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// Sends through `client` instead of a `reqwest::Client` of this
+    /// crate's own: to share a pool, or for proxies, root certificates or
+    /// a TLS set-up of the caller's.
+    ///
+    /// What still holds: the base URL rules (`https`, plain `http` to
+    /// loopback only unless allowed), the request timeout of each attempt
+    /// (set on every request, whatever `client` says), the operation
+    /// timeout, the SDK headers and `x-descope-license` (they replace
+    /// `client`'s defaults of the same names), the response body cap, the
+    /// `Authorization` value marked sensitive, and the scrubbing of errors.
+    ///
+    /// What becomes the caller's: the connect timeout (setting
+    /// [`connect_timeout`](Self::connect_timeout) too is refused), TLS and
+    /// proxies, and redirects. This crate's own client never follows a
+    /// redirect; build `client` with `reqwest::redirect::Policy::none()`
+    /// for the same. If `client` follows one anyway, `reqwest` drops the
+    /// credential when the redirect leaves the origin (host, port or
+    /// scheme), a redirect within the origin sends it there again, and the
+    /// answer is refused with [`Error::RedirectFollowed`] in either case.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The project's rate-limit tier, when the caller knows it: management
+    /// calls then send it as `x-descope-license` from the first, and the
+    /// client makes no license handshake. Without it the client asks
+    /// Descope once, before its first management call (see
+    /// [`DescopeClient::license`]).
+    pub fn rate_limit_tier(mut self, tier: impl Into<String>) -> Self {
+        self.rate_limit_tier = Some(tier.into());
         self
     }
 
@@ -180,33 +234,48 @@ impl DescopeClientBuilder {
         if self.request_timeout.is_zero() {
             return Err(ValidationError::new(Field::RequestTimeout, Reason::OutOfRange).into());
         }
+        if self.operation_timeout.is_some_and(|t| t.is_zero()) {
+            return Err(ValidationError::new(Field::OperationTimeout, Reason::OutOfRange).into());
+        }
         let base_url = resolve_base_url(
             self.base_url.as_deref(),
             self.env_base_url.as_deref(),
             &project_id,
             self.allow_insecure_http,
         )?;
+        let license = LicenseCache::default();
+        if let Some(tier) = self.rate_limit_tier {
+            license.remember(ProjectLicense::new(tier)?.header_value());
+        }
         let approved_domains = self
             .approved_domains
             .map(ApprovedDomains::new)
             .transpose()?;
-        let http = reqwest::Client::builder()
-            .default_headers(sdk_headers(&project_id))
-            .user_agent(concat!(
-                "descope-ergonomic/",
-                env!("CARGO_PKG_VERSION"),
-                " (rust)"
-            ))
-            .timeout(self.request_timeout)
-            .connect_timeout(self.connect_timeout.unwrap_or(self.request_timeout))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(Error::ClientSetup)?;
+        let caller_http = self.http_client.is_some();
+        let http = match self.http_client {
+            Some(_) if self.connect_timeout.is_some() => {
+                return Err(ValidationError::new(
+                    Field::ConnectTimeout,
+                    Reason::SetOnTheHttpClient,
+                )
+                .into());
+            }
+            Some(client) => client,
+            // The request timeout and the headers go on each request (see
+            // `DescopeClient::call_context`), as with a caller's client.
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout.unwrap_or(self.request_timeout))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(Error::ClientSetup)?,
+        };
         let management_authorization = management_key
             .as_ref()
             .map(|key| ManagementAuthorization::new(&project_id, key).header_value());
         Ok(DescopeClient::from_shared(Shared {
             http,
+            caller_http,
+            sdk_headers: Arc::new(sdk_headers(&project_id)),
             base_url,
             project_id,
             management_key,
@@ -216,14 +285,18 @@ impl DescopeClientBuilder {
             approved_domains,
             max_response_bytes: self.max_response_bytes,
             request_timeout: self.request_timeout,
+            operation_timeout: self.operation_timeout,
             sleep: self.sleep,
+            license,
         }))
     }
 }
 
-/// The headers every official SDK sends besides the credential.
+/// The headers every official SDK sends besides the credential, with this
+/// crate's values (the spec's `x-descope-sdk-headers` lists them), and the
+/// user agent, which an SDK's HTTP library sets.
 fn sdk_headers(project_id: &ProjectId) -> HeaderMap {
-    let mut headers = HeaderMap::with_capacity(4);
+    let mut headers = HeaderMap::with_capacity(5);
     let mut put = |name: &'static str, value: HeaderValue| {
         headers.insert(HeaderName::from_static(name), value);
     };
@@ -235,6 +308,14 @@ fn sdk_headers(project_id: &ProjectId) -> HeaderMap {
     put(
         "x-descope-sdk-rust-version",
         HeaderValue::from_static(env!("DESCOPE_RUSTC_VERSION")),
+    );
+    put(
+        "user-agent",
+        HeaderValue::from_static(concat!(
+            "descope-ergonomic/",
+            env!("CARGO_PKG_VERSION"),
+            " (rust)"
+        )),
     );
     put(
         "x-descope-project-id",

@@ -17,6 +17,13 @@ pub(crate) async fn attempt_result<T>(
     observer: &CallObserver,
     scrub: &Scrub<'_>,
 ) -> Result<T, Error> {
+    // Whatever a followed redirect led to, it is not the answer of the
+    // server the request was for.
+    if let Some(to) = observer.redirected_to() {
+        return Err(Error::RedirectFollowed {
+            to: scrub.text(&to),
+        });
+    }
     let error = match result {
         Ok(value) => return Ok(value.into_inner()),
         Err(error) => error,

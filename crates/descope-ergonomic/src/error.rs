@@ -66,6 +66,33 @@ pub enum Error {
         source: reqwest::Error,
     },
 
+    /// The whole call, its attempts, the waits between them and the license
+    /// handshake together, did not finish within
+    /// `DescopeClientBuilder::operation_timeout`. Also returned at once when
+    /// the wait before a retry would end past that deadline.
+    #[error("the call did not finish within its operation timeout of {timeout:?} ({attempts} attempt(s) made)")]
+    OperationTimeout {
+        /// The operation timeout that ran out.
+        timeout: Duration,
+        /// The attempts started before it ran out (0: none, the deadline
+        /// passed during the license handshake).
+        attempts: u32,
+        /// The failure of the last finished attempt, when one had failed
+        /// and was to be retried.
+        #[source]
+        last_error: Option<Box<Error>>,
+    },
+
+    /// A `reqwest::Client` given with `DescopeClientBuilder::http_client`
+    /// followed a redirect: the answer came from somewhere else than the
+    /// request was sent to, and is refused. Build that client with
+    /// `reqwest::redirect::Policy::none()`.
+    #[error("the HTTP client followed a redirect to {to:?}; the answer is refused (build it with redirect::Policy::none())")]
+    RedirectFollowed {
+        /// Where the redirect led, scrubbed of secrets.
+        to: String,
+    },
+
     /// The HTTP client itself could not be set up (for instance, no TLS backend).
     #[error("cannot build the HTTP client: {0}")]
     ClientSetup(#[source] reqwest::Error),
@@ -80,7 +107,10 @@ impl Error {
             | Error::ResponseTooLarge { status, .. }
             | Error::UnexpectedStatus { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
-            Error::Validation(_) | Error::ClientSetup(_) => None,
+            Error::Validation(_)
+            | Error::ClientSetup(_)
+            | Error::OperationTimeout { .. }
+            | Error::RedirectFollowed { .. } => None,
         }
     }
 
@@ -142,15 +172,22 @@ impl Error {
         matches!(self, Error::Validation(_))
     }
 
-    /// True for a request that timed out (connect or overall).
+    /// True for an attempt that timed out (connect or request timeout), and
+    /// for a call past its operation timeout.
     pub fn is_timeout(&self) -> bool {
         matches!(
             self,
             Error::Transport {
                 kind: TransportErrorKind::Timeout,
                 ..
-            }
+            } | Error::OperationTimeout { .. }
         )
+    }
+
+    /// True for a call past its operation timeout (see
+    /// `DescopeClientBuilder::operation_timeout`).
+    pub fn is_operation_timeout(&self) -> bool {
+        matches!(self, Error::OperationTimeout { .. })
     }
 }
 
@@ -306,6 +343,12 @@ pub enum Field {
     BaseUrl,
     /// The request timeout setting.
     RequestTimeout,
+    /// The connect timeout setting.
+    ConnectTimeout,
+    /// The operation timeout setting.
+    OperationTimeout,
+    /// The rate-limit tier setting.
+    RateLimitTier,
     /// The approved-domains allow-list.
     ApprovedDomains,
     /// `loginId`.
@@ -341,6 +384,9 @@ impl Field {
             Field::AuthManagementKey => "auth management key",
             Field::BaseUrl => "base URL",
             Field::RequestTimeout => "request timeout",
+            Field::ConnectTimeout => "connect timeout",
+            Field::OperationTimeout => "operation timeout",
+            Field::RateLimitTier => "rate-limit tier",
             Field::ApprovedDomains => "approved domains",
             Field::LoginId => phone::LOGIN_ID,
             Field::Phone => phone::PHONE,
@@ -395,6 +441,9 @@ pub enum Reason {
     NotWholeSeconds,
     /// Not a valid domain name.
     InvalidDomain,
+    /// A setting of the HTTP client, which a `reqwest::Client` given with
+    /// `DescopeClientBuilder::http_client` already fixes: set it there.
+    SetOnTheHttpClient,
 }
 
 impl fmt::Display for Reason {
@@ -420,6 +469,9 @@ impl fmt::Display for Reason {
             Reason::OutOfRange => "is out of range",
             Reason::NotWholeSeconds => "must be a whole number of seconds",
             Reason::InvalidDomain => "is not a valid domain name",
+            Reason::SetOnTheHttpClient => {
+                "cannot be applied to a given reqwest::Client: set it when building that client"
+            }
         })
     }
 }

@@ -7,6 +7,7 @@ mod credentials;
 mod decode;
 mod error;
 mod input;
+mod license;
 mod observer;
 mod ops;
 mod redact;
@@ -23,8 +24,10 @@ pub use credentials::{
 };
 pub use error::{ApiError, Error, Field, Reason, TransportErrorKind, ValidationError};
 pub use input::{ApprovedDomains, LinkTimeout, LoginId, PhoneNumber, RedirectUri};
+pub use license::{LICENSE_HANDSHAKE_TIMEOUT, RETRY_AFTER_FAILURE};
 pub use ops::{
-    EmbeddedLink, EmbeddedLinkRequest, EmbeddedLinkToken, PhoneUpdateSent, UpdatePhoneRequest,
+    EmbeddedLink, EmbeddedLinkRequest, EmbeddedLinkToken, LicenseRequest, PhoneUpdateSent,
+    ProjectLicense, UpdatePhoneRequest,
 };
 pub use redact::scrub_secrets;
 pub use retry::{RetryPolicy, Sleep, SleepFuture, TokioSleep};

@@ -21,6 +21,9 @@ pub(crate) struct Head {
     pub(crate) status: Option<StatusCode>,
     pub(crate) retry_after: Option<Duration>,
     pub(crate) location: Option<String>,
+    /// Where the response came from, when the HTTP client followed a
+    /// redirect to get it (only a caller's client can).
+    pub(crate) redirected_to: Option<String>,
 }
 
 /// Observes one call (all its attempts); shared with the generated client
@@ -28,15 +31,32 @@ pub(crate) struct Head {
 #[derive(Debug)]
 pub(crate) struct CallObserver {
     max_body: usize,
+    /// Whether to compare where a response came from with where its
+    /// request went: needed only with a caller's client, whose redirect
+    /// policy is unknown (this crate's own never follows one).
+    check_redirects: bool,
     head: Mutex<Head>,
 }
 
 impl CallObserver {
-    pub(crate) fn new(max_body: usize) -> Self {
+    pub(crate) fn new(max_body: usize, check_redirects: bool) -> Self {
         Self {
             max_body,
+            check_redirects,
             head: Mutex::new(Head::default()),
         }
+    }
+
+    /// Where the latest response came from, if a redirect was followed.
+    pub(crate) fn redirected_to(&self) -> Option<String> {
+        if !self.check_redirects {
+            return None;
+        }
+        self.head
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .redirected_to
+            .clone()
     }
 
     /// The head of the latest response, if one arrived.
@@ -59,7 +79,7 @@ impl CallObserver {
         self.max_body
     }
 
-    fn record(&self, response: &reqwest::Response) {
+    fn record(&self, response: &reqwest::Response, sent_to: Option<&reqwest::Url>) {
         let headers = response.headers();
         let head = Head {
             status: Some(response.status()),
@@ -68,6 +88,9 @@ impl CallObserver {
                 .get(LOCATION)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string),
+            redirected_to: sent_to
+                .filter(|sent| *sent != response.url())
+                .map(|_| response.url().to_string()),
         };
         *self.head.lock().unwrap_or_else(|e| e.into_inner()) = head;
     }
@@ -81,8 +104,9 @@ impl Transport for CallObserver {
         _operation_id: &'static str,
     ) -> TransportFuture<'a> {
         Box::pin(async move {
+            let sent_to = self.check_redirects.then(|| request.url().clone());
             let response = client.execute(request).await?;
-            self.record(&response);
+            self.record(&response, sent_to.as_ref());
             let refusal = refuse_content_type(&response);
             let limit = self.max_body;
             // A body of known length within the cap cannot outgrow it (the

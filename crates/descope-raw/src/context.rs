@@ -9,22 +9,34 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION};
 
 use crate::Client;
 
-/// What one call adds to the shared `reqwest::Client`: its credential and,
-/// optionally, who executes the request.
+/// What one call adds to the shared `reqwest::Client`: its credential, the
+/// headers and timeout of every request and, optionally, who executes the
+/// request.
+///
+/// Whatever the context holds, a request leaves without the two headers
+/// progenitor adds on its own, `api-version` and `Accept`: Descope's official
+/// SDKs send neither, and Descope answers JSON either way.
 ///
 /// Cheap to clone; its `Debug` output never shows the credential.
 #[derive(Clone, Default)]
 pub struct RequestContext {
     authorization: Option<HeaderValue>,
+    headers: Option<Arc<HeaderMap>>,
+    call_headers: Vec<(HeaderName, HeaderValue)>,
+    timeout: Option<Duration>,
     transport: Option<Arc<dyn Transport>>,
     discard_response_headers: bool,
 }
+
+/// The header progenitor puts on every request with the spec's `info.version`.
+const PROGENITOR_API_VERSION: &str = "api-version";
 
 impl RequestContext {
     /// A context that adds nothing: no credential, plain `reqwest` execution.
@@ -37,6 +49,28 @@ impl RequestContext {
     pub fn with_authorization(mut self, mut value: HeaderValue) -> Self {
         value.set_sensitive(true);
         self.authorization = Some(value);
+        self
+    }
+
+    /// Sends `headers` on every request (replacing a value the
+    /// `reqwest::Client` would give the same header by default): headers
+    /// shared by many calls, such as an SDK's name and version.
+    pub fn with_headers(mut self, headers: Arc<HeaderMap>) -> Self {
+        self.headers = Some(headers);
+        self
+    }
+
+    /// Sends one more header on every request of this context, after those
+    /// of [`with_headers`](Self::with_headers).
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.call_headers.push((name, value));
+        self
+    }
+
+    /// Bounds each request, from sending it to the last byte of the answer,
+    /// whatever the `reqwest::Client` was built with.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 
@@ -71,6 +105,9 @@ impl fmt::Debug for RequestContext {
                 "authorization",
                 &self.authorization.as_ref().map(|_| "<redacted>"),
             )
+            .field("headers", &self.headers)
+            .field("call_headers", &self.call_headers)
+            .field("timeout", &self.timeout)
             .field("transport", &self.transport.as_ref().map(|_| ".."))
             .field("discard_response_headers", &self.discard_response_headers)
             .finish()
@@ -100,8 +137,23 @@ impl ClientHooks<RequestContext> for Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        if let Some(value) = &self.inner().authorization {
-            request.headers_mut().insert(AUTHORIZATION, value.clone());
+        let context = self.inner();
+        let headers = request.headers_mut();
+        headers.remove(PROGENITOR_API_VERSION);
+        headers.remove(ACCEPT);
+        if let Some(shared) = &context.headers {
+            for (name, value) in shared.iter() {
+                headers.insert(name, value.clone());
+            }
+        }
+        for (name, value) in &context.call_headers {
+            headers.insert(name, value.clone());
+        }
+        if let Some(value) = &context.authorization {
+            headers.insert(AUTHORIZATION, value.clone());
+        }
+        if let Some(timeout) = context.timeout {
+            *request.timeout_mut() = Some(timeout);
         }
         Ok(())
     }

@@ -282,3 +282,69 @@ async fn response_headers_are_kept_unless_the_context_discards_them() {
     assert!(moved.headers().is_empty());
     assert_eq!(moved.status(), 302);
 }
+
+/// Checks, on the request the generated code built and the hooks finished,
+/// what the context promises whatever `reqwest::Client` executes it.
+struct Inspecting;
+
+impl Transport for Inspecting {
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        _operation_id: &'static str,
+    ) -> TransportFuture<'a> {
+        let headers = request.headers();
+        assert!(headers["authorization"].is_sensitive());
+        assert_eq!(headers["x-shared"], "shared");
+        assert_eq!(headers["x-call"], "call");
+        assert_eq!(headers.get_all("x-shared").iter().count(), 1);
+        // progenitor's own headers, which no official SDK sends, are gone.
+        assert!(headers.get("api-version").is_none());
+        assert!(headers.get("accept").is_none());
+        assert_eq!(request.timeout(), Some(&std::time::Duration::from_secs(7)));
+        Box::pin(client.execute(request))
+    }
+}
+
+#[tokio::test]
+async fn the_context_puts_its_headers_and_timeout_on_every_request() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.header("x-shared", "shared")
+                .header("x-call", "call")
+                .header_missing("api-version");
+            then.status(200)
+                .json_body(json!({"token": "t", "rateLimitTier": "tier1"}));
+        })
+        .await;
+    let mut shared = reqwest::header::HeaderMap::new();
+    shared.insert("x-shared", HeaderValue::from_static("shared"));
+    let context = RequestContext::new()
+        .with_authorization(HeaderValue::from_static(MANAGEMENT))
+        .with_headers(Arc::new(shared))
+        .with_header(
+            reqwest::header::HeaderName::from_static("x-call"),
+            HeaderValue::from_static("call"),
+        )
+        .with_timeout(std::time::Duration::from_secs(7))
+        .with_transport(Arc::new(Inspecting));
+    // A client whose own default for the same header loses to the context's.
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert("x-shared", HeaderValue::from_static("client-default"));
+    let http = reqwest::Client::builder()
+        .default_headers(defaults)
+        .build()
+        .unwrap();
+    let client = Client::new_with_client(&server.base_url(), http, context);
+    client
+        .embedded_link_signin()
+        .body(types::EmbeddedLinkSigninRequest::builder().login_id("ada"))
+        .send()
+        .await
+        .unwrap();
+    let license = client.get_license().send().await.unwrap();
+    assert_eq!(license.rate_limit_tier.as_str(), "tier1");
+    assert_eq!(mock.calls_async().await, 2);
+}

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use descope_ergonomic::{DescopeClient, DescopeClientBuilder, Error, RefreshJwt};
+use descope_spec::Operation;
 
 use crate::credentials::{MANAGEMENT_KEY, PROJECT, REFRESH_JWT, USER};
 use crate::sleep::RecordedSleeps;
@@ -17,14 +18,21 @@ pub const NEW_PHONE: &str = "+12025550123";
 /// server does.
 pub const BOUND: Duration = Duration::from_secs(20);
 
+/// The rate-limit tier [`builder`]'s clients know from the start.
+pub const KNOWN_TIER: &str = "tier2";
+
 /// A builder for a client of `base_url` with the project and its
 /// management key. Its sleeps return at once (a test that counts them sets
-/// its own), so a retried call does not wait.
+/// its own), so a retried call does not wait. It knows its rate-limit tier
+/// ([`KNOWN_TIER`]), so that its management calls make no license
+/// handshake: the servers of the fault tests see the calls they test alone
+/// (the handshake has tests of its own).
 pub fn builder(base_url: impl Into<String>) -> DescopeClientBuilder {
     DescopeClient::builder()
         .project_id(PROJECT)
         .management_key(MANAGEMENT_KEY)
         .base_url(base_url)
+        .rate_limit_tier(KNOWN_TIER)
         .sleep(Arc::new(RecordedSleeps::default()))
 }
 
@@ -70,12 +78,17 @@ pub enum Op {
 pub const OPS: [Op; 2] = [Op::UpdatePhone, Op::EmbeddedLink];
 
 impl Op {
+    /// The spec operation it calls.
+    pub const fn operation(self) -> Operation {
+        match self {
+            Op::UpdatePhone => Operation::UpdateUserPhoneMagicLinkSms,
+            Op::EmbeddedLink => Operation::EmbeddedLinkSignin,
+        }
+    }
+
     /// The path the operation posts to.
     pub const fn path(self) -> &'static str {
-        match self {
-            Op::UpdatePhone => "/v1/auth/magiclink/update/phone/sms",
-            Op::EmbeddedLink => "/v1/mgmt/user/signin/embeddedlink",
-        }
+        self.operation().path()
     }
 
     /// Calls the operation for `login_id` (and [`NEW_PHONE`]); the success

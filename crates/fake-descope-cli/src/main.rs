@@ -11,7 +11,7 @@ use descope_spec::recorded::Recordings;
 use fake_descope::{FakeDescope, Project};
 
 /// A local, spec-checked fake of the Descope API (update phone by magic link
-/// over SMS, embedded links, and the SDKs' license call). Credentials belong
+/// over SMS, embedded links, and the license handshake). Credentials belong
 /// to the `--project` given before them.
 #[derive(Debug, Parser)]
 #[command(version)]
@@ -42,6 +42,10 @@ struct Args {
     /// sends with its recorded error (successes get the fake's own answers).
     #[arg(long)]
     recorded: bool,
+    /// The `rateLimitTier` the license handshake answers (clients send it
+    /// back as `x-descope-license`).
+    #[arg(long = "rate-limit-tier", value_name = "TIER", default_value = "tier1")]
+    rate_limit_tier: String,
     /// Do not log requests on stderr.
     #[arg(long)]
     quiet: bool,
@@ -74,6 +78,7 @@ async fn run(args: Args, projects: Vec<Project>) -> ExitCode {
     let mut builder = FakeDescope::builder()
         .port(args.port)
         .permissive(args.permissive)
+        .rate_limit_tier(args.rate_limit_tier.as_str())
         .log_to_stderr(!args.quiet);
     for project in projects {
         builder = builder.project(project);

@@ -233,3 +233,26 @@ fn a_busy_port_is_reported() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot listen"));
 }
+
+#[tokio::test]
+async fn the_license_handshake_answers_the_tier_of_the_command_line() {
+    let fake = Running::start(&[
+        "--project",
+        "P1aaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "--management-key",
+        "K1",
+        "--rate-limit-tier",
+        "tier4",
+        "--quiet",
+    ]);
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let response = http
+        .get(format!("{}/v1/mgmt/license", fake.base_url))
+        .header("authorization", "Bearer P1aaaaaaaaaaaaaaaaaaaaaaaaaa:K1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body, json!({"rateLimitTier": "tier4"}));
+}

@@ -3,34 +3,30 @@
 use serde_json::{json, Map, Value};
 
 use descope_spec::fields::{
-    embedded_link_signin as link_fields, update_user_phone_magic_link_sms as phone_fields,
+    embedded_link_signin as link_fields, get_license as license_fields,
+    update_user_phone_magic_link_sms as phone_fields,
 };
 use descope_spec::Operation;
 
-use crate::endpoint::Endpoint;
 use crate::masking::{mask_email, mask_phone};
 use crate::refusal::Refusal;
 use crate::registry::{Registry, User};
 use crate::token::fresh_token;
 
-/// What the license call answers. The official SDKs read `rateLimitTier` and
-/// echo it in an `x-descope-license` header on later management calls.
-pub(crate) const LICENSE_TIER: &str = "free";
-
-/// The success body for a valid call to `endpoint` with `body`, or the
+/// The success body for a valid call to `operation` with `body`, or the
 /// refusal Descope would give (an unknown user).
 pub(crate) fn answer(
-    endpoint: Endpoint,
+    operation: Operation,
     body: &Value,
     registry: &Registry,
     permissive: bool,
 ) -> Result<Value, Refusal> {
     let field = |name: &str| body.get(name).and_then(Value::as_str).unwrap_or_default();
-    match endpoint {
-        Endpoint::Operation(Operation::UpdateUserPhoneMagicLinkSms) => Ok(json!({
+    match operation {
+        Operation::UpdateUserPhoneMagicLinkSms => Ok(json!({
             phone_fields::response::MASKED_PHONE: mask_phone(field(phone_fields::request::PHONE)),
         })),
-        Endpoint::Operation(Operation::EmbeddedLinkSignin) => {
+        Operation::EmbeddedLinkSignin => {
             let login_id = field(link_fields::request::LOGIN_ID);
             let stranger;
             let user = match registry.user(login_id) {
@@ -57,9 +53,9 @@ pub(crate) fn answer(
             }
             Ok(Value::Object(answer))
         }
-        Endpoint::License => Ok(json!({
-            "licenseType": LICENSE_TIER,
-            "rateLimitTier": LICENSE_TIER,
+        // The official SDKs send this tier back as `x-descope-license`.
+        Operation::GetLicense => Ok(json!({
+            license_fields::response::RATE_LIMIT_TIER: registry.rate_limit_tier(),
         })),
     }
 }

@@ -23,10 +23,10 @@ use http_body_util::Full;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::endpoint::Endpoint;
 use crate::registry::{Project, User};
 use crate::reply::Reply;
 use crate::service::{json_response, Service};
+use descope_spec::Operation;
 
 /// The prefix of the control paths.
 pub const CONTROL_PREFIX: &str = "/_fake/";
@@ -216,11 +216,9 @@ fn reply_from(input: ReplyIn) -> Result<Reply, String> {
     };
     reply = reply.after(Duration::from_millis(delay_ms)).times(times);
     if let Some(name) = input.endpoint {
-        let endpoint = Endpoint::from_name(&name).ok_or_else(|| {
-            format!(
-                "unknown endpoint {name:?}: one of {}",
-                Endpoint::names().join(", ")
-            )
+        let endpoint = Operation::from_id(&name).ok_or_else(|| {
+            let ids: Vec<&str> = Operation::ALL.iter().map(|op| op.id()).collect();
+            format!("unknown endpoint {name:?}: one of {}", ids.join(", "))
         })?;
         reply = reply.on(endpoint);
     }

@@ -5,7 +5,6 @@ mod answers;
 mod auth;
 mod body_check;
 mod control;
-mod endpoint;
 mod masking;
 mod received;
 mod recorded;
@@ -17,7 +16,6 @@ mod service;
 mod token;
 
 pub use control::CONTROL_PREFIX;
-pub use endpoint::Endpoint;
 pub use masking::{mask_email, mask_phone};
 pub use received::ReceivedRequest;
 pub use refusal::codes;

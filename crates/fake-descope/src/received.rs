@@ -1,9 +1,8 @@
 //! The log of what the fake received and how it answered.
 
+use descope_spec::Operation;
 use http::HeaderMap;
 use serde_json::{json, Map, Value};
-
-use crate::endpoint::Endpoint;
 
 /// One request the fake received, with the answer it gave.
 #[derive(Clone, Debug)]
@@ -16,8 +15,8 @@ pub struct ReceivedRequest {
     pub headers: HeaderMap,
     /// The body as sent.
     pub body: Vec<u8>,
-    /// The endpoint the path and method name, if any.
-    pub endpoint: Option<Endpoint>,
+    /// The operation the path and method name, if any.
+    pub endpoint: Option<Operation>,
     /// The status the fake answered with.
     pub status: u16,
     /// The JSON body the fake answered with.
@@ -55,7 +54,7 @@ impl ReceivedRequest {
             "path": self.path,
             "headers": headers,
             "body": body,
-            "endpoint": self.endpoint.map(|e| e.to_string()),
+            "endpoint": self.endpoint.map(Operation::id),
             "status": self.status,
             "response": self.response,
         })

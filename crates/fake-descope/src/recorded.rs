@@ -10,7 +10,6 @@ use descope_spec::recorded::{ErrorOutcome, Exchange, Outcome, RecordedResponse, 
 use descope_spec::Operation;
 use serde_json::Value;
 
-use crate::endpoint::Endpoint;
 use crate::registry::{Project, User};
 use crate::reply::Reply;
 
@@ -77,7 +76,7 @@ pub(crate) fn recorded_replies(recordings: &Recordings) -> Vec<Reply> {
         .iter()
         .filter(|exchange| exchange.suits_a_server())
         .filter_map(|exchange| {
-            let endpoint = Endpoint::Operation(Operation::from_id(&exchange.operation)?);
+            let endpoint = Operation::from_id(&exchange.operation)?;
             let [response] = exchange.responses.as_slice() else {
                 return None;
             };

@@ -128,14 +128,38 @@ impl From<String> for User {
     }
 }
 
-/// Projects by id and users by login id.
-#[derive(Clone, Debug, Default)]
+/// Projects by id, users by login id, and the license tier.
+#[derive(Clone, Debug)]
 pub(crate) struct Registry {
     projects: BTreeMap<String, Project>,
     users: BTreeMap<String, User>,
+    rate_limit_tier: String,
+}
+
+/// The tier the license handshake answers unless told otherwise: the free one.
+const DEFAULT_RATE_LIMIT_TIER: &str = "tier1";
+
+impl Default for Registry {
+    fn default() -> Self {
+        Registry {
+            projects: BTreeMap::new(),
+            users: BTreeMap::new(),
+            rate_limit_tier: DEFAULT_RATE_LIMIT_TIER.to_string(),
+        }
+    }
 }
 
 impl Registry {
+    /// The `rateLimitTier` the license handshake answers.
+    pub(crate) fn rate_limit_tier(&self) -> &str {
+        &self.rate_limit_tier
+    }
+
+    /// Answers later handshakes with `tier`.
+    pub(crate) fn set_rate_limit_tier(&mut self, tier: String) {
+        self.rate_limit_tier = tier;
+    }
+
     /// Adds `project`, or its credentials to the project of the same id.
     pub(crate) fn add_project(&mut self, project: Project) {
         match self.projects.get_mut(&project.id) {

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use crate::endpoint::Endpoint;
+use descope_spec::Operation;
+
 use crate::refusal::{codes, description_of, Refusal};
 
 /// A scripted reply, queued with [`FakeDescope::script`](crate::FakeDescope::script).
@@ -30,7 +31,7 @@ pub struct Reply {
     pub(crate) refusal: Option<Refusal>,
     pub(crate) delay: Duration,
     pub(crate) times: usize,
-    pub(crate) endpoint: Option<Endpoint>,
+    pub(crate) endpoint: Option<Operation>,
 }
 
 impl Reply {
@@ -122,18 +123,19 @@ impl Reply {
         self
     }
 
-    /// Serves only requests to `endpoint`; others pass it by.
-    pub fn on(mut self, endpoint: impl Into<Endpoint>) -> Reply {
-        self.endpoint = Some(endpoint.into());
+    /// Serves only requests to `operation`; others pass it by.
+    pub fn on(mut self, operation: Operation) -> Reply {
+        self.endpoint = Some(operation);
         self
     }
 
-    /// Whether this reply serves a request to `endpoint`: a reply for any
-    /// operation leaves the license call alone.
-    pub(crate) fn serves(&self, endpoint: Endpoint) -> bool {
+    /// Whether this reply serves a request to `operation`. A reply for any
+    /// operation leaves the license handshake alone: a client makes that
+    /// call on its own before the call a test scripts a failure for.
+    pub(crate) fn serves(&self, operation: Operation) -> bool {
         match self.endpoint {
-            Some(only) => only == endpoint,
-            None => endpoint != Endpoint::License,
+            Some(only) => only == operation,
+            None => operation != Operation::GetLicense,
         }
     }
 }

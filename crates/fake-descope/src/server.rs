@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use descope_spec::recorded::Recordings;
-use descope_spec::Spec;
+use descope_spec::{Operation, Spec};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -16,7 +16,6 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::endpoint::Endpoint;
 use crate::received::ReceivedRequest;
 use crate::recorded::{recorded_registrations, recorded_replies};
 use crate::registry::{Project, Registry, User};
@@ -26,8 +25,8 @@ use crate::service::Service;
 /// How long [`FakeDescope::shutdown`] lets open connections finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// A fake Descope API on a loopback port, serving the spec's two operations
-/// and the SDKs' license call until it is dropped.
+/// A fake Descope API on a loopback port, serving the spec's operations
+/// (the license handshake among them) until it is dropped.
 ///
 /// ```no_run
 /// use fake_descope::{FakeDescope, Project};
@@ -121,6 +120,13 @@ impl FakeDescopeBuilder {
             self.registry.add_user(user);
         }
         self.scripts.extend(recorded_replies(recordings));
+        self
+    }
+
+    /// The `rateLimitTier` the license handshake answers (default `tier1`),
+    /// which clients then send back as `x-descope-license`.
+    pub fn rate_limit_tier(mut self, tier: impl Into<String>) -> Self {
+        self.registry.set_rate_limit_tier(tier.into());
         self
     }
 
@@ -220,6 +226,15 @@ impl FakeDescope {
         self.service.lock().registry.add_user(user.into());
     }
 
+    /// Answers later license handshakes with `tier`; see
+    /// [`FakeDescopeBuilder::rate_limit_tier`].
+    pub fn set_rate_limit_tier(&self, tier: impl Into<String>) {
+        self.service
+            .lock()
+            .registry
+            .set_rate_limit_tier(tier.into());
+    }
+
     /// Queues a reply for the next valid calls; see [`Reply`].
     pub fn script(&self, reply: Reply) {
         if reply.times > 0 {
@@ -237,14 +252,13 @@ impl FakeDescope {
         self.service.lock().received.clone()
     }
 
-    /// The requests received for `endpoint`.
-    pub fn received_for(&self, endpoint: impl Into<Endpoint>) -> Vec<ReceivedRequest> {
-        let endpoint = endpoint.into();
+    /// The requests received for `operation`.
+    pub fn received_for(&self, operation: Operation) -> Vec<ReceivedRequest> {
         self.service
             .lock()
             .received
             .iter()
-            .filter(|r| r.endpoint == Some(endpoint))
+            .filter(|r| r.endpoint == Some(operation))
             .cloned()
             .collect()
     }

@@ -17,7 +17,6 @@ use crate::answers::answer;
 use crate::auth;
 use crate::body_check::check_body;
 use crate::control;
-use crate::endpoint::{Endpoint, LICENSE_PATH};
 use crate::received::ReceivedRequest;
 use crate::refusal::{codes, Refusal};
 use crate::registry::Registry;
@@ -47,7 +46,7 @@ pub(crate) struct State {
 struct Route {
     method: Method,
     path: String,
-    endpoint: Endpoint,
+    endpoint: Operation,
 }
 
 /// What the fake sends back.
@@ -75,7 +74,7 @@ impl From<Refusal> for Answer {
 }
 
 impl Service {
-    /// A service for the operations `spec` has, plus the license call.
+    /// A service for the operations `spec` has.
     pub(crate) fn new(
         spec: Spec,
         registry: Registry,
@@ -85,22 +84,17 @@ impl Service {
     ) -> Service {
         // Served where the given spec puts them, so a fake started from an
         // edited spec follows its paths and methods.
-        let mut routes: Vec<Route> = spec
+        let routes: Vec<Route> = spec
             .operations()
             .into_iter()
             .filter_map(|operation| {
                 Some(Route {
                     method: operation.method.parse().ok()?,
                     path: operation.path.to_string(),
-                    endpoint: Endpoint::Operation(Operation::from_id(operation.id)?),
+                    endpoint: Operation::from_id(operation.id)?,
                 })
             })
             .collect();
-        routes.push(Route {
-            method: Method::GET,
-            path: LICENSE_PATH.to_string(),
-            endpoint: Endpoint::License,
-        });
         Service {
             spec,
             routes,
@@ -175,7 +169,7 @@ impl Service {
     }
 
     /// The endpoint a request is for, and the answer it gets.
-    fn decide(&self, parts: &http::request::Parts, body: &[u8]) -> (Option<Endpoint>, Answer) {
+    fn decide(&self, parts: &http::request::Parts, body: &[u8]) -> (Option<Operation>, Answer) {
         let endpoint = match self.route(&parts.method, parts.uri.path()) {
             Ok(endpoint) => endpoint,
             Err(answer) => return (None, answer),
@@ -192,12 +186,9 @@ impl Service {
         if let Some(Err(refusal)) = credential {
             return refused(refusal);
         }
-        let body = match endpoint {
-            Endpoint::License => Value::Null,
-            Endpoint::Operation(op) => match check_body(&self.spec, op, &parts.headers, body) {
-                Ok(body) => body,
-                Err(refusal) => return refused(refusal),
-            },
+        let body = match check_body(&self.spec, endpoint, &parts.headers, body) {
+            Ok(body) => body,
+            Err(refusal) => return refused(refusal),
         };
         let mut state = self.lock();
         let scripted = take_script(&mut state.scripts, endpoint);
@@ -221,7 +212,7 @@ impl Service {
 
     /// The endpoint at `path`, or the answer for a path or method it does
     /// not serve.
-    fn route(&self, method: &Method, path: &str) -> Result<Endpoint, Answer> {
+    fn route(&self, method: &Method, path: &str) -> Result<Operation, Answer> {
         let at_path: Vec<&Route> = self.routes.iter().filter(|r| r.path == path).collect();
         if let Some(route) = at_path.iter().find(|r| r.method == *method) {
             return Ok(route.endpoint);
@@ -258,11 +249,8 @@ impl Service {
     /// `answer`, if its body is what the spec declares for its status; a 500
     /// naming the difference otherwise, so that a spec change the fake has
     /// not followed is loud instead of silently off-spec.
-    fn checked_against_spec(&self, endpoint: Option<Endpoint>, answer: Answer) -> Answer {
-        let Some(operation) = endpoint
-            .and_then(Endpoint::operation)
-            .and_then(|op| self.spec.operation(op.id()))
-        else {
+    fn checked_against_spec(&self, endpoint: Option<Operation>, answer: Answer) -> Answer {
+        let Some(operation) = endpoint.and_then(|op| self.spec.operation(op.id())) else {
             return answer;
         };
         let problems: Vec<String> = match operation.validate_response(answer.status, &answer.body) {
@@ -286,7 +274,7 @@ impl Service {
 }
 
 /// The first queued reply that serves `endpoint`, used up once.
-fn take_script(scripts: &mut VecDeque<Reply>, endpoint: Endpoint) -> Option<Reply> {
+fn take_script(scripts: &mut VecDeque<Reply>, endpoint: Operation) -> Option<Reply> {
     let index = scripts.iter().position(|reply| reply.serves(endpoint))?;
     let reply = scripts[index].clone();
     // A reply for no request is never queued; were one there, it is used up

@@ -7,8 +7,8 @@ use serde_json::Value;
 use crate::checks::diff::json_differences;
 use crate::drivers::{Driver, DriverError};
 use crate::mock::{ArrivedRequest, ScriptedServer};
-use descope_spec::recorded::{Exchange, RecordedRequest, SDK_HEADERS};
-use descope_spec::Spec;
+use descope_spec::recorded::{Exchange, RecordedRequest, LICENSE_HEADER, SDK_HEADERS};
+use descope_spec::{Operation, Spec};
 
 /// How long one call may take; the ergonomic client's retries alone may wait
 /// over ten seconds.
@@ -21,7 +21,9 @@ const CALL_LIMIT: Duration = Duration::from_secs(60);
 /// and that the outcome is the expected one. One message per problem, each
 /// naming the file.
 pub async fn replay(spec: &Spec, exchange: &Exchange, driver: &dyn Driver) -> Vec<String> {
-    let server = ScriptedServer::start(&exchange.responses).await;
+    // Handshakes are answered apart, except in the handshake's own exchanges.
+    let handshakes = exchange.operation != Operation::GetLicense.id();
+    let server = ScriptedServer::start(&exchange.responses, handshakes).await;
     let base_url = server.base_url();
     let call = driver.call(&exchange.operation, &exchange.input, &base_url);
     let result = match tokio::time::timeout(CALL_LIMIT, call).await {
@@ -31,6 +33,7 @@ pub async fn replay(spec: &Spec, exchange: &Exchange, driver: &dyn Driver) -> Ve
     let arrived = server.arrived();
 
     let mut problems = Vec::new();
+    compare_handshakes(exchange, driver, &server.handshakes(), &mut problems);
     compare_requests(exchange, driver, &arrived, &mut problems);
     check_sent_bodies(spec, exchange, driver, &arrived, &mut problems);
     let expected = exchange.expected_outcome(driver.client());
@@ -75,6 +78,40 @@ fn compare_requests(
     }
 }
 
+/// A recorded request that carries `x-descope-license` comes after exactly
+/// one license handshake (for a client that sends SDK headers), made with
+/// the same credential and without the header; any other comes after none.
+fn compare_handshakes(
+    exchange: &Exchange,
+    driver: &dyn Driver,
+    handshakes: &[ArrivedRequest],
+    problems: &mut Vec<String>,
+) {
+    let recorded = exchange.request.as_ref();
+    let expected = usize::from(
+        driver.sends_sdk_headers()
+            && recorded.is_some_and(|r| r.headers.contains_key(LICENSE_HEADER)),
+    );
+    if handshakes.len() != expected {
+        problems.push(format!(
+            "expected {} license handshake(s) before the call, {} arrived",
+            expected,
+            handshakes.len()
+        ));
+    }
+    let authorization = recorded.and_then(|r| r.headers.get("authorization").cloned().flatten());
+    for handshake in handshakes {
+        if !handshake.header(LICENSE_HEADER).is_empty() {
+            problems.push(format!("the license handshake carries {LICENSE_HEADER}"));
+        }
+        if let Some(want) = &authorization {
+            if handshake.header("authorization") != [want.as_str()] {
+                problems.push("the license handshake has another credential than the call".into());
+            }
+        }
+    }
+}
+
 fn requests(n: usize) -> String {
     match n {
         0 => "no request".into(),
@@ -103,7 +140,7 @@ fn compare_request(
         ));
     }
     for (name, want) in &recorded.headers {
-        if !sdk_headers && SDK_HEADERS.contains(&name.as_str()) {
+        if !sdk_headers && (SDK_HEADERS.contains(&name.as_str()) || name == LICENSE_HEADER) {
             continue;
         }
         match (want, request.header(name).as_slice()) {

@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 
 use crate::drivers::{Driver, DriverError, DriverFuture, Params};
 use descope_spec::fields::{
-    embedded_link_signin as link_fields, update_user_phone_magic_link_sms as phone_fields,
+    embedded_link_signin as link_fields, get_license as license_fields,
+    update_user_phone_magic_link_sms as phone_fields,
 };
 use descope_spec::recorded::{ClientKind, Credentials, Inputs};
 use descope_spec::recorded::{ErrorOutcome, Outcome};
@@ -76,6 +77,7 @@ impl Driver for ErgonomicDriver {
                     update_phone(&client, &params, &inputs.credentials).await?
                 }
                 Operation::EmbeddedLinkSignin => embedded_link(&client, &params).await?,
+                Operation::GetLicense => license(&client).await,
             };
             Ok(match result {
                 Ok(fields) => Outcome::Success(fields),
@@ -171,6 +173,15 @@ async fn embedded_link(
         }
         fields
     }))
+}
+
+async fn license(client: &DescopeClient) -> CallResult {
+    client.license().send().await.map(|license| {
+        Map::from_iter([(
+            license_fields::response::RATE_LIMIT_TIER.to_string(),
+            license.rate_limit_tier().into(),
+        )])
+    })
 }
 
 /// The ergonomic error, in the suite's outcome shape.

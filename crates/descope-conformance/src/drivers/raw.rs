@@ -100,6 +100,7 @@ impl Driver for RawDriver {
                     let result = client.embedded_link_signin().body(body).send().await;
                     outcome(result, op)
                 }
+                Operation::GetLicense => outcome(client.get_license().send().await, op),
             })
         })
     }

@@ -6,6 +6,7 @@ use crate::support::{
     spec_text,
 };
 use descope_conformance::{CheckKind, Format, RunOptions};
+use descope_spec::Operation;
 
 #[tokio::test]
 async fn a_wrong_request_body_field_fails_the_replay() {
@@ -161,8 +162,9 @@ async fn a_missing_exchange_shows_in_coverage() {
         .count();
     assert!(unsent >= 3);
     assert_eq!(fields.covered + unsent, fields.declared, "{fields}");
+    let operations = Operation::ALL.len();
     let line = format!(
-        "coverage: operations 2/2, response statuses {statuses}, request fields {fields}, constraints probed 0/"
+        "coverage: operations {operations}/{operations}, response statuses {statuses}, request fields {fields}, constraints probed 0/"
     );
     assert!(report.render(Format::Table).contains(&line));
     let json: serde_json::Value = serde_json::from_str(&report.render(Format::Json)).unwrap();

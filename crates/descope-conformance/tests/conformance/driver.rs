@@ -50,13 +50,31 @@ impl Driver for Naive {
                 _ => c.management_key.as_deref(),
             };
             let secret = secret.ok_or(DriverError::MissingCredential("secret"))?;
-            let mut request = reqwest::Client::builder()
-                .no_proxy()
-                .build()
-                .unwrap()
+            let http = reqwest::Client::builder().no_proxy().build().unwrap();
+            let bearer = format!("{}:{secret}", c.project_id);
+            // The license handshake, as an SDK makes it before a management call.
+            let mut tier = None;
+            if self.sends
+                && op.credential() == Some(Credential::ProjectManagementKey)
+                && op != Operation::GetLicense
+            {
+                let license = http
+                    .get(format!("{base_url}{}", Operation::GetLicense.path()))
+                    .bearer_auth(&bearer)
+                    .send()
+                    .await;
+                if let Ok(answer) = license {
+                    let body: Value = answer.json().await.unwrap_or_default();
+                    tier = body["rateLimitTier"].as_str().map(str::to_string);
+                }
+            }
+            let mut request = http
                 .post(format!("{base_url}{path}"))
-                .bearer_auth(format!("{}:{secret}", c.project_id))
+                .bearer_auth(bearer)
                 .json(&inputs.params);
+            if let Some(tier) = tier {
+                request = request.header("x-descope-license", tier);
+            }
             if self.sends {
                 request = request
                     .header("x-descope-sdk-name", "rust")

@@ -6,6 +6,7 @@
 
 use crate::support::{last_line, run_binary};
 use descope_conformance::{default_drivers, run, CheckKind, Format, Report, RunOptions, Suite};
+use descope_spec::Operation;
 use descope_spec::Spec;
 use fake_descope::{FakeDescope, Project};
 use httpmock::MockServer;
@@ -79,7 +80,11 @@ async fn a_server_that_accepts_anything_fails_every_probe() {
         .await;
     let report = probe(&server.base_url()).await;
     let probes = probe_results(&report);
-    assert_eq!(probes.len(), declared_constraints() + 6);
+    // Three bad credentials per operation.
+    assert_eq!(
+        probes.len(),
+        declared_constraints() + 3 * Operation::ALL.len()
+    );
     assert!(probes.iter().all(|r| !r.passed()), "{probes:#?}");
     let first = &probes[0];
     assert_eq!(

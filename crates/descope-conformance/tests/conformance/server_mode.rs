@@ -18,7 +18,7 @@ async fn a_server_answering_as_recorded_passes() {
         if !exchange.suits_a_server() {
             continue;
         }
-        let server = ScriptedServer::start(&exchange.responses).await;
+        let server = ScriptedServer::start(&exchange.responses, false).await;
         let problems = check_server(&spec, exchange, &server.base_url(), &http).await;
         assert!(problems.is_empty(), "{problems:#?}");
         checked += 1;

@@ -3,6 +3,7 @@
 use crate::support::{last_line, run_binary};
 use descope_conformance::{default_drivers, run, CheckKind, Format, RunOptions, Suite};
 use descope_spec::recorded::ClientKind;
+use descope_spec::Operation;
 
 #[tokio::test]
 async fn the_embedded_suite_passes() {
@@ -51,7 +52,7 @@ async fn the_embedded_suite_passes() {
             "{name}: {tally}"
         );
     }
-    assert_eq!(coverage.operations.declared, 2);
+    assert_eq!(coverage.operations.declared, Operation::ALL.len());
     assert_eq!(coverage.constraints_probed.covered, 0);
     assert!(coverage.constraints_probed.declared >= 30);
 }
@@ -69,7 +70,7 @@ fn the_binary_passes_and_closes_with_the_counts() {
     assert!(output.stdout.starts_with("EXCHANGE"), "{}", output.stdout);
     let lines: Vec<&str> = output.stdout.lines().collect();
     assert!(
-        lines[lines.len() - 2].starts_with("coverage: operations 2/2, response statuses 8/8,"),
+        lines[lines.len() - 2].starts_with("coverage: operations 3/3, response statuses 12/12,"),
         "{}",
         output.stdout
     );

@@ -96,7 +96,10 @@ impl<'c> EmbeddedLinkRequest<'c> {
         let body = self.wire_body()?;
         let authorization = self.client.management_authorization()?;
         let scrub = self.client.scrub(None, true);
-        let context = self.client.call_context(authorization.clone());
+        let context = self
+            .client
+            .call_context(Operation::EmbeddedLinkSignin, authorization.clone())
+            .await;
         let response = self
             .client
             .call(

@@ -175,7 +175,10 @@ impl<'c> UpdatePhoneRequest<'c> {
         let scrub = self
             .client
             .scrub(Some(self.refresh_jwt.expose_secret()), false);
-        let context = self.client.call_context(authorization);
+        let context = self
+            .client
+            .call_context(Operation::UpdateUserPhoneMagicLinkSms, authorization)
+            .await;
         let response = self
             .client
             .call(

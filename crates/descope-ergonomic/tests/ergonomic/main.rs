@@ -5,8 +5,11 @@
 //! process (`descope_testkit::process::alone`).
 
 mod attempt_tracing;
+mod caller_client;
+mod deadline;
 mod examples;
 mod fuzz_corpus;
+mod license;
 mod load;
 mod properties;
 mod requests;

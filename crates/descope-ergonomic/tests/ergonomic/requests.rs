@@ -3,10 +3,12 @@
 //! naming the field and the reason, with nothing on the wire.
 
 use descope_ergonomic::{DescopeClient, DescopeClientBuilder, Error, Field, Reason, RefreshJwt};
+use descope_spec::Operation;
 use descope_testkit::client::{
-    builder, management_authorization, refresh_jwt, user_authorization, Op,
+    builder, call, management_authorization, refresh_jwt, user_authorization, Op,
 };
 use descope_testkit::credentials::{AUTH_MANAGEMENT_KEY, MANAGEMENT_KEY, PROJECT, REFRESH_JWT};
+use descope_testkit::fault_server::{json as json_response, success_for, write, FaultServer};
 use httpmock::prelude::*;
 use serde_json::json;
 
@@ -149,31 +151,76 @@ async fn embedded_link_minimal_and_full() {
     full.assert_async().await;
 }
 
+/// Header for header, what each request carries: the spec's
+/// `x-descope-sdk-headers` (those of the official SDKs, with this client's
+/// values), the credential, and what HTTP itself needs; nothing else.
 #[tokio::test]
-async fn every_request_carries_the_sdk_headers() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.path(EMBEDDED_LINK)
-                .header("x-descope-sdk-name", "rust")
-                .header("x-descope-sdk-version", env!("CARGO_PKG_VERSION"))
-                .header("x-descope-project-id", PROJECT)
-                .header_exists("x-descope-sdk-rust-version")
-                .header(
-                    "user-agent",
-                    format!("descope-ergonomic/{} (rust)", env!("CARGO_PKG_VERSION")),
-                )
-                .header("content-type", "application/json")
-                .header("accept", "application/json");
-            then.status(200).json_body(json!({"token": "t"}));
-        })
-        .await;
-    mock_client(&server)
-        .embedded_link("ada")
-        .send()
-        .await
+async fn every_request_carries_the_sdk_headers_and_nothing_else() {
+    let listed = descope_spec::Spec::embedded().document()["x-descope-sdk-headers"]
+        .as_object()
+        .expect("the spec lists the SDK headers")
+        .clone();
+    let server = FaultServer::start(|request| {
+        if request.path == Operation::GetLicense.path() {
+            write(json_response("200 OK", r#"{"rateLimitTier":"tier3"}"#))
+        } else {
+            write(success_for(request))
+        }
+    })
+    .await;
+    let client = DescopeClient::builder()
+        .project_id(PROJECT)
+        .management_key(MANAGEMENT_KEY)
+        .base_url(server.base_url())
+        .build()
         .unwrap();
-    mock.assert_async().await;
+    call(&client, Op::EmbeddedLink).await.unwrap();
+    call(&client, Op::UpdatePhone).await.unwrap();
+    let requests = server.requests();
+    let paths: Vec<&str> = requests.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            Operation::GetLicense.path(),
+            Op::EmbeddedLink.path(),
+            Op::UpdatePhone.path()
+        ]
+    );
+    let version = env!("CARGO_PKG_VERSION");
+    let agent = format!("descope-ergonomic/{version} (rust)");
+    for (request, license, body) in [
+        (&requests[0], None, false),
+        (&requests[1], Some("tier3"), true),
+        (&requests[2], None, true),
+    ] {
+        let mut names: Vec<&str> = request.headers.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort_unstable();
+        let mut expected: Vec<&str> = listed
+            .keys()
+            .map(String::as_str)
+            .filter(|name| license.is_some() || *name != "x-descope-license")
+            .chain(["accept", "authorization", "host"])
+            .chain(
+                body.then_some(["content-length", "content-type"])
+                    .into_iter()
+                    .flatten(),
+            )
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(names, expected, "{request:?}");
+        assert_eq!(request.header("x-descope-sdk-name"), Some("rust"));
+        assert_eq!(request.header("x-descope-sdk-version"), Some(version));
+        assert_eq!(request.header("x-descope-project-id"), Some(PROJECT));
+        assert_eq!(request.header("user-agent"), Some(agent.as_str()));
+        assert_eq!(request.header("x-descope-license"), license);
+        // reqwest's own, as Node's fetch and Python's httpx send it.
+        assert_eq!(request.header("accept"), Some("*/*"));
+        let rustc = request.header("x-descope-sdk-rust-version").unwrap();
+        assert!(rustc.starts_with("1."), "{rustc}");
+        if body {
+            assert_eq!(request.header("content-type"), Some("application/json"));
+        }
+    }
 }
 
 #[tokio::test]

@@ -44,6 +44,22 @@ pub(crate) const RECORDED: &[(&str, &str)] = &[
         include_str!("../../spec/recorded/embedded-link-refused-negative-timeout.yaml"),
     ),
     (
+        "license-200.yaml",
+        include_str!("../../spec/recorded/license-200.yaml"),
+    ),
+    (
+        "license-401-unauthorized.yaml",
+        include_str!("../../spec/recorded/license-401-unauthorized.yaml"),
+    ),
+    (
+        "license-429-retry-after.yaml",
+        include_str!("../../spec/recorded/license-429-retry-after.yaml"),
+    ),
+    (
+        "license-500.yaml",
+        include_str!("../../spec/recorded/license-500.yaml"),
+    ),
+    (
         "update-phone-200-missing-field.yaml",
         include_str!("../../spec/recorded/update-phone-200-missing-field.yaml"),
     ),

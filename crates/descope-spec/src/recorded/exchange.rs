@@ -126,7 +126,8 @@ pub struct RecordedRequest {
     pub path: String,
     /// The headers that matter, by lower-case name. A null value means "must
     /// be present, any value" (e.g. the SDK version). Headers listed in
-    /// [`SDK_HEADERS`] are checked only for clients that send them.
+    /// [`SDK_HEADERS`] and [`LICENSE_HEADER`] are checked only for clients
+    /// that send them.
     #[serde(default)]
     pub headers: BTreeMap<String, Option<String>>,
     /// The JSON body, compared as a JSON value.
@@ -140,6 +141,12 @@ pub const SDK_HEADERS: [&str; 3] = [
     "x-descope-sdk-version",
     "x-descope-project-id",
 ];
+
+/// The header the official SDKs (and the ergonomic client, not the raw
+/// one) send the license handshake's tier back in, on management requests.
+/// A recorded request that lists it says that the client made the handshake
+/// (`GetLicense`) first.
+pub const LICENSE_HEADER: &str = "x-descope-license";
 
 /// One response of the server.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]

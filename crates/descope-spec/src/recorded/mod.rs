@@ -13,7 +13,7 @@ mod recordings;
 pub use check::{check_exchange, path_matches};
 pub use exchange::{
     ClientKind, ClientOverride, Credentials, Exchange, ExchangeError, Inputs, RecordedRequest,
-    RecordedResponse, SDK_HEADERS,
+    RecordedResponse, LICENSE_HEADER, SDK_HEADERS,
 };
 pub use outcome::{ErrorOutcome, Outcome};
 pub use recordings::Recordings;

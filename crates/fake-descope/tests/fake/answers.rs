@@ -9,7 +9,7 @@ use descope_testkit::client::{builder, refresh_jwt};
 use descope_testkit::credentials::{
     AUTH_MANAGEMENT_KEY, MANAGEMENT_KEY, PROJECT, REFRESH_JWT, USER,
 };
-use fake_descope::{mask_phone, Endpoint};
+use fake_descope::mask_phone;
 
 use crate::support::{client, fake, user_bearer, UPDATE_PHONE};
 
@@ -29,7 +29,7 @@ async fn update_phone_succeeds_with_the_masked_number() {
     let [request] = fake.received().try_into().expect("one request");
     assert_eq!(
         request.endpoint,
-        Some(Endpoint::Operation(Operation::UpdateUserPhoneMagicLinkSms))
+        Some(Operation::UpdateUserPhoneMagicLinkSms)
     );
     assert_eq!(request.method, "POST");
     assert_eq!(request.path, UPDATE_PHONE);

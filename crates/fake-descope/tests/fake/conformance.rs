@@ -28,8 +28,12 @@ fn project_of(exchange: &Exchange) -> Project {
 }
 
 fn login_id(exchange: &Exchange) -> &str {
-    exchange.input.params["loginId"]
-        .as_str()
+    // The license call takes no login id.
+    exchange
+        .input
+        .params
+        .get("loginId")
+        .and_then(Value::as_str)
         .unwrap_or_default()
 }
 
@@ -94,7 +98,10 @@ async fn each_server_exchange_passes_with_the_fakes_own_errors_where_it_has_them
                 if let Some(secs) = response.headers.get("retry-after") {
                     reply = reply.retry_after(secs.parse().unwrap());
                 }
-                builder = builder.script(reply).user(login_id(exchange));
+                // Bound to the operation: a script for any operation leaves
+                // the license handshake alone.
+                let op = Operation::from_id(&exchange.operation).unwrap();
+                builder = builder.script(reply.on(op)).user(login_id(exchange));
             }
             _ => {
                 let user = User::new(login_id(exchange)).phone("+12025550123");
@@ -106,7 +113,7 @@ async fn each_server_exchange_passes_with_the_fakes_own_errors_where_it_has_them
         assert!(problems.is_empty(), "{problems:#?}");
         assert_eq!(fake.received().len(), 1);
     }
-    assert_eq!(own_errors, 2, "the 404 and the 401 exchanges");
+    assert_eq!(own_errors, 3, "the 404 and the two 401 exchanges");
 }
 
 /// The body a client would send for the exchange's inputs if it did not

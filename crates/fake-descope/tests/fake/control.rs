@@ -174,7 +174,7 @@ fn any_body() -> impl Strategy<Value = Value> {
         .prop_map(Value::from),
         "[a-zA-Z0-9:]{0,6}".prop_map(Value::from),
         Just(Value::from("EmbeddedLinkSignin")),
-        Just(Value::from("License")),
+        Just(Value::from("GetLicense")),
     ];
     let key = prop_oneof![
         Just("status"),

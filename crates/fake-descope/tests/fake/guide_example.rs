@@ -18,6 +18,7 @@ pub async fn sign_in_url(descope: &DescopeClient, email: &str) -> Result<String,
 
 mod tests {
     use super::*;
+    use descope_spec::Operation;
     use fake_descope::{FakeDescope, Project, Reply};
     use serde_json::json;
 
@@ -44,8 +45,12 @@ mod tests {
 
         let url = sign_in_url(&descope, "ada@example.com").await.unwrap();
 
-        let [request]: [_; 1] = fake.received().try_into().unwrap();
+        let [request]: [_; 1] = fake
+            .received_for(Operation::EmbeddedLinkSignin)
+            .try_into()
+            .unwrap();
         assert_eq!(request.path, "/v1/mgmt/user/signin/embeddedlink");
+        assert_eq!(request.header("x-descope-license"), Some("tier1"));
         assert_eq!(
             request.header("authorization"),
             Some(format!("Bearer {PROJECT}:K-test").as_str())

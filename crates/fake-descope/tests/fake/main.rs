@@ -7,6 +7,7 @@ mod answers;
 mod conformance;
 mod control;
 mod guide_example;
+mod license;
 mod scripts;
 mod sdk_shapes;
 mod serving;

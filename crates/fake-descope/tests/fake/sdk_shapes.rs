@@ -3,15 +3,16 @@
 //! field and the three-part bearer are all accepted, and so is the license
 //! handshake.
 
+use descope_spec::Operation;
 use descope_testkit::credentials::{AUTH_MANAGEMENT_KEY, PROJECT, USER};
 use descope_testkit::raw::{send, Answer};
-use fake_descope::{mask_phone, Endpoint, FakeDescope, Reply};
+use fake_descope::{mask_phone, FakeDescope, Reply};
 use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::support::{fake, management_bearer, user_bearer, EMBEDDED_LINK, UPDATE_PHONE};
 
-const LICENSE: &str = "/v1/mgmt/license";
+const LICENSE: &str = Operation::GetLicense.path();
 
 /// The identification headers an official SDK sends besides auth.
 fn sdk_headers(name: &'static str) -> Vec<(&'static str, &'static str)> {
@@ -150,13 +151,13 @@ async fn the_license_handshake_answers_a_management_key_and_ignores_scripts() {
     // Python's handshake sends nothing but the Authorization header.
     let answer = license(&fake, Some(&authorization)).await;
     assert_eq!(answer.status, 200);
-    assert_eq!(answer.body["rateLimitTier"], "free", "{:?}", answer.body);
+    assert_eq!(answer.body["rateLimitTier"], "tier1", "{:?}", answer.body);
     let answer = license(&fake, None).await;
     answer.assert_descope_error(401, "E061004");
     // Later calls carry the tier back; the fake does not mind.
     let mut headers = sdk_headers("python");
     headers.push(("authorization", &authorization));
-    headers.push(("x-descope-license", "free"));
+    headers.push(("x-descope-license", "tier1"));
     let body = json!({"loginId": USER, "customClaims": null, "timeout": 0}).to_string();
     let answer = send(
         fake.base_url(),
@@ -174,5 +175,5 @@ async fn the_license_handshake_answers_a_management_key_and_ignores_scripts() {
         "scripts for the operations leave the license call alone"
     );
     assert_eq!(fake.scripted(), 1);
-    assert_eq!(fake.received_for(Endpoint::License).len(), 3);
+    assert_eq!(fake.received_for(Operation::GetLicense).len(), 3);
 }

@@ -1,0 +1,193 @@
+//! A `reqwest::Client` of the caller's (`DescopeClientBuilder::http_client`):
+//! each promise the crate makes with its own client, tried with one the
+//! caller built as it pleased.
+
+use std::time::Duration;
+
+use descope_ergonomic::{Error, Field, Reason, TransportErrorKind};
+use descope_testkit::client::{builder, call, management_authorization, Op, OPS};
+use descope_testkit::credentials::MANAGEMENT_KEY;
+use descope_testkit::fault_server::{json, response, success_for, write, FaultServer, Step};
+use reqwest::header::{HeaderMap, HeaderValue};
+
+/// A client as a service might build one: redirects followed (reqwest's
+/// default), no timeout, its own user agent and default headers.
+fn callers_client() -> reqwest::Client {
+    let mut headers = HeaderMap::new();
+    headers.insert("x-service-trace", HeaderValue::from_static("t-1"));
+    headers.insert("x-descope-sdk-name", HeaderValue::from_static("not-rust"));
+    reqwest::Client::builder()
+        .user_agent("my-service/1.0")
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_sdk_headers_and_the_tier_replace_the_clients_defaults() {
+    let server = FaultServer::start(|request| write(success_for(request))).await;
+    let client = builder(server.base_url())
+        .http_client(callers_client())
+        .build()
+        .unwrap();
+    for op in OPS {
+        call(&client, op).await.unwrap();
+    }
+    for request in server.requests() {
+        assert_eq!(request.header("x-descope-sdk-name"), Some("rust"));
+        assert_eq!(
+            request.header("x-descope-sdk-version"),
+            Some(env!("CARGO_PKG_VERSION"))
+        );
+        let agent = format!("descope-ergonomic/{} (rust)", env!("CARGO_PKG_VERSION"));
+        assert_eq!(request.header("user-agent"), Some(agent.as_str()));
+        // What the crate does not set is the caller's to keep.
+        assert_eq!(request.header("x-service-trace"), Some("t-1"));
+        let sdk_names = request
+            .headers
+            .iter()
+            .filter(|(name, _)| name == "x-descope-sdk-name")
+            .count();
+        assert_eq!(sdk_names, 1);
+    }
+    let link = &server.requests()[1];
+    assert_eq!(link.header("x-descope-license"), Some("tier2"));
+    assert_eq!(
+        link.header("authorization"),
+        Some(management_authorization().as_str())
+    );
+}
+
+#[tokio::test]
+async fn the_request_timeout_holds_whatever_the_client_says() {
+    let server = FaultServer::start(|_| vec![Step::Hang]).await;
+    let client = builder(server.base_url())
+        .http_client(callers_client())
+        .request_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    for op in OPS {
+        let error = call(&client, op).await.unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::Transport {
+                    kind: TransportErrorKind::Timeout,
+                    ..
+                }
+            ),
+            "{op:?}: {error:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_redirect_the_client_follows_within_the_origin_is_refused() {
+    let server = FaultServer::start(|request| {
+        if request.path.starts_with("/moved") {
+            write(success_for(request))
+        } else {
+            write(response(
+                "307 Temporary Redirect",
+                &[("location", "/moved?to=here")],
+                "",
+            ))
+        }
+    })
+    .await;
+    let client = builder(server.base_url())
+        .http_client(callers_client())
+        .build()
+        .unwrap();
+    for op in OPS {
+        let error = call(&client, op).await.unwrap_err();
+        let Error::RedirectFollowed { to } = &error else {
+            panic!("{op:?}: {error:?}");
+        };
+        assert!(to.ends_with("/moved?to=here"), "{to}");
+    }
+    // The crate's own client, same server: never followed.
+    let own = builder(server.base_url()).build().unwrap();
+    let error = call(&own, Op::EmbeddedLink).await.unwrap_err();
+    assert!(matches!(error, Error::UnexpectedStatus { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_origin_does_not_take_the_credential_along() {
+    let elsewhere = FaultServer::start(|request| write(success_for(request))).await;
+    let target = format!("{}/stolen", elsewhere.base_url());
+    let server = FaultServer::start(move |_| {
+        write(response("302 Found", &[("location", target.as_str())], ""))
+    })
+    .await;
+    let client = builder(server.base_url())
+        .http_client(callers_client())
+        .build()
+        .unwrap();
+    let error = call(&client, Op::EmbeddedLink).await.unwrap_err();
+    assert!(matches!(error, Error::RedirectFollowed { .. }), "{error:?}");
+    let [arrived] = elsewhere.requests().try_into().unwrap();
+    assert_eq!(arrived.header("authorization"), None);
+    assert!(!format!("{error}").contains(MANAGEMENT_KEY));
+}
+
+#[tokio::test]
+async fn the_body_cap_holds() {
+    let body = format!(r#"{{"token":"{}"}}"#, "t".repeat(4000));
+    let server = FaultServer::start(move |_| write(json("200 OK", body.as_str()))).await;
+    let client = builder(server.base_url())
+        .http_client(callers_client())
+        .max_response_bytes(1000)
+        .build()
+        .unwrap();
+    let error = call(&client, Op::EmbeddedLink).await.unwrap_err();
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit: 1000, .. }),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn plain_http_stays_for_loopback_and_the_connect_timeout_is_the_clients() {
+    let error = builder("http://descope.internal")
+        .http_client(callers_client())
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        error.validation().map(|v| (v.field(), v.reason())),
+        Some((Field::BaseUrl, Reason::InsecureScheme))
+    );
+    let error = builder("http://127.0.0.1:1")
+        .http_client(callers_client())
+        .connect_timeout(Duration::from_secs(1))
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        error.validation().map(|v| (v.field(), v.reason())),
+        Some((Field::ConnectTimeout, Reason::SetOnTheHttpClient))
+    );
+}
+
+/// The credential stays marked sensitive, and the headers and timeout go
+/// on each request, whoever executes it: descope-raw's wire tests check the
+/// request its hooks finish. Here: the raw escape hatch of a client on the
+/// caller's `reqwest::Client` keeps the SDK headers and the tier.
+#[tokio::test]
+async fn the_raw_escape_hatch_keeps_the_headers_on_the_callers_client() {
+    let server = FaultServer::start(|request| write(success_for(request))).await;
+    let client = builder(server.base_url())
+        .http_client(callers_client())
+        .build()
+        .unwrap();
+    let raw = client.raw(HeaderValue::from_str(&management_authorization()).unwrap());
+    let printed = format!("{raw:?}");
+    assert!(!printed.contains(MANAGEMENT_KEY), "{printed}");
+    raw.embedded_link_signin()
+        .body(descope_ergonomic::raw::types::EmbeddedLinkSigninRequest::builder().login_id("ada"))
+        .send()
+        .await
+        .unwrap();
+    let [request] = server.requests().try_into().unwrap();
+    assert_eq!(request.header("x-descope-sdk-name"), Some("rust"));
+    assert_eq!(request.header("x-descope-license"), Some("tier2"));
+}

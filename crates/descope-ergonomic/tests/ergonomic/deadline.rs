@@ -1,0 +1,167 @@
+//! The operation timeout: one bound for a whole call, its attempts, the
+//! waits between them and the license handshake, ending in a typed error
+//! that says so.
+
+use std::error::Error as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use descope_ergonomic::{
+    DescopeClient, Error, Field, Reason, RetryPolicy, TokioSleep, TransportErrorKind,
+};
+use descope_spec::Operation;
+use descope_testkit::client::{builder, call, Op, OPS};
+use descope_testkit::credentials::{MANAGEMENT_KEY, PROJECT};
+use descope_testkit::fault_server::{json, success_for, write, FaultServer, Step};
+
+fn unavailable() -> Vec<Step> {
+    write(json(
+        "503 Service Unavailable",
+        r#"{"errorCode":"E000503"}"#,
+    ))
+}
+
+#[tokio::test]
+async fn a_retry_whose_wait_would_pass_the_deadline_ends_the_call_at_once() {
+    let server = FaultServer::start(|_| unavailable()).await;
+    for op in OPS {
+        // The official schedule (100 ms, then 5 s) on the real timer.
+        let client = builder(server.base_url())
+            .sleep(Arc::new(TokioSleep))
+            .operation_timeout(Duration::from_secs(2))
+            .build()
+            .unwrap();
+        let before = server.request_count();
+        let error = call(&client, op).await.unwrap_err();
+        let Error::OperationTimeout {
+            timeout,
+            attempts,
+            last_error,
+        } = &error
+        else {
+            panic!("{op:?}: {error:?}");
+        };
+        assert_eq!(*timeout, Duration::from_secs(2));
+        // The first attempt, a 100 ms wait, the second; the 5 s wait is not begun.
+        assert_eq!(*attempts, 2, "{op:?}");
+        assert_eq!(server.request_count() - before, 2, "{op:?}");
+        let last = last_error
+            .as_deref()
+            .expect("the 503 that was to be retried");
+        assert_eq!(last.status().map(|s| s.as_u16()), Some(503));
+        assert!(error.is_operation_timeout() && error.is_timeout());
+        assert_eq!(error.status(), None);
+        // The cause is in the chain, for reporters that walk it.
+        assert!(error.source().is_some());
+        assert!(
+            error.to_string().contains("operation timeout of 2s"),
+            "{error}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_hanging_attempt_is_cut_at_the_deadline_not_at_the_request_timeout() {
+    let server = FaultServer::start(|_| vec![Step::Hang]).await;
+    let client = builder(server.base_url())
+        .request_timeout(Duration::from_secs(30))
+        .operation_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    for op in OPS {
+        let error = call(&client, op).await.unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::OperationTimeout {
+                    attempts: 1,
+                    last_error: None,
+                    ..
+                }
+            ),
+            "{op:?}: {error:?}"
+        );
+    }
+    // The request timeout is still each attempt's own, shorter, bound.
+    let client = builder(server.base_url())
+        .request_timeout(Duration::from_millis(200))
+        .operation_timeout(Duration::from_secs(30))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = call(&client, Op::EmbeddedLink).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Transport {
+                kind: TransportErrorKind::Timeout,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_deadline_covers_the_license_handshake() {
+    // The handshake hangs; the deadline comes before its own bound.
+    let server = FaultServer::start(|request| {
+        if request.path == Operation::GetLicense.path() {
+            vec![Step::Hang]
+        } else {
+            write(success_for(request))
+        }
+    })
+    .await;
+    let client = DescopeClient::builder()
+        .project_id(PROJECT)
+        .management_key(MANAGEMENT_KEY)
+        .base_url(server.base_url())
+        .operation_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let error = call(&client, Op::EmbeddedLink).await.unwrap_err();
+    assert!(
+        matches!(error, Error::OperationTimeout { attempts: 0, .. }),
+        "{error:?}"
+    );
+    // Cut short by the call, not failed: the next call tries it again.
+    let _ = call(&client, Op::EmbeddedLink).await;
+    let handshakes = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == Operation::GetLicense.path())
+        .count();
+    assert_eq!(handshakes, 2);
+}
+
+#[tokio::test]
+async fn a_call_within_its_deadline_is_unaffected() {
+    let server = FaultServer::start(|request| {
+        if request.index == 0 {
+            unavailable()
+        } else {
+            write(success_for(request))
+        }
+    })
+    .await;
+    let client = builder(server.base_url())
+        .operation_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    assert_eq!(call(&client, Op::EmbeddedLink).await.unwrap(), "tok");
+    assert_eq!(server.request_count(), 2);
+}
+
+#[test]
+fn a_zero_operation_timeout_is_refused() {
+    let error = builder("http://127.0.0.1:1")
+        .operation_timeout(Duration::ZERO)
+        .build()
+        .unwrap_err();
+    let refused = error.validation().unwrap();
+    assert_eq!(
+        (refused.field(), refused.reason()),
+        (Field::OperationTimeout, Reason::OutOfRange)
+    );
+}
