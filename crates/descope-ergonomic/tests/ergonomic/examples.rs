@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use descope_spec::Operation;
 use descope_testkit::client::{management_authorization, Op};
 use descope_testkit::credentials::{AUTH_MANAGEMENT_KEY, MANAGEMENT_KEY, PROJECT, REFRESH_JWT};
 use httpmock::prelude::*;
@@ -224,10 +225,21 @@ async fn bad_usage_exits_2() {
 #[tokio::test]
 async fn embedded_link_prints_the_token() {
     let server = MockServer::start_async().await;
+    let handshake = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(Operation::GetLicense.path())
+                .header("authorization", management_authorization())
+                .header_missing("x-descope-license");
+            then.status(200)
+                .json_body(json!({"rateLimitTier": "tier3"}));
+        })
+        .await;
     let mock = server
         .mock_async(|when, then| {
             when.path(EMBEDDED_LINK)
                 .header("authorization", management_authorization())
+                .header("x-descope-license", "tier3")
                 .json_body(json!({"loginId": "ada", "customClaims": {"n": 1}, "timeout": 60}));
             then.status(200).json_body(json!({"token": "tok-xyz"}));
         })
@@ -245,6 +257,37 @@ async fn embedded_link_prints_the_token() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(text(&output.stdout), "tok-xyz\n");
     mock.assert_async().await;
+    handshake.assert_async().await;
+}
+
+/// A license endpoint that fails or hangs costs the tool the header, never
+/// the call.
+#[tokio::test]
+async fn embedded_link_goes_on_when_the_handshake_fails_or_hangs() {
+    for hang in [false, true] {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.path(Operation::GetLicense.path());
+                let then = then.status(500).body("<html>down</html>");
+                if hang {
+                    then.delay(std::time::Duration::from_secs(30));
+                }
+            })
+            .await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.path(EMBEDDED_LINK).header_missing("x-descope-license");
+                then.status(200).json_body(json!({"token": "tok-xyz"}));
+            })
+            .await;
+        let mut command = embedded_link(&server);
+        command.args(["--login-id", "ada"]);
+        let output = run(command).await;
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        assert_eq!(text(&output.stdout), "tok-xyz\n");
+        mock.assert_async().await;
+    }
 }
 
 #[tokio::test]
