@@ -28,11 +28,17 @@ pub const KNOWN_TIER: &str = "tier2";
 /// handshake: the servers of the fault tests see the calls they test alone
 /// (the handshake has tests of its own).
 pub fn builder(base_url: impl Into<String>) -> DescopeClientBuilder {
+    builder_without_tier(base_url).rate_limit_tier(KNOWN_TIER)
+}
+
+/// A builder like [`builder`]'s whose client knows no tier yet, as a
+/// service's does at start-up: its first management call makes the
+/// license handshake.
+pub fn builder_without_tier(base_url: impl Into<String>) -> DescopeClientBuilder {
     DescopeClient::builder()
         .project_id(PROJECT)
         .management_key(MANAGEMENT_KEY)
         .base_url(base_url)
-        .rate_limit_tier(KNOWN_TIER)
         .sleep(Arc::new(RecordedSleeps::default()))
 }
 

@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use descope_spec::Operation;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::Notify;
@@ -522,6 +523,29 @@ pub fn json(status: &str, body: impl AsRef<[u8]>) -> Vec<u8> {
 /// Steps that write `bytes` and keep the connection.
 pub fn write(bytes: Vec<u8>) -> Vec<Step> {
     vec![Step::Write(bytes)]
+}
+
+/// A server that answers the license handshake (`GetLicense`) as
+/// `handshake` says and every operation with its success.
+pub async fn licensing(handshake: impl Fn() -> Vec<Step> + Send + Sync + 'static) -> FaultServer {
+    FaultServer::start(move |request| {
+        if is_handshake(request) {
+            handshake()
+        } else {
+            write(success_for(request))
+        }
+    })
+    .await
+}
+
+/// Whether `request` is a license handshake.
+pub fn is_handshake(request: &Request) -> bool {
+    request.method == Operation::GetLicense.method() && request.path == Operation::GetLicense.path()
+}
+
+/// The handshake's answer: `tier`.
+pub fn tier_answer(tier: &str) -> Vec<Step> {
+    write(json("200 OK", format!(r#"{{"rateLimitTier":"{tier}"}}"#)))
 }
 
 /// The success body of each operation, by request path.

@@ -6,13 +6,11 @@ use std::error::Error as _;
 use std::sync::Arc;
 use std::time::Duration;
 
-use descope_ergonomic::{
-    DescopeClient, Error, Field, Reason, RetryPolicy, TokioSleep, TransportErrorKind,
+use descope_ergonomic::{Error, Field, Reason, RetryPolicy, TokioSleep, TransportErrorKind};
+use descope_testkit::client::{builder, builder_without_tier, call, Op, OPS};
+use descope_testkit::fault_server::{
+    is_handshake, json, licensing, success_for, write, FaultServer, Step,
 };
-use descope_spec::Operation;
-use descope_testkit::client::{builder, call, Op, OPS};
-use descope_testkit::credentials::{MANAGEMENT_KEY, PROJECT};
-use descope_testkit::fault_server::{json, success_for, write, FaultServer, Step};
 
 fn unavailable() -> Vec<Step> {
     write(json(
@@ -105,18 +103,8 @@ async fn a_hanging_attempt_is_cut_at_the_deadline_not_at_the_request_timeout() {
 #[tokio::test]
 async fn the_deadline_covers_the_license_handshake() {
     // The handshake hangs; the deadline comes before its own bound.
-    let server = FaultServer::start(|request| {
-        if request.path == Operation::GetLicense.path() {
-            vec![Step::Hang]
-        } else {
-            write(success_for(request))
-        }
-    })
-    .await;
-    let client = DescopeClient::builder()
-        .project_id(PROJECT)
-        .management_key(MANAGEMENT_KEY)
-        .base_url(server.base_url())
+    let server = licensing(|| vec![Step::Hang]).await;
+    let client = builder_without_tier(server.base_url())
         .operation_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
@@ -127,11 +115,7 @@ async fn the_deadline_covers_the_license_handshake() {
     );
     // Cut short by the call, not failed: the next call tries it again.
     let _ = call(&client, Op::EmbeddedLink).await;
-    let handshakes = server
-        .requests()
-        .iter()
-        .filter(|r| r.path == Operation::GetLicense.path())
-        .count();
+    let handshakes = server.requests().iter().filter(|r| is_handshake(r)).count();
     assert_eq!(handshakes, 2);
 }
 

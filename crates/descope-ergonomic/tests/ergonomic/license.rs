@@ -4,52 +4,29 @@
 //! share one handshake; a handshake that fails in any way never fails the
 //! call, is logged without secrets, and is not repeated on every call.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use descope_ergonomic::{DescopeClient, Error, Field, Reason, LICENSE_HANDSHAKE_TIMEOUT};
-use descope_spec::Operation;
 use descope_testkit::client::{
-    call, management_authorization, refresh_jwt, user_authorization, Op, BOUND, NEW_PHONE,
+    builder_without_tier, call, management_authorization, refresh_jwt, user_authorization, Op,
+    BOUND, NEW_PHONE,
 };
 use descope_testkit::credentials::{MANAGEMENT_KEY, PROJECT, USER};
-use descope_testkit::fault_server::{json, success_for, write, FaultServer, Request, Step};
+use descope_testkit::fault_server::{
+    self, is_handshake, json, licensing, write, FaultServer, Request, Step,
+};
 use descope_testkit::log::CapturedLog;
 use descope_testkit::process::alone;
-use descope_testkit::sleep::RecordedSleeps;
 
-const LICENSE: &str = Operation::GetLicense.path();
 const TIER: &str = "tier3";
 
 /// A client that knows no tier yet, as a service's is at start-up.
 fn fresh_client(base_url: String) -> DescopeClient {
-    DescopeClient::builder()
-        .project_id(PROJECT)
-        .management_key(MANAGEMENT_KEY)
-        .base_url(base_url)
-        .sleep(Arc::new(RecordedSleeps::default()))
-        .build()
-        .unwrap()
-}
-
-fn is_handshake(request: &Request) -> bool {
-    request.method == "GET" && request.path == LICENSE
-}
-
-/// Answers the handshake with `handshake`, every operation with its success.
-async fn server(handshake: impl Fn() -> Vec<Step> + Send + Sync + 'static) -> FaultServer {
-    FaultServer::start(move |request| {
-        if is_handshake(request) {
-            handshake()
-        } else {
-            write(success_for(request))
-        }
-    })
-    .await
+    builder_without_tier(base_url).build().unwrap()
 }
 
 fn tier_answer() -> Vec<Step> {
-    write(json("200 OK", format!(r#"{{"rateLimitTier":"{TIER}"}}"#)))
+    fault_server::tier_answer(TIER)
 }
 
 fn handshakes(server: &FaultServer) -> Vec<Request> {
@@ -66,7 +43,7 @@ fn calls(server: &FaultServer, op: Op) -> Vec<Request> {
 
 #[tokio::test]
 async fn the_first_management_call_makes_the_handshake_and_every_one_carries_the_tier() {
-    let server = server(tier_answer).await;
+    let server = licensing(tier_answer).await;
     let client = fresh_client(server.base_url());
     assert_eq!(client.rate_limit_tier(), None);
     for _ in 0..3 {
@@ -94,7 +71,7 @@ async fn the_first_management_call_makes_the_handshake_and_every_one_carries_the
 
 #[tokio::test]
 async fn the_refresh_jwt_operation_makes_no_handshake_and_carries_no_tier() {
-    let server = server(tier_answer).await;
+    let server = licensing(tier_answer).await;
     let client = fresh_client(server.base_url());
     call(&client, Op::UpdatePhone).await.unwrap();
     let [request] = server.requests().try_into().unwrap();
@@ -121,7 +98,7 @@ async fn the_refresh_jwt_operation_makes_no_handshake_and_carries_no_tier() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_first_calls_share_one_handshake() {
     // A slow handshake, so that every call arrives while it runs.
-    let server = server(|| {
+    let server = licensing(|| {
         let mut steps = vec![Step::Pause(Duration::from_millis(300))];
         steps.extend(tier_answer());
         steps
@@ -187,7 +164,7 @@ fn failures() -> Vec<(&'static str, Answer)> {
 #[tokio::test]
 async fn a_failed_handshake_never_fails_the_call_and_is_not_repeated_at_once() {
     for (name, failure) in failures() {
-        let server = server(failure).await;
+        let server = licensing(failure).await;
         let client = fresh_client(server.base_url());
         for _ in 0..3 {
             let token = call(&client, Op::EmbeddedLink).await;
@@ -212,7 +189,7 @@ async fn a_failed_handshake_never_fails_the_call_and_is_not_repeated_at_once() {
 
 #[tokio::test]
 async fn a_hanging_handshake_holds_the_call_no_longer_than_its_bound() {
-    let server = server(|| vec![Step::Hang]).await;
+    let server = licensing(|| vec![Step::Hang]).await;
     let client = fresh_client(server.base_url());
     let started = std::time::Instant::now();
     let token = call(&client, Op::EmbeddedLink).await;
@@ -231,7 +208,7 @@ async fn a_hanging_handshake_holds_the_call_no_longer_than_its_bound() {
 
 #[tokio::test]
 async fn a_tier_the_caller_gives_is_sent_without_a_handshake() {
-    let server = server(tier_answer).await;
+    let server = licensing(tier_answer).await;
     let client = DescopeClient::builder()
         .project_id(PROJECT)
         .management_key(MANAGEMENT_KEY)
@@ -266,7 +243,7 @@ async fn a_tier_the_caller_gives_is_sent_without_a_handshake() {
 
 #[tokio::test]
 async fn the_license_can_be_read_directly_and_is_then_kept() {
-    let server = server(tier_answer).await;
+    let server = licensing(tier_answer).await;
     let client = fresh_client(server.base_url());
     let license = client.license().send().await.unwrap();
     assert_eq!(license.rate_limit_tier(), TIER);
@@ -291,7 +268,7 @@ async fn the_license_can_be_read_directly_and_is_then_kept() {
         Some(Field::ManagementKey)
     );
     // A failed read is the caller's error, unlike a failed handshake.
-    let failing = self::server(|| write(json("500 Internal Server Error", "{}"))).await;
+    let failing = licensing(|| write(json("500 Internal Server Error", "{}"))).await;
     let error = fresh_client(failing.base_url())
         .license()
         .send()
@@ -321,7 +298,7 @@ async fn a_failed_handshake_is_logged_without_secrets() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     // A license endpoint that echoes the credential into its error.
-    let server = server(|| {
+    let server = licensing(|| {
         let body =
             format!(r#"{{"errorCode":"E000000","errorMessage":"bad key {MANAGEMENT_KEY}"}}"#);
         write(json("500 Internal Server Error", body))

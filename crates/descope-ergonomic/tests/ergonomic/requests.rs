@@ -5,10 +5,11 @@
 use descope_ergonomic::{DescopeClient, DescopeClientBuilder, Error, Field, Reason, RefreshJwt};
 use descope_spec::Operation;
 use descope_testkit::client::{
-    builder, call, management_authorization, refresh_jwt, user_authorization, Op,
+    builder, builder_without_tier, call, management_authorization, refresh_jwt, user_authorization,
+    Op,
 };
 use descope_testkit::credentials::{AUTH_MANAGEMENT_KEY, MANAGEMENT_KEY, PROJECT, REFRESH_JWT};
-use descope_testkit::fault_server::{json as json_response, success_for, write, FaultServer};
+use descope_testkit::fault_server::{licensing, tier_answer};
 use httpmock::prelude::*;
 use serde_json::json;
 
@@ -160,20 +161,8 @@ async fn every_request_carries_the_sdk_headers_and_nothing_else() {
         .as_object()
         .expect("the spec lists the SDK headers")
         .clone();
-    let server = FaultServer::start(|request| {
-        if request.path == Operation::GetLicense.path() {
-            write(json_response("200 OK", r#"{"rateLimitTier":"tier3"}"#))
-        } else {
-            write(success_for(request))
-        }
-    })
-    .await;
-    let client = DescopeClient::builder()
-        .project_id(PROJECT)
-        .management_key(MANAGEMENT_KEY)
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
+    let server = licensing(|| tier_answer("tier3")).await;
+    let client = builder_without_tier(server.base_url()).build().unwrap();
     call(&client, Op::EmbeddedLink).await.unwrap();
     call(&client, Op::UpdatePhone).await.unwrap();
     let requests = server.requests();

@@ -4,7 +4,7 @@
 
 use descope_ergonomic::DescopeClient;
 use descope_spec::Operation;
-use descope_testkit::client::{call, refresh_jwt, Op, NEW_PHONE};
+use descope_testkit::client::{builder_without_tier, call, refresh_jwt, Op, NEW_PHONE};
 use descope_testkit::credentials::{MANAGEMENT_KEY, PROJECT, REFRESH_JWT, USER};
 use descope_testkit::raw::send;
 use fake_descope::{FakeDescope, Project, User};
@@ -12,12 +12,7 @@ use reqwest::Method;
 
 /// A client that knows no tier, as a service's at start-up.
 fn fresh_client(fake: &FakeDescope) -> DescopeClient {
-    DescopeClient::builder()
-        .project_id(PROJECT)
-        .management_key(MANAGEMENT_KEY)
-        .base_url(fake.base_url())
-        .build()
-        .unwrap()
+    builder_without_tier(fake.base_url()).build().unwrap()
 }
 
 #[tokio::test]
