@@ -46,6 +46,9 @@ struct Args {
     /// back as `x-descope-license`).
     #[arg(long = "rate-limit-tier", value_name = "TIER", default_value = "tier1")]
     rate_limit_tier: String,
+    /// The largest request body read; a larger one is answered 413.
+    #[arg(long = "max-request-bytes", value_name = "BYTES", default_value_t = fake_descope::DEFAULT_MAX_REQUEST_BYTES)]
+    max_request_bytes: usize,
     /// Do not log requests on stderr.
     #[arg(long)]
     quiet: bool,
@@ -79,6 +82,7 @@ async fn run(args: Args, projects: Vec<Project>) -> ExitCode {
         .port(args.port)
         .permissive(args.permissive)
         .rate_limit_tier(args.rate_limit_tier.as_str())
+        .max_request_bytes(args.max_request_bytes)
         .log_to_stderr(!args.quiet);
     for project in projects {
         builder = builder.project(project);

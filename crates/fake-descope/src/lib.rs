@@ -22,3 +22,4 @@ pub use refusal::codes;
 pub use registry::{Project, User};
 pub use reply::Reply;
 pub use server::{FakeDescope, FakeDescopeBuilder};
+pub use service::DEFAULT_MAX_REQUEST_BYTES;

@@ -20,7 +20,7 @@ use crate::received::ReceivedRequest;
 use crate::recorded::{recorded_registrations, recorded_replies};
 use crate::registry::{Project, Registry, User};
 use crate::reply::Reply;
-use crate::service::Service;
+use crate::service::{Service, DEFAULT_MAX_REQUEST_BYTES};
 
 /// How long [`FakeDescope::shutdown`] lets open connections finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -58,6 +58,7 @@ pub struct FakeDescopeBuilder {
     log: bool,
     spec: Option<Spec>,
     scripts: Vec<Reply>,
+    max_request_bytes: Option<usize>,
 }
 
 impl FakeDescopeBuilder {
@@ -130,6 +131,14 @@ impl FakeDescopeBuilder {
         self
     }
 
+    /// The largest request body read (default
+    /// [`DEFAULT_MAX_REQUEST_BYTES`], 1 MiB); a larger one is answered 413
+    /// with Descope's error body (`E011001`), unread past the bound.
+    pub fn max_request_bytes(mut self, limit: usize) -> Self {
+        self.max_request_bytes = Some(limit);
+        self
+    }
+
     /// Prints a line per request on stderr (method, path, status, error
     /// code; never the credentials).
     pub fn log_to_stderr(mut self, log: bool) -> Self {
@@ -169,6 +178,7 @@ impl FakeDescopeBuilder {
             self.scripts,
             self.permissive,
             self.log,
+            self.max_request_bytes.unwrap_or(DEFAULT_MAX_REQUEST_BYTES),
         ));
         let (stop, stopped) = watch::channel(false);
         let server = tokio::spawn(serve(listener, service.clone(), stopped));

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use descope_spec::fields::error as error_fields;
 use descope_spec::{Operation, Spec};
 use http::{header, HeaderValue, Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use serde_json::Value;
 
@@ -22,8 +22,9 @@ use crate::refusal::{codes, Refusal};
 use crate::registry::Registry;
 use crate::reply::Reply;
 
-/// The largest request body read; Descope's bodies for these calls are tiny.
-const MAX_REQUEST_BYTES: usize = 1024 * 1024;
+/// The largest request body read unless set; Descope's bodies for these
+/// calls are tiny.
+pub const DEFAULT_MAX_REQUEST_BYTES: usize = 1024 * 1024;
 
 /// Everything a running fake shares between its connections.
 pub(crate) struct Service {
@@ -31,6 +32,7 @@ pub(crate) struct Service {
     routes: Vec<Route>,
     permissive: bool,
     log: bool,
+    max_request_bytes: usize,
     state: Mutex<State>,
 }
 
@@ -81,6 +83,7 @@ impl Service {
         scripts: Vec<Reply>,
         permissive: bool,
         log: bool,
+        max_request_bytes: usize,
     ) -> Service {
         // Served where the given spec puts them, so a fake started from an
         // edited spec follows its paths and methods.
@@ -100,6 +103,7 @@ impl Service {
             routes,
             permissive,
             log,
+            max_request_bytes,
             state: Mutex::new(State {
                 registry,
                 scripts: scripts.into(),
@@ -123,13 +127,25 @@ impl Service {
     /// client that gives up waiting is still seen.
     pub(crate) async fn handle(&self, request: Request<Incoming>) -> Response<Full<Bytes>> {
         let (parts, body) = request.into_parts();
-        let read = Limited::new(body, MAX_REQUEST_BYTES).collect().await;
+        let read = Limited::new(body, self.max_request_bytes).collect().await;
         let body = read.map(|collected| collected.to_bytes());
         if let Some(response) = control::handle(self, &parts, body.as_ref().ok()) {
             return response;
         }
         let (endpoint, answer) = match &body {
             Ok(bytes) => self.decide(&parts, bytes),
+            Err(error) if error.is::<LengthLimitError>() => (
+                None,
+                Refusal::new(
+                    413,
+                    codes::BAD_REQUEST,
+                    format!(
+                        "The request body is larger than {} bytes",
+                        self.max_request_bytes
+                    ),
+                )
+                .into(),
+            ),
             Err(error) => (
                 None,
                 Refusal::bad_request(format!("The request body cannot be read: {error}")).into(),

@@ -334,3 +334,52 @@ async fn every_answer_is_valid_against_the_spec() {
         assert_eq!(answer.headers["content-type"], "application/json");
     }
 }
+
+/// The request-body cap: 1 MiB unless set, a larger body answered 413 with
+/// Descope's error body, the fake still serving afterwards.
+#[tokio::test]
+async fn a_body_over_the_cap_is_413_with_a_descope_error() {
+    assert_eq!(fake_descope::DEFAULT_MAX_REQUEST_BYTES, 1024 * 1024);
+    let fake = fake_descope::FakeDescope::builder()
+        .project(fake_descope::Project::new(PROJECT).management_key(MANAGEMENT_KEY))
+        .user(USER)
+        .max_request_bytes(64)
+        .start()
+        .await;
+    let authorization = auth(&management_bearer());
+    let headers = [JSON, ("authorization", authorization.as_str())];
+    // Exactly at the cap: read, and judged on its content (a padded login id).
+    let at_cap = json!({"loginId": "u".repeat(64 - 14)}).to_string();
+    assert_eq!(at_cap.len(), 64);
+    let answer = send(
+        fake.base_url(),
+        Method::POST,
+        EMBEDDED_LINK,
+        &headers,
+        Some(&at_cap),
+    )
+    .await;
+    answer.assert_descope_error(404, "E062108");
+    let over = json!({"loginId": "u".repeat(64 - 13)}).to_string();
+    let answer = send(
+        fake.base_url(),
+        Method::POST,
+        EMBEDDED_LINK,
+        &headers,
+        Some(&over),
+    )
+    .await;
+    answer.assert_descope_error(413, "E011001");
+    let message = answer.body["errorMessage"].as_str().unwrap();
+    assert!(message.contains("larger than 64 bytes"), "{message}");
+    let body = json!({"loginId": USER}).to_string();
+    let answer = send(
+        fake.base_url(),
+        Method::POST,
+        EMBEDDED_LINK,
+        &headers,
+        Some(&body),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+}
