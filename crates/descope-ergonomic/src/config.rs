@@ -511,6 +511,33 @@ mod tests {
     }
 
     #[test]
+    fn the_client_says_which_keys_it_has() {
+        let bare = DescopeClientBuilder::new()
+            .project_id(SHORT)
+            .build()
+            .unwrap();
+        assert!(!bare.has_management_key());
+        assert!(!bare.has_auth_management_key());
+        let keyed = DescopeClientBuilder::new()
+            .project_id(SHORT)
+            .management_key("K-secret")
+            .auth_management_key("AMK-secret")
+            .build()
+            .unwrap();
+        assert!(keyed.has_management_key());
+        assert!(keyed.has_auth_management_key());
+        // Its Debug shows the settings, never a key.
+        let printed = format!("{keyed:?}");
+        assert!(printed.starts_with("DescopeClient {"), "{printed}");
+        assert!(printed.contains(SHORT), "{printed}");
+        assert!(printed.contains("rate_limit_tier: unknown"), "{printed}");
+        assert!(
+            !printed.contains("K-secret") && !printed.contains("AMK-secret"),
+            "{printed}"
+        );
+    }
+
+    #[test]
     fn a_missing_project_id_is_a_typed_error() {
         let error = DescopeClientBuilder::from_lookup(|_| None)
             .build()

@@ -20,6 +20,11 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// The value of header `name`, if present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
     /// The `errorCode` of a Descope error body; empty if there is none.
     pub fn code(&self) -> &str {
         self.body["errorCode"].as_str().unwrap_or_default()

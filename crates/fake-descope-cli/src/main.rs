@@ -49,6 +49,9 @@ struct Args {
     /// The largest request body read; a larger one is answered 413.
     #[arg(long = "max-request-bytes", value_name = "BYTES", default_value_t = fake_descope::DEFAULT_MAX_REQUEST_BYTES)]
     max_request_bytes: usize,
+    /// How many received requests the log keeps; past it the oldest are dropped, and counted.
+    #[arg(long = "max-received", value_name = "N", default_value_t = fake_descope::DEFAULT_MAX_RECEIVED)]
+    max_received: usize,
     /// Do not log requests on stderr.
     #[arg(long)]
     quiet: bool,
@@ -83,6 +86,7 @@ async fn run(args: Args, projects: Vec<Project>) -> ExitCode {
         .permissive(args.permissive)
         .rate_limit_tier(args.rate_limit_tier.as_str())
         .max_request_bytes(args.max_request_bytes)
+        .max_received(args.max_received)
         .log_to_stderr(!args.quiet);
     for project in projects {
         builder = builder.project(project);

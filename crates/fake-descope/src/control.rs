@@ -11,7 +11,11 @@
 //! of 0 or past the bound, a delay past the bound, an unknown endpoint, error
 //! fields without an error status get 400 and a message; nothing reachable
 //! from HTTP can panic or queue a script that never ends.
-//! - `GET /_fake/requests`: the received requests; `DELETE /_fake/requests` forgets them.
+//! - `GET /_fake/requests[?endpoint=<operationId>&status=<n>&since=<seq>&limit=<n>]`: the
+//!   kept received requests, oldest first, that match: of that operation, answered with
+//!   that status, numbered after `since`; at most `limit` (1 to 1,000, the default). Headers:
+//!   `x-fake-dropped` (requests the bounded log dropped), `x-fake-more: true` when more match
+//!   (ask again with `since` = the last `seq`). `DELETE /_fake/requests` forgets them.
 //!
 //! Control requests are not logged among the received requests.
 
@@ -30,6 +34,17 @@ use descope_spec::Operation;
 
 /// The prefix of the control paths.
 pub const CONTROL_PREFIX: &str = "/_fake/";
+
+/// The most received requests one answer of `GET /_fake/requests` holds.
+const MAX_PAGE: usize = 1000;
+
+/// Which received requests `GET /_fake/requests` answers with.
+struct RequestsQuery {
+    endpoint: Option<Operation>,
+    status: Option<u16>,
+    since: u64,
+    limit: usize,
+}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -76,15 +91,34 @@ pub(crate) fn handle(
     let done = || json_response(200, &json!({"ok": true}), Vec::new());
     let refused = |why: String| json_response(400, &json!({ "error": why }), Vec::new());
     Some(match (&parts.method, what) {
-        (&Method::GET, "requests") => {
-            let received: Vec<Value> = service
-                .lock()
-                .received
-                .iter()
-                .map(|r| r.to_json())
-                .collect();
-            json_response(200, &Value::Array(received), Vec::new())
-        }
+        (&Method::GET, "requests") => match requests_query(parts.uri.query()) {
+            Ok(query) => {
+                let state = service.lock();
+                let mut matching = state.received.iter().filter(|r| {
+                    r.seq > query.since
+                        && query.endpoint.is_none_or(|op| r.endpoint == Some(op))
+                        && query.status.is_none_or(|status| r.status == status)
+                });
+                let page: Vec<Value> = matching
+                    .by_ref()
+                    .take(query.limit)
+                    .map(|r| r.to_json())
+                    .collect();
+                let more = matching.next().is_some();
+                let headers = vec![
+                    (
+                        http::HeaderName::from_static("x-fake-dropped"),
+                        state.received.dropped().to_string(),
+                    ),
+                    (
+                        http::HeaderName::from_static("x-fake-more"),
+                        more.to_string(),
+                    ),
+                ];
+                json_response(200, &Value::Array(page), headers)
+            }
+            Err(why) => refused(why),
+        },
         (&Method::DELETE, "requests") => {
             service.lock().received.clear();
             done()
@@ -216,11 +250,55 @@ fn reply_from(input: ReplyIn) -> Result<Reply, String> {
     };
     reply = reply.after(Duration::from_millis(delay_ms)).times(times);
     if let Some(name) = input.endpoint {
-        let endpoint = Operation::from_id(&name).ok_or_else(|| {
-            let ids: Vec<&str> = Operation::ALL.iter().map(|op| op.id()).collect();
-            format!("unknown endpoint {name:?}: one of {}", ids.join(", "))
-        })?;
-        reply = reply.on(endpoint);
+        reply = reply.on(operation_named(&name)?);
     }
     Ok(reply)
+}
+
+/// The operation whose id is `name`, or a message listing them.
+fn operation_named(name: &str) -> Result<Operation, String> {
+    Operation::from_id(name).ok_or_else(|| {
+        let ids: Vec<&str> = Operation::ALL.iter().map(|op| op.id()).collect();
+        format!("unknown endpoint {name:?}: one of {}", ids.join(", "))
+    })
+}
+
+/// The query of `GET /_fake/requests`; every parameter is checked.
+fn requests_query(query: Option<&str>) -> Result<RequestsQuery, String> {
+    let mut parsed = RequestsQuery {
+        endpoint: None,
+        status: None,
+        since: 0,
+        limit: MAX_PAGE,
+    };
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        let number = |what: &str| {
+            value
+                .parse::<u64>()
+                .map_err(|_| format!("{what} must be a whole number, not {value:?}"))
+        };
+        match key.as_ref() {
+            "endpoint" => parsed.endpoint = Some(operation_named(&value)?),
+            "status" => {
+                parsed.status = Some(
+                    u16::try_from(number("status")?)
+                        .map_err(|_| format!("status {value} is past 65535"))?,
+                )
+            }
+            "since" => parsed.since = number("since")?,
+            "limit" => {
+                let limit = number("limit")?;
+                if !(1..=MAX_PAGE as u64).contains(&limit) {
+                    return Err(format!("limit must be from 1 to {MAX_PAGE}, not {limit}"));
+                }
+                parsed.limit = limit as usize;
+            }
+            other => {
+                return Err(format!(
+                    "unknown parameter {other:?}: endpoint, status, since or limit"
+                ))
+            }
+        }
+    }
+    Ok(parsed)
 }

@@ -17,7 +17,7 @@ mod token;
 
 pub use control::CONTROL_PREFIX;
 pub use masking::{mask_email, mask_phone};
-pub use received::ReceivedRequest;
+pub use received::{ReceivedRequest, DEFAULT_MAX_RECEIVED};
 pub use refusal::codes;
 pub use registry::{Project, User};
 pub use reply::Reply;

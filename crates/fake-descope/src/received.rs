@@ -1,4 +1,7 @@
-//! The log of what the fake received and how it answered.
+//! The log of what the fake received and how it answered, bounded: a fake
+//! that serves a long test run or a load run keeps the newest requests only.
+
+use std::collections::VecDeque;
 
 use descope_spec::Operation;
 use http::HeaderMap;
@@ -7,6 +10,9 @@ use serde_json::{json, Map, Value};
 /// One request the fake received, with the answer it gave.
 #[derive(Clone, Debug)]
 pub struct ReceivedRequest {
+    /// Its place in arrival order: 1 for the fake's first request, then 2,
+    /// 3, ... (dropped requests keep their numbers used).
+    pub seq: u64,
     /// The method, upper case.
     pub method: String,
     /// The path, with the query string if there was one.
@@ -35,7 +41,7 @@ impl ReceivedRequest {
     }
 
     /// The request as JSON, for the control API and for printing:
-    /// `{method, path, headers, body, endpoint, status, response}`. A body
+    /// `{seq, method, path, headers, body, endpoint, status, response}`. A body
     /// that is not JSON is given as text.
     pub fn to_json(&self) -> Value {
         let headers: Map<String, Value> = self
@@ -50,6 +56,7 @@ impl ReceivedRequest {
             .json()
             .unwrap_or_else(|| Value::String(String::from_utf8_lossy(&self.body).into_owned()));
         json!({
+            "seq": self.seq,
             "method": self.method,
             "path": self.path,
             "headers": headers,
@@ -58,5 +65,106 @@ impl ReceivedRequest {
             "status": self.status,
             "response": self.response,
         })
+    }
+}
+
+/// How many requests the log keeps unless told otherwise.
+pub const DEFAULT_MAX_RECEIVED: usize = 10_000;
+
+/// The received requests, oldest first, at most `limit` of them: when full,
+/// the oldest is dropped for the newest, and counted.
+#[derive(Debug)]
+pub(crate) struct RequestLog {
+    kept: VecDeque<ReceivedRequest>,
+    limit: usize,
+    dropped: u64,
+    last_seq: u64,
+}
+
+impl Default for RequestLog {
+    fn default() -> Self {
+        RequestLog::new(DEFAULT_MAX_RECEIVED)
+    }
+}
+
+impl RequestLog {
+    pub(crate) fn new(limit: usize) -> Self {
+        RequestLog {
+            kept: VecDeque::new(),
+            limit,
+            dropped: 0,
+            last_seq: 0,
+        }
+    }
+
+    /// Logs `request`, numbering it.
+    pub(crate) fn push(&mut self, mut request: ReceivedRequest) {
+        self.last_seq += 1;
+        request.seq = self.last_seq;
+        if self.kept.len() >= self.limit {
+            // A limit of 0 keeps nothing: the request itself is the one dropped.
+            if self.kept.pop_front().is_none() {
+                self.dropped += 1;
+                return;
+            }
+            self.dropped += 1;
+        }
+        self.kept.push_back(request);
+    }
+
+    /// The kept requests, oldest first.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &ReceivedRequest> {
+        self.kept.iter()
+    }
+
+    /// How many requests were dropped to keep within the limit.
+    pub(crate) fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Forgets the kept requests (not counted as dropped).
+    pub(crate) fn clear(&mut self) {
+        self.kept.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderMap;
+    use serde_json::Value;
+
+    fn request() -> ReceivedRequest {
+        ReceivedRequest {
+            seq: 0,
+            method: "GET".into(),
+            path: "/".into(),
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+            endpoint: None,
+            status: 200,
+            response: Value::Null,
+        }
+    }
+
+    #[test]
+    fn the_oldest_go_first_and_are_counted() {
+        let mut log = RequestLog::new(3);
+        for _ in 0..5 {
+            log.push(request());
+        }
+        let seqs: Vec<u64> = log.iter().map(|r| r.seq).collect();
+        assert_eq!(seqs, [3, 4, 5]);
+        assert_eq!(log.dropped(), 2);
+        log.clear();
+        assert_eq!(log.iter().count(), 0);
+        assert_eq!(log.dropped(), 2, "forgetting is not dropping");
+        log.push(request());
+        assert_eq!(log.iter().map(|r| r.seq).collect::<Vec<_>>(), [6]);
+
+        let mut none = RequestLog::new(0);
+        none.push(request());
+        none.push(request());
+        assert_eq!((none.iter().count(), none.dropped()), (0, 2));
     }
 }

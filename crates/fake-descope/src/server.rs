@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::received::ReceivedRequest;
+use crate::received::{ReceivedRequest, DEFAULT_MAX_RECEIVED};
 use crate::recorded::{recorded_registrations, recorded_replies};
 use crate::registry::{Project, Registry, User};
 use crate::reply::Reply;
@@ -59,6 +59,7 @@ pub struct FakeDescopeBuilder {
     spec: Option<Spec>,
     scripts: Vec<Reply>,
     max_request_bytes: Option<usize>,
+    max_received: Option<usize>,
 }
 
 impl FakeDescopeBuilder {
@@ -139,6 +140,14 @@ impl FakeDescopeBuilder {
         self
     }
 
+    /// How many received requests the log keeps (default
+    /// [`DEFAULT_MAX_RECEIVED`]); past it the oldest are dropped, and
+    /// counted ([`FakeDescope::received_dropped`]).
+    pub fn max_received(mut self, limit: usize) -> Self {
+        self.max_received = Some(limit);
+        self
+    }
+
     /// Prints a line per request on stderr (method, path, status, error
     /// code; never the credentials).
     pub fn log_to_stderr(mut self, log: bool) -> Self {
@@ -179,6 +188,7 @@ impl FakeDescopeBuilder {
             self.permissive,
             self.log,
             self.max_request_bytes.unwrap_or(DEFAULT_MAX_REQUEST_BYTES),
+            self.max_received.unwrap_or(DEFAULT_MAX_RECEIVED),
         ));
         let (stop, stopped) = watch::channel(false);
         let server = tokio::spawn(serve(listener, service.clone(), stopped));
@@ -257,9 +267,16 @@ impl FakeDescope {
         self.service.lock().scripts.iter().map(|r| r.times).sum()
     }
 
-    /// Every request received so far, in order of arrival, with the answers.
+    /// The requests received so far and kept (the newest
+    /// [`max_received`](FakeDescopeBuilder::max_received)), in order of
+    /// arrival, with the answers.
     pub fn received(&self) -> Vec<ReceivedRequest> {
-        self.service.lock().received.clone()
+        self.service.lock().received.iter().cloned().collect()
+    }
+
+    /// How many received requests the log dropped to stay within its bound.
+    pub fn received_dropped(&self) -> u64 {
+        self.service.lock().received.dropped()
     }
 
     /// The requests received for `operation`.

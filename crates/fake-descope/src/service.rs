@@ -17,7 +17,7 @@ use crate::answers::answer;
 use crate::auth;
 use crate::body_check::check_body;
 use crate::control;
-use crate::received::ReceivedRequest;
+use crate::received::{ReceivedRequest, RequestLog};
 use crate::refusal::{codes, Refusal};
 use crate::registry::Registry;
 use crate::reply::Reply;
@@ -41,7 +41,7 @@ pub(crate) struct Service {
 pub(crate) struct State {
     pub(crate) registry: Registry,
     pub(crate) scripts: VecDeque<Reply>,
-    pub(crate) received: Vec<ReceivedRequest>,
+    pub(crate) received: RequestLog,
 }
 
 /// A method and path the fake serves.
@@ -84,6 +84,7 @@ impl Service {
         permissive: bool,
         log: bool,
         max_request_bytes: usize,
+        max_received: usize,
     ) -> Service {
         // Served where the given spec puts them, so a fake started from an
         // edited spec follows its paths and methods.
@@ -107,7 +108,7 @@ impl Service {
             state: Mutex::new(State {
                 registry,
                 scripts: scripts.into(),
-                received: Vec::new(),
+                received: RequestLog::new(max_received),
             }),
         }
     }
@@ -167,6 +168,7 @@ impl Service {
             );
         }
         self.lock().received.push(ReceivedRequest {
+            seq: 0,
             method: parts.method.to_string(),
             path: parts
                 .uri

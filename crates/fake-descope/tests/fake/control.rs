@@ -230,3 +230,76 @@ proptest! {
         });
     }
 }
+
+/// The bounded log: the newest requests kept, the dropped ones counted, and
+/// the control API filtering and paging what is kept.
+#[tokio::test]
+async fn the_request_log_is_bounded_filtered_and_paged() {
+    let fake = fake_descope::FakeDescope::builder()
+        .project(
+            fake_descope::Project::new(descope_testkit::credentials::PROJECT)
+                .management_key(descope_testkit::credentials::MANAGEMENT_KEY),
+        )
+        .user(descope_testkit::credentials::USER)
+        .max_received(5)
+        .start()
+        .await;
+    let authorization = format!("Bearer {}", management_bearer());
+    let headers = [
+        ("content-type", "application/json"),
+        ("authorization", authorization.as_str()),
+    ];
+    let link = json!({"loginId": descope_testkit::credentials::USER}).to_string();
+    let stranger = json!({"loginId": "nobody@example.com"}).to_string();
+    for i in 0..8 {
+        let body = if i % 2 == 0 { &link } else { &stranger };
+        send(
+            fake.base_url(),
+            Method::POST,
+            descope_spec::Operation::EmbeddedLinkSignin.path(),
+            &headers,
+            Some(body),
+        )
+        .await;
+    }
+    let kept: Vec<u64> = fake.received().iter().map(|r| r.seq).collect();
+    assert_eq!(kept, [4, 5, 6, 7, 8]);
+    assert_eq!(fake.received_dropped(), 3);
+
+    let list = |query: &str| {
+        let path = format!("/_fake/requests{query}");
+        let base = fake.base_url().to_string();
+        async move { send(&base, Method::GET, &path, &[], None).await }
+    };
+    let seqs = |answer: &Answer| -> Vec<u64> {
+        answer
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["seq"].as_u64().unwrap())
+            .collect()
+    };
+    let all = list("").await;
+    assert_eq!(seqs(&all), [4, 5, 6, 7, 8]);
+    assert_eq!(all.header("x-fake-dropped"), Some("3"));
+    assert_eq!(all.header("x-fake-more"), Some("false"));
+    let found = list("?status=404").await;
+    assert_eq!(seqs(&found), [4, 6, 8]);
+    let page = list("?endpoint=EmbeddedLinkSignin&status=200&limit=1").await;
+    assert_eq!(seqs(&page), [5]);
+    assert_eq!(page.header("x-fake-more"), Some("true"));
+    let next = list("?endpoint=EmbeddedLinkSignin&status=200&limit=1&since=5").await;
+    assert_eq!(seqs(&next), [7]);
+    assert_eq!(seqs(&list("?endpoint=GetLicense").await), Vec::<u64>::new());
+    for (query, needle) in [
+        ("?limit=0", "limit must be from 1 to 1000"),
+        ("?limit=1001", "limit must be from 1 to 1000"),
+        ("?since=-1", "since must be a whole number"),
+        ("?status=99999", "past 65535"),
+        ("?endpoint=License", "unknown endpoint"),
+        ("?order=desc", "unknown parameter"),
+    ] {
+        refused(&list(query).await, needle);
+    }
+}
