@@ -132,14 +132,26 @@ impl DescopeClient {
     /// sent them, so printing one can show what a server echoed.
     pub fn raw(&self, authorization: HeaderValue) -> descope_raw::Client {
         let shared = &*self.shared;
-        let mut context = RequestContext::new()
+        let context = self.request_context(authorization, shared.license.tier());
+        descope_raw::Client::new_with_client(&shared.base_url, shared.http.clone(), context)
+    }
+
+    /// What every request of this client carries: `authorization`, the SDK
+    /// headers, the request timeout and, when given, the rate-limit tier.
+    fn request_context(
+        &self,
+        authorization: HeaderValue,
+        tier: Option<HeaderValue>,
+    ) -> RequestContext {
+        let shared = &*self.shared;
+        let context = RequestContext::new()
             .with_authorization(authorization)
             .with_headers(shared.sdk_headers.clone())
             .with_timeout(shared.request_timeout);
-        if let Some(tier) = shared.license.tier() {
-            context = context.with_header(LICENSE_HEADER, tier);
+        match tier {
+            Some(tier) => context.with_header(LICENSE_HEADER, tier),
+            None => context,
         }
-        descope_raw::Client::new_with_client(&shared.base_url, shared.http.clone(), context)
     }
 
     /// The rate-limit tier of the project, once a license handshake (or
@@ -222,28 +234,37 @@ impl DescopeClient {
         operation: Operation,
         authorization: HeaderValue,
     ) -> CallContext {
+        let deadline = self.shared.operation_timeout.map(Deadline::after);
+        self.call_context_by(operation, authorization, deadline)
+            .await
+    }
+
+    /// [`call_context`](Self::call_context) for a call that must be over by
+    /// `deadline` (the license handshake's own bound).
+    pub(crate) async fn call_context_by(
+        &self,
+        operation: Operation,
+        authorization: HeaderValue,
+        deadline: Option<Deadline>,
+    ) -> CallContext {
         let shared = &*self.shared;
-        let deadline = shared.operation_timeout.map(|t| Instant::now() + t);
         let observer = Arc::new(CallObserver::new(
             shared.max_response_bytes,
             shared.caller_http,
         ));
-        // The observer reads what this crate needs of the headers first.
-        let mut context = RequestContext::new()
-            .with_authorization(authorization)
-            .with_headers(shared.sdk_headers.clone())
-            .with_timeout(shared.request_timeout)
-            .with_transport(observer.clone())
-            .discard_response_headers();
-        if carries_license(operation) {
-            let tier = match shared.license.settled() {
+        let tier = if carries_license(operation) {
+            match shared.license.settled() {
                 Some(known) => known,
                 None => shared.license.handshake(self, deadline).await,
-            };
-            if let Some(tier) = tier {
-                context = context.with_header(LICENSE_HEADER, tier);
             }
-        }
+        } else {
+            None
+        };
+        // The observer reads what this crate needs of the headers first.
+        let context = self
+            .request_context(authorization, tier)
+            .with_transport(observer.clone())
+            .discard_response_headers();
         let raw =
             descope_raw::Client::new_with_client(&shared.base_url, shared.http.clone(), context);
         CallContext {
@@ -274,11 +295,12 @@ impl DescopeClient {
         let shared = &*self.shared;
         let observer = &*context.observer;
         let deadline = context.deadline;
-        let out_of_time = |attempts, last_error: Option<Error>| Error::OperationTimeout {
-            timeout: shared.operation_timeout.unwrap_or_default(),
-            attempts,
-            last_error: last_error.map(Box::new),
-        };
+        let out_of_time =
+            |deadline: Deadline, attempts, last_error: Option<Error>| Error::OperationTimeout {
+                timeout: deadline.timeout,
+                attempts,
+                last_error: last_error.map(Box::new),
+            };
         let span = tracing::info_span!(
             "descope.call",
             operation = operation.id(),
@@ -294,8 +316,8 @@ impl DescopeClient {
             let mut attempt: u32 = 0;
             let outcome = loop {
                 // The handshake may have used the whole operation timeout up.
-                if deadline.is_some_and(|d| Instant::now() >= d) {
-                    break Err(out_of_time(attempt, None));
+                if let Some(passed) = deadline.filter(|d| Instant::now() >= d.at) {
+                    break Err(out_of_time(passed, attempt, None));
                 }
                 attempt += 1;
                 observer.start_attempt();
@@ -308,9 +330,10 @@ impl DescopeClient {
                     attempt_result(send(&context.raw, body).await, observer, &scrub).await
                 };
                 let result = match deadline {
-                    Some(deadline) => match tokio::time::timeout_at(deadline, attempt_done).await {
+                    Some(deadline) => match tokio::time::timeout_at(deadline.at, attempt_done).await
+                    {
                         Ok(result) => result,
-                        Err(_) => break Err(out_of_time(attempt, None)),
+                        Err(_) => break Err(out_of_time(deadline, attempt, None)),
                     },
                     None => attempt_done.await,
                 };
@@ -328,8 +351,9 @@ impl DescopeClient {
                 };
                 match shared.retry.wait_before_retry(&error, observer.status(), &retries) {
                     // A wait that would end past the deadline is not begun.
-                    Some(wait) if deadline.is_some_and(|d| Instant::now() + wait >= d) => {
-                        break Err(out_of_time(attempt, Some(error)));
+                    Some(wait) if deadline.is_some_and(|d| Instant::now() + wait >= d.at) => {
+                        let deadline = deadline.expect("checked in the guard");
+                        break Err(out_of_time(deadline, attempt, Some(error)));
                     }
                     Some(wait) => {
                         tracing::info!(attempt, wait_ms = wait.as_millis() as u64, %error, "retrying");
@@ -363,7 +387,24 @@ pub(crate) struct CallContext {
     observer: Arc<CallObserver>,
     raw: descope_raw::Client,
     /// When the call's operation timeout runs out, if it has one.
-    deadline: Option<Instant>,
+    deadline: Option<Deadline>,
+}
+
+/// When a call must be over, and the timeout that set it (for the error).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Deadline {
+    pub(crate) at: Instant,
+    pub(crate) timeout: Duration,
+}
+
+impl Deadline {
+    /// `timeout` from now.
+    pub(crate) fn after(timeout: Duration) -> Self {
+        Self {
+            at: Instant::now() + timeout,
+            timeout,
+        }
+    }
 }
 
 impl fmt::Debug for DescopeClient {

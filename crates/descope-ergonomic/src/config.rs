@@ -445,6 +445,15 @@ mod tests {
         let refused = resolve_base_url(Some("http://descope.internal"), None, &id, false);
         assert_eq!(refused.unwrap_err().reason(), Reason::InsecureScheme);
         assert!(resolve_base_url(Some("http://descope.internal"), None, &id, true).is_ok());
+        // The same through the builder's opt-in.
+        let builder = || {
+            DescopeClientBuilder::new()
+                .project_id(SHORT)
+                .base_url("http://descope.internal")
+        };
+        assert!(builder().build().is_err());
+        let allowed = builder().allow_insecure_http(true).build().unwrap();
+        assert_eq!(allowed.base_url(), "http://descope.internal");
     }
 
     #[test]
@@ -476,6 +485,8 @@ mod tests {
             "https://api.descope.com?x=1",
             "https://api.descope.com#f",
             "https://user:pw@api.descope.com",
+            "https://user@api.descope.com",
+            "https://:pw@api.descope.com",
         ] {
             let error = resolve_base_url(Some(bad), None, &id, false).unwrap_err();
             assert_eq!(error.reason(), Reason::NotABaseUrl, "{bad}");

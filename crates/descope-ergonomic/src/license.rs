@@ -17,7 +17,8 @@ use descope_spec::{Credential, Operation};
 use reqwest::header::{HeaderName, HeaderValue};
 use tokio::time::Instant;
 
-use crate::client::DescopeClient;
+use crate::client::{Deadline, DescopeClient};
+use crate::error::Error;
 
 /// The header management requests carry the tier in.
 pub(crate) const LICENSE_HEADER: HeaderName = HeaderName::from_static("x-descope-license");
@@ -91,7 +92,7 @@ impl LicenseCache {
     pub(crate) fn handshake<'a>(
         &'a self,
         client: &'a DescopeClient,
-        deadline: Option<Instant>,
+        deadline: Option<Deadline>,
     ) -> Pin<Box<dyn Future<Output = Option<HeaderValue>> + Send + 'a>> {
         Box::pin(async move {
             let _running = self.running.lock().await;
@@ -99,33 +100,31 @@ impl LicenseCache {
             if let Some(known) = self.settled() {
                 return known;
             }
-            let bound = LICENSE_HANDSHAKE_TIMEOUT.min(client.shared().request_timeout);
-            let own_deadline = Instant::now() + bound;
-            let cut_by_call = deadline.is_some_and(|d| d < own_deadline);
-            let until = deadline.map_or(own_deadline, |d| d.min(own_deadline));
-            match tokio::time::timeout_at(until, client.license().send()).await {
-                Ok(Ok(license)) => {
+            // One bound, the earlier of the handshake's own and the call's,
+            // given to the handshake's call itself: no second timer to race.
+            let own =
+                Deadline::after(LICENSE_HANDSHAKE_TIMEOUT.min(client.shared().request_timeout));
+            let (until, cut_by_call) = match deadline {
+                Some(call) if call.at < own.at => (call, true),
+                _ => (own, false),
+            };
+            match client.license().send_by(Some(until)).await {
+                Ok(license) => {
                     tracing::debug!("license handshake done");
                     Some(license.header_value())
                 }
-                // The call's operation timeout cut the handshake short (the
-                // handshake, a call too, has the same timeout): not the
-                // license endpoint's fault, so the next call tries again.
-                Ok(Err(error)) if cut_by_call && error.is_operation_timeout() => None,
-                Err(_) if cut_by_call => None,
-                Ok(Err(error)) => {
+                // The call's operation timeout cut the handshake short: not
+                // the license endpoint's fault, so the next call tries again.
+                Err(error) if cut_by_call && error.is_operation_timeout() => None,
+                Err(error) => {
                     self.failed(&error);
-                    None
-                }
-                Err(_) => {
-                    self.failed(&format!("no answer within {bound:?}"));
                     None
                 }
             }
         })
     }
 
-    fn failed(&self, why: &dyn fmt::Display) {
+    fn failed(&self, why: &Error) {
         // The error is this crate's, scrubbed of secrets like any.
         tracing::warn!(
             error = %why,

@@ -4,7 +4,7 @@ use descope_raw::patterns::RateLimitTier;
 use descope_spec::Operation;
 use reqwest::header::HeaderValue;
 
-use crate::client::DescopeClient;
+use crate::client::{Deadline, DescopeClient};
 use crate::error::{Error, Field, Reason, ValidationError};
 
 /// A license call being prepared; see [`DescopeClient::license`].
@@ -22,11 +22,18 @@ impl<'c> LicenseRequest<'c> {
     /// Sends with the management key; retries by the client's policy. The
     /// tier read is kept for the client's management calls.
     pub async fn send(self) -> Result<ProjectLicense, Error> {
+        let deadline = self.client.shared().operation_timeout.map(Deadline::after);
+        self.send_by(deadline).await
+    }
+
+    /// [`send`](Self::send), over by `deadline`: the license handshake's
+    /// own bound.
+    pub(crate) async fn send_by(self, deadline: Option<Deadline>) -> Result<ProjectLicense, Error> {
         let authorization = self.client.management_authorization()?;
         let scrub = self.client.scrub(None, false);
         let context = self
             .client
-            .call_context(Operation::GetLicense, authorization.clone())
+            .call_context_by(Operation::GetLicense, authorization.clone(), deadline)
             .await;
         let response = self
             .client

@@ -149,3 +149,25 @@ fn a_zero_operation_timeout_is_refused() {
         (Field::OperationTimeout, Reason::OutOfRange)
     );
 }
+
+#[tokio::test]
+async fn a_handshake_that_fails_within_a_short_deadline_still_counts_as_failed() {
+    // The deadline (2 s) is shorter than the handshake's own bound (3 s),
+    // but the handshake fails on its own, fast: backed off like any failure.
+    let server = licensing(|| {
+        write(json(
+            "500 Internal Server Error",
+            r#"{"errorCode":"E000000"}"#,
+        ))
+    })
+    .await;
+    let client = builder_without_tier(server.base_url())
+        .operation_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        assert_eq!(call(&client, Op::EmbeddedLink).await.unwrap(), "tok");
+    }
+    let handshakes = server.requests().iter().filter(|r| is_handshake(r)).count();
+    assert_eq!(handshakes, 1);
+}
