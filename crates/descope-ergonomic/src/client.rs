@@ -19,7 +19,10 @@ use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::ApprovedDomains;
 use crate::license::{carries_license, LicenseCache, LICENSE_HEADER};
 use crate::observer::CallObserver;
-use crate::ops::{EmbeddedLinkRequest, LicenseRequest, UpdatePhoneRequest};
+use crate::ops::{
+    EmbeddedLinkRequest, EmbeddedLinkSignupRequest, LicenseRequest, UpdatePhoneRequest,
+    VerifyMagicLinkRequest,
+};
 use crate::redact::Scrub;
 use crate::retry::{RetryCount, RetryPolicy, Sleep};
 use crate::DescopeClientBuilder;
@@ -185,6 +188,22 @@ impl DescopeClient {
     /// Issues a sign-in token for the existing user `login_id` (needs the management key).
     pub fn embedded_link(&self, login_id: impl Into<String>) -> EmbeddedLinkRequest<'_> {
         EmbeddedLinkRequest::new(self, login_id.into())
+    }
+
+    /// Creates the user `login_id` and issues them a sign-in token (needs
+    /// the management key).
+    pub fn embedded_link_signup(
+        &self,
+        login_id: impl Into<String>,
+    ) -> EmbeddedLinkSignupRequest<'_> {
+        EmbeddedLinkSignupRequest::new(self, login_id.into())
+    }
+
+    /// Verifies a one-time token (of an embedded link, or of the magic link
+    /// a phone update sent) and hands back the user's session, whose refresh
+    /// JWT the user's own calls take.
+    pub fn verify_magic_link(&self, token: impl Into<String>) -> VerifyMagicLinkRequest<'_> {
+        VerifyMagicLinkRequest::new(self, token.into())
     }
 
     pub(crate) fn shared(&self) -> &Shared {

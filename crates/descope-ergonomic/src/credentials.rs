@@ -257,6 +257,32 @@ impl<'a> ManagementAuthorization<'a> {
     }
 }
 
+/// Builds `Authorization: Bearer <ProjectId>`, the credential of calls that
+/// a token in the body authenticates, such as `VerifyMagicLink`.
+///
+/// ```
+/// # use descope_ergonomic::{ProjectAuthorization, ProjectId};
+/// let project = ProjectId::new("P2aAc4T2V93bddihGEx2Ryhc8e5Z").unwrap();
+/// let value = ProjectAuthorization::new(&project).header_value();
+/// assert_eq!(value.to_str().unwrap(), "Bearer P2aAc4T2V93bddihGEx2Ryhc8e5Z");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct ProjectAuthorization<'a> {
+    project_id: &'a ProjectId,
+}
+
+impl<'a> ProjectAuthorization<'a> {
+    /// The `<ProjectId>` form.
+    pub fn new(project_id: &'a ProjectId) -> Self {
+        Self { project_id }
+    }
+
+    /// The header value, marked sensitive like the others.
+    pub fn header_value(&self) -> HeaderValue {
+        bearer(&[self.project_id.as_str()])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -369,6 +369,9 @@ pub enum Field {
     CustomClaims,
     /// `timeout` of an embedded link.
     LinkTimeout,
+    /// Any other request field, by its spec name; a nested one by its path
+    /// (`user.phone`).
+    Request(&'static str),
 }
 
 impl Field {
@@ -397,6 +400,7 @@ impl Field {
             Field::Locale => phone::LOCALE,
             Field::CustomClaims => link::CUSTOM_CLAIMS,
             Field::LinkTimeout => link::TIMEOUT,
+            Field::Request(name) => name,
         }
     }
 }

@@ -19,15 +19,16 @@ pub use config::{
     DEFAULT_REQUEST_TIMEOUT,
 };
 pub use credentials::{
-    AuthManagementKey, ManagementAuthorization, ManagementKey, ProjectId, RefreshJwt,
-    UserAuthorization,
+    AuthManagementKey, ManagementAuthorization, ManagementKey, ProjectAuthorization, ProjectId,
+    RefreshJwt, UserAuthorization,
 };
 pub use error::{ApiError, Error, Field, Reason, TransportErrorKind, ValidationError};
 pub use input::{ApprovedDomains, LinkTimeout, LoginId, PhoneNumber, RedirectUri};
 pub use license::{LICENSE_HANDSHAKE_TIMEOUT, RETRY_AFTER_FAILURE};
 pub use ops::{
-    EmbeddedLink, EmbeddedLinkRequest, EmbeddedLinkToken, LicenseRequest, PhoneUpdateSent,
-    ProjectLicense, UpdatePhoneRequest,
+    EmbeddedLink, EmbeddedLinkRequest, EmbeddedLinkSignupRequest, EmbeddedLinkToken,
+    LicenseRequest, NewUser, PhoneUpdateSent, ProjectLicense, Session, SessionCookie, SessionJwt,
+    SessionUser, UpdatePhoneRequest, VerifyMagicLinkRequest,
 };
 pub use redact::scrub_secrets;
 pub use retry::{RetryPolicy, Sleep, SleepFuture, TokioSleep};

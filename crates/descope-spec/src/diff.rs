@@ -811,6 +811,7 @@ mod tests {
 
     const PHONE: &str = "UpdateUserPhoneMagicLinkSMS";
     const LINK: &str = "EmbeddedLinkSignin";
+    const SIGNUP: &str = "EmbeddedLinkSignup";
 
     /// The changes from the embedded spec to the embedded spec with `from`
     /// replaced by `to` (once; it must be there).
@@ -833,11 +834,16 @@ mod tests {
     /// Asserts the one non-documentation change of an edit, and the same
     /// edit undone classified as `reverse`.
     fn both_ways(from: &str, to: &str, forward: &str, reverse: &str) {
-        assert_eq!(summary(&edited(from, to)), [forward], "{from:?} -> {to:?}");
+        both_ways_at(from, to, &[forward], &[reverse]);
+    }
+
+    /// [`both_ways`] for an edit of a component several operations use.
+    fn both_ways_at(from: &str, to: &str, forward: &[&str], reverse: &[&str]) {
+        assert_eq!(summary(&edited(from, to)), forward, "{from:?} -> {to:?}");
         // Undo: the edited spec is the old one.
         let old = Spec::parse("old.yaml", &Spec::embedded().text().replacen(from, to, 1)).unwrap();
         let back = diff(&old, Spec::embedded());
-        assert_eq!(summary(&back), [reverse], "{to:?} -> {from:?}");
+        assert_eq!(summary(&back), reverse, "{to:?} -> {from:?}");
     }
 
     const TIMEOUT: &str = "        timeout:\n          type: integer\n          nullable: true\n          format: int32\n          minimum: 0\n";
@@ -914,19 +920,22 @@ mod tests {
 
     #[test]
     fn patterns() {
-        let pattern = "          pattern: ^\\+[1-9][0-9]{1,14}$\n";
-        both_ways(
-            pattern,
-            "          pattern: ^\\+[1-9][0-9]{1,11}$\n",
-            &format!("{PHONE} request /phone PatternChanged Breaking"),
-            &format!("{PHONE} request /phone PatternChanged Breaking"),
-        );
-        both_ways(
-            pattern,
-            "",
-            &format!("{PHONE} request /phone PatternChanged Compatible"),
-            &format!("{PHONE} request /phone PatternChanged Breaking"),
-        );
+        // The phone schema is shared: the change shows at both users of it.
+        let pattern = "      pattern: ^\\+[1-9][0-9]{1,14}$\n";
+        let at = |wire: &str| {
+            [
+                format!("{PHONE} request /phone PatternChanged {wire}"),
+                format!("{SIGNUP} request /user/phone PatternChanged {wire}"),
+            ]
+        };
+        let (breaking, compatible) = (at("Breaking"), at("Compatible"));
+        let strs = |v: &[String; 2]| [v[0].clone(), v[1].clone()];
+        let b = strs(&breaking);
+        let c = strs(&compatible);
+        let b: Vec<&str> = b.iter().map(String::as_str).collect();
+        let c: Vec<&str> = c.iter().map(String::as_str).collect();
+        both_ways_at(pattern, "      pattern: ^\\+[1-9][0-9]{1,11}$\n", &b, &b);
+        both_ways_at(pattern, "", &c, &b);
     }
 
     #[test]
@@ -940,6 +949,7 @@ mod tests {
             [
                 format!("{PHONE} request /loginId LengthChanged Breaking"),
                 format!("{LINK} request /loginId LengthChanged Breaking"),
+                format!("{SIGNUP} request /loginId LengthChanged Breaking"),
             ]
         );
         let looser = edited(
@@ -1050,23 +1060,39 @@ mod tests {
     #[test]
     fn responses_read_constraints_the_other_way() {
         let masked = "        maskedEmail:\n          type: string\n";
-        both_ways(
+        // The sign-in link's answer is the sign-up link's too.
+        let both = |what: &str| [format!("{LINK} {what}"), format!("{SIGNUP} {what}")];
+        let pair = |v: &[String; 2]| -> Vec<String> { v.to_vec() };
+        let added = pair(&both("response 200 /userId FieldAdded Compatible"));
+        let removed = pair(&both("response 200 /userId FieldRemoved Breaking"));
+        both_ways_at(
             masked,
             "        maskedEmail:\n          type: string\n        userId:\n          type: string\n",
-            &format!("{LINK} response 200 /userId FieldAdded Compatible"),
-            &format!("{LINK} response 200 /userId FieldRemoved Breaking"),
+            &added.iter().map(String::as_str).collect::<Vec<_>>(),
+            &removed.iter().map(String::as_str).collect::<Vec<_>>(),
         );
-        both_ways(
-            "      required: [token]\n",
-            "      required: [token, maskedEmail]\n",
-            &format!("{LINK} response 200 /maskedEmail MadeRequired Compatible"),
-            &format!("{LINK} response 200 /maskedEmail MadeOptional Breaking"),
+        let required = pair(&both("response 200 /maskedEmail MadeRequired Compatible"));
+        let optional = pair(&both("response 200 /maskedEmail MadeOptional Breaking"));
+        both_ways_at(
+            "      required: [token]\n      properties:\n        token:\n          $ref: '#/components/schemas/EmbeddedLinkToken'\n        maskedEmail",
+            "      required: [token, maskedEmail]\n      properties:\n        token:\n          $ref: '#/components/schemas/EmbeddedLinkToken'\n        maskedEmail",
+            &required.iter().map(String::as_str).collect::<Vec<_>>(),
+            &optional.iter().map(String::as_str).collect::<Vec<_>>(),
         );
-        both_ways(
+        // The token schema is also verify's input: stricter there is breaking.
+        both_ways_at(
             "      format: password\n      minLength: 1\n",
             "      format: password\n      minLength: 16\n",
-            &format!("{LINK} response 200 /token LengthChanged Compatible"),
-            &format!("{LINK} response 200 /token LengthChanged Breaking"),
+            &[
+                "VerifyMagicLink request /token LengthChanged Breaking",
+                &format!("{LINK} response 200 /token LengthChanged Compatible"),
+                &format!("{SIGNUP} response 200 /token LengthChanged Compatible"),
+            ],
+            &[
+                "VerifyMagicLink request /token LengthChanged Compatible",
+                &format!("{LINK} response 200 /token LengthChanged Breaking"),
+                &format!("{SIGNUP} response 200 /token LengthChanged Breaking"),
+            ],
         );
         let typed = edited(
             "    EmbeddedLinkToken:\n      type: string\n",
@@ -1074,7 +1100,11 @@ mod tests {
         );
         assert_eq!(
             summary(&typed),
-            [format!("{LINK} response 200 /token TypeChanged Breaking")]
+            [
+                "VerifyMagicLink request /token TypeChanged Breaking".to_string(),
+                format!("{LINK} response 200 /token TypeChanged Breaking"),
+                format!("{SIGNUP} response 200 /token TypeChanged Breaking"),
+            ]
         );
         let status =
             "        maskedPhone:\n          type: string\n          description: The new number";
@@ -1100,8 +1130,11 @@ mod tests {
             summary(&headers),
             [
                 format!("{PHONE} response 429 header retry-after HeaderRemoved Breaking"),
+                "VerifyMagicLink response 429 header retry-after HeaderRemoved Breaking"
+                    .to_string(),
                 "GetLicense response 429 header retry-after HeaderRemoved Breaking".to_string(),
                 format!("{LINK} response 429 header retry-after HeaderRemoved Breaking"),
+                format!("{SIGNUP} response 429 header retry-after HeaderRemoved Breaking"),
             ]
         );
         let schema = edited(

@@ -7,18 +7,22 @@ use http::HeaderValue;
 
 use crate::refusal::Refusal;
 use crate::registry::{Project, Registry};
+use crate::session::SessionKeys;
 use descope_spec::Credential;
 
 /// Checks `header` for an endpoint that takes `kind`. A permissive fake
 /// accepts unknown projects and secrets, as long as the secret has the shape
 /// of the kind expected (a refresh JWT has three dot-separated parts, a
-/// management key does not); registered secrets are still told apart.
-pub(crate) fn check(
-    header: Option<&HeaderValue>,
+/// management key does not); registered secrets are still told apart. A
+/// refresh JWT the fake issued (by `VerifyMagicLink`) is accepted while it
+/// lives. Returns the project id.
+pub(crate) fn check<'h>(
+    header: Option<&'h HeaderValue>,
     kind: Credential,
     registry: &Registry,
+    keys: &SessionKeys,
     permissive: bool,
-) -> Result<(), Refusal> {
+) -> Result<&'h str, Refusal> {
     let header = header.ok_or_else(|| {
         Refusal::unauthorized(
             "The Authorization header is missing: send `Bearer <ProjectId>:<credential>`",
@@ -56,16 +60,22 @@ pub(crate) fn check(
             )))
         }
     };
-    let secret = parts[1];
+    // The project id alone (a well-formed credential of one part): known
+    // (or permissive), nothing more to check.
+    let Some(&secret) = parts.get(1) else {
+        return Ok(project_id);
+    };
     match kind {
+        Credential::ProjectId => {}
         Credential::ProjectRefreshJwt => {
             if project.management_keys.contains(secret) {
                 return Err(Refusal::forbidden(
                     "A management key cannot stand for a user's refresh JWT",
                 ));
             }
-            let accepted =
-                project.refresh_jwts.contains(secret) || (permissive && looks_like_jwt(secret));
+            let accepted = project.refresh_jwts.contains(secret)
+                || keys.refresh_subject(secret, project_id).is_some()
+                || (permissive && looks_like_jwt(secret));
             if !accepted {
                 return Err(if permissive {
                     Refusal::forbidden("The credential is not shaped like a refresh JWT")
@@ -98,7 +108,7 @@ pub(crate) fn check(
             }
         }
     }
-    Ok(())
+    Ok(project_id)
 }
 
 /// Three non-empty base64url segments joined by dots: the shape of a JWT.
@@ -130,8 +140,14 @@ mod tests {
 
     fn status(header: Option<&str>, kind: Credential, permissive: bool) -> u16 {
         let header = header.map(|h| HeaderValue::from_str(h).unwrap());
-        match check(header.as_ref(), kind, &registry(), permissive) {
-            Ok(()) => 200,
+        match check(
+            header.as_ref(),
+            kind,
+            &registry(),
+            &SessionKeys::new(),
+            permissive,
+        ) {
+            Ok(_) => 200,
             Err(refusal) => refusal.status,
         }
     }
@@ -170,6 +186,28 @@ mod tests {
     }
 
     #[test]
+    fn the_project_id_alone_and_issued_refresh_jwts() {
+        use Credential::{ProjectId, ProjectRefreshJwt as RefreshJwt};
+        assert_eq!(status(Some("Bearer P1"), ProjectId, false), 200);
+        assert_eq!(status(Some("Bearer P2"), ProjectId, false), 401);
+        assert_eq!(status(Some("Bearer P1:mgmt"), ProjectId, false), 401);
+        assert_eq!(status(Some("Bearer P9"), ProjectId, true), 200);
+        let keys = SessionKeys::new();
+        let issued = keys.issue("P1", "U1", &serde_json::Map::new());
+        let header = HeaderValue::from_str(&format!("Bearer P1:{}", issued.refresh_jwt)).unwrap();
+        let checked = check(Some(&header), RefreshJwt, &registry(), &keys, false);
+        assert_eq!(checked.map_err(|r| r.status), Ok("P1"));
+        let other_fake = check(
+            Some(&header),
+            RefreshJwt,
+            &registry(),
+            &SessionKeys::new(),
+            false,
+        );
+        assert_eq!(other_fake.map_err(|r| r.status), Err(401));
+    }
+
+    #[test]
     fn a_jwt_is_three_non_empty_base64url_segments() {
         for jwt in ["x.y.z", "a-_.b=.c9", "A.B.C"] {
             assert!(looks_like_jwt(jwt), "{jwt}");
@@ -186,9 +224,15 @@ mod tests {
         use Credential::{ProjectManagementKey as ManagementKey, ProjectRefreshJwt as RefreshJwt};
         let message = |header: &str, kind, permissive| {
             let header = HeaderValue::from_str(header).unwrap();
-            check(Some(&header), kind, &registry(), permissive)
-                .unwrap_err()
-                .message
+            check(
+                Some(&header),
+                kind,
+                &registry(),
+                &SessionKeys::new(),
+                permissive,
+            )
+            .unwrap_err()
+            .message
         };
         assert_eq!(
             message("Bearer P2:a.b.c", RefreshJwt, false),

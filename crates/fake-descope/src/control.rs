@@ -17,6 +17,10 @@
 //!   `x-fake-dropped` (requests the bounded log dropped), `x-fake-more: true` when more match
 //!   (ask again with `since` = the last `seq`). `DELETE /_fake/requests` forgets them.
 //!
+//! - `GET /_fake/messages`: the messages the fake "sent" (the phone update's SMS), oldest
+//!   first, as `[{seq, to, link, token, loginId}]`; header `x-fake-dropped` counts those the
+//!   bound dropped. `DELETE /_fake/messages` forgets them.
+//!
 //! Control requests are not logged among the received requests.
 
 use std::time::Duration;
@@ -119,6 +123,19 @@ pub(crate) fn handle(
             }
             Err(why) => refused(why),
         },
+        (&Method::GET, "messages") => {
+            let state = service.lock();
+            let messages: Vec<Value> = state.outbox.iter().map(|m| m.to_json()).collect();
+            let dropped = (
+                http::HeaderName::from_static("x-fake-dropped"),
+                state.outbox.dropped().to_string(),
+            );
+            json_response(200, &Value::Array(messages), vec![dropped])
+        }
+        (&Method::DELETE, "messages") => {
+            service.lock().outbox.clear();
+            done()
+        }
         (&Method::DELETE, "requests") => {
             service.lock().received.clear();
             done()

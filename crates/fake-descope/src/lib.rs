@@ -1,10 +1,12 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
-mod answers;
 mod auth;
+mod behaviour;
 mod body_check;
+mod bounded;
 mod control;
+mod flow;
 mod masking;
 mod received;
 mod recorded;
@@ -13,13 +15,17 @@ mod registry;
 mod reply;
 mod server;
 mod service;
-mod token;
+mod session;
 
+pub use behaviour::DEFAULT_LINK_URI;
+pub use bounded::DEFAULT_MAX_KEPT;
 pub use control::CONTROL_PREFIX;
+pub use flow::{SentMessage, DEFAULT_TOKEN_LIFETIME};
 pub use masking::{mask_email, mask_phone};
 pub use received::{ReceivedRequest, DEFAULT_MAX_RECEIVED};
 pub use refusal::codes;
 pub use registry::{Project, User};
 pub use reply::Reply;
-pub use server::{FakeDescope, FakeDescopeBuilder};
-pub use service::DEFAULT_MAX_REQUEST_BYTES;
+pub use server::{Dropped, FakeDescope, FakeDescopeBuilder};
+pub use service::{DEFAULT_MAX_REQUEST_BYTES, KEYS_PREFIX};
+pub use session::{REFRESH_LIFETIME_SECS, SESSION_LIFETIME_SECS};

@@ -1,69 +1,50 @@
 //! The recorded spec (`spec/recorded/`) as a setup for the fake: the
-//! credentials and users it uses, and its recorded error answers, so that the
+//! credentials, users and tokens it uses, and its recorded error answers, so that the
 //! conformance suite's server mode can be pointed at the fake.
 
-use std::collections::BTreeMap;
-
-use descope_spec::fields::embedded_link_signin as link_fields;
 use descope_spec::fields::error as error_fields;
 use descope_spec::recorded::{ErrorOutcome, Exchange, Outcome, RecordedResponse, Recordings};
 use descope_spec::Operation;
 use serde_json::Value;
 
-use crate::registry::{Project, User};
+use crate::behaviour;
+use crate::registry::Project;
 use crate::reply::Reply;
+use crate::service::State;
 
-/// The projects (with every credential) and the embedded-link users of the
-/// exchanges in `recordings`.
-pub(crate) fn recorded_registrations(recordings: &Recordings) -> (Vec<Project>, Vec<User>) {
-    let mut projects = Vec::new();
-    // One user per login id, with a phone if any exchange shows one.
-    let mut users: BTreeMap<String, User> = BTreeMap::new();
-    for exchange in &recordings.exchanges {
-        let credentials = &exchange.input.credentials;
-        let mut project = Project::new(&credentials.project_id);
-        project = credentials
-            .management_key
-            .iter()
-            .fold(project, Project::management_key);
-        project = credentials
-            .refresh_jwt
-            .iter()
-            .fold(project, Project::refresh_jwt);
-        project = credentials
-            .auth_management_key
-            .iter()
-            .fold(project, Project::auth_management_key);
-        projects.push(project);
-        if Operation::from_id(&exchange.operation) == Some(Operation::EmbeddedLinkSignin) {
-            if let Some(login_id) = exchange
-                .input
-                .params
-                .get(link_fields::request::LOGIN_ID)
-                .and_then(Value::as_str)
-            {
-                let user = users
-                    .entry(login_id.to_string())
-                    .or_insert_with(|| User::new(login_id));
-                // A recorded answer with a masked phone needs a user with a
-                // phone that masks alike: fill the hidden digits in.
-                let masked_phone = exchange
-                    .responses
-                    .iter()
-                    .filter_map(|r| {
-                        r.body
-                            .as_ref()?
-                            .get(link_fields::response::MASKED_PHONE)?
-                            .as_str()
-                    })
-                    .next();
-                if let Some(masked) = masked_phone {
-                    user.phone = Some(masked.replace('*', "5"));
-                }
-            }
+/// The projects (with every credential) of the exchanges in `recordings`.
+pub(crate) fn recorded_projects(recordings: &Recordings) -> Vec<Project> {
+    recordings
+        .exchanges
+        .iter()
+        .map(|exchange| {
+            let credentials = &exchange.input.credentials;
+            let mut project = Project::new(&credentials.project_id);
+            project = credentials
+                .management_key
+                .iter()
+                .fold(project, Project::management_key);
+            project = credentials
+                .refresh_jwt
+                .iter()
+                .fold(project, Project::refresh_jwt);
+            credentials
+                .auth_management_key
+                .iter()
+                .fold(project, Project::auth_management_key)
+        })
+        .collect()
+}
+
+/// Sets `state` up for the recorded successes a server is sent: the users
+/// and tokens each operation's behaviour needs for them.
+pub(crate) fn prepare_recorded(exchanges: &[Exchange], state: &mut State) {
+    for exchange in exchanges {
+        let succeeds = matches!(exchange.responses.as_slice(), [only] if only.status < 400);
+        if let (Some(operation), true) = (Operation::from_id(&exchange.operation), succeeds) {
+            behaviour::prepare(operation, exchange, state);
         }
     }
-    (projects, users.into_values().collect())
 }
 
 /// One reply per exchange that the suite's server mode sends, in the order

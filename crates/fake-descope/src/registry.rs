@@ -1,6 +1,11 @@
 //! What the fake knows: projects with their credentials, and users.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+
+use crate::bounded::{BoundedMap, DEFAULT_MAX_KEPT};
 
 /// A Descope project and the credentials the fake accepts for it.
 ///
@@ -60,25 +65,44 @@ impl Project {
     }
 }
 
-/// A user, known by login id; an email or phone number gives the embedded
-/// link answer its masked fields.
+/// A user, known by login id (one or more); an email or phone number gives
+/// the embedded link answer its masked fields.
 ///
 /// A login id that looks like an email address (or an E.164 phone number)
 /// counts as the user's email (or phone) unless one is set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct User {
-    pub(crate) login_id: String,
+    pub(crate) user_id: String,
+    pub(crate) login_ids: Vec<String>,
     pub(crate) email: Option<String>,
     pub(crate) phone: Option<String>,
+    pub(crate) verified_email: bool,
+    pub(crate) verified_phone: bool,
+    pub(crate) names: Names,
+    pub(crate) created_time: u64,
+}
+
+/// The name fields of a user, as Descope keeps them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Names {
+    pub(crate) name: Option<String>,
+    pub(crate) given: Option<String>,
+    pub(crate) middle: Option<String>,
+    pub(crate) family: Option<String>,
 }
 
 impl User {
     /// A user with this login id.
     pub fn new(login_id: impl Into<String>) -> User {
         User {
-            login_id: login_id.into(),
+            user_id: String::new(),
+            login_ids: vec![login_id.into()],
             email: None,
             phone: None,
+            verified_email: false,
+            verified_phone: false,
+            names: Names::default(),
+            created_time: 0,
         }
     }
 
@@ -94,22 +118,34 @@ impl User {
         self
     }
 
-    /// The login id.
+    /// The login id the user was created with.
     pub fn login_id(&self) -> &str {
-        &self.login_id
+        &self.login_ids[0]
+    }
+
+    /// Every login id of the user (a verified phone update with
+    /// `addToLoginIDs` adds one).
+    pub fn login_ids(&self) -> &[String] {
+        &self.login_ids
+    }
+
+    /// The fake's id of the user (`U` and 27 characters), the `sub` of the
+    /// sessions it issues; empty before the user is registered.
+    pub fn user_id(&self) -> &str {
+        &self.user_id
     }
 
     /// The email address, set or taken from an email-shaped login id.
-    pub(crate) fn email_address(&self) -> Option<&str> {
+    pub fn email_address(&self) -> Option<&str> {
         self.email
             .as_deref()
-            .or_else(|| Some(self.login_id.as_str()).filter(|id| id.contains('@')))
+            .or_else(|| Some(self.login_id()).filter(|id| id.contains('@')))
     }
 
     /// The phone number, set or taken from a phone-shaped login id.
-    pub(crate) fn phone_number(&self) -> Option<&str> {
+    pub fn phone_number(&self) -> Option<&str> {
         self.phone.as_deref().or_else(|| {
-            let id = self.login_id.as_str();
+            let id = self.login_id();
             let digits = id.strip_prefix('+')?;
             (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(id)
         })
@@ -128,11 +164,13 @@ impl From<String> for User {
     }
 }
 
-/// Projects by id, users by login id, and the license tier.
+/// Projects by id, users by id and login id, and the license tier.
 #[derive(Clone, Debug)]
 pub(crate) struct Registry {
     projects: BTreeMap<String, Project>,
-    users: BTreeMap<String, User>,
+    users: BoundedMap<String, User>,
+    /// Login id to user id, for every kept user.
+    login_ids: HashMap<String, String>,
     rate_limit_tier: String,
 }
 
@@ -141,15 +179,32 @@ const DEFAULT_RATE_LIMIT_TIER: &str = "tier1";
 
 impl Default for Registry {
     fn default() -> Self {
-        Registry {
-            projects: BTreeMap::new(),
-            users: BTreeMap::new(),
-            rate_limit_tier: DEFAULT_RATE_LIMIT_TIER.to_string(),
-        }
+        Registry::new(DEFAULT_MAX_KEPT)
     }
 }
 
 impl Registry {
+    /// A registry that keeps at most `max_users` users.
+    pub(crate) fn new(max_users: usize) -> Self {
+        Registry {
+            projects: BTreeMap::new(),
+            users: BoundedMap::new(max_users),
+            login_ids: HashMap::new(),
+            rate_limit_tier: DEFAULT_RATE_LIMIT_TIER.to_string(),
+        }
+    }
+
+    /// The same registrations, keeping at most `max_users` users from now on.
+    pub(crate) fn with_max_users(self, max_users: usize) -> Self {
+        let mut bounded = Registry::new(max_users);
+        bounded.projects = self.projects;
+        bounded.rate_limit_tier = self.rate_limit_tier;
+        for user in self.users.values() {
+            bounded.add_user(user.clone());
+        }
+        bounded
+    }
+
     /// The `rateLimitTier` the license handshake answers.
     pub(crate) fn rate_limit_tier(&self) -> &str {
         &self.rate_limit_tier
@@ -170,16 +225,136 @@ impl Registry {
         }
     }
 
-    /// Adds `user`, replacing any user with the same login id.
-    pub(crate) fn add_user(&mut self, user: User) {
-        self.users.insert(user.login_id.clone(), user);
+    /// Adds `user`, replacing any user with one of its login ids, and
+    /// returns it as kept (with its user id).
+    pub(crate) fn add_user(&mut self, mut user: User) -> &User {
+        for login_id in &user.login_ids {
+            if let Some(known) = self.login_ids.get(login_id).cloned() {
+                self.remove_user(&known);
+            }
+        }
+        if user.user_id.is_empty() {
+            user.user_id = format!("U{}", &random_id()[..27]);
+        }
+        if user.created_time == 0 {
+            user.created_time = unix_now();
+        }
+        let id = user.user_id.clone();
+        for login_id in &user.login_ids {
+            self.login_ids.insert(login_id.clone(), id.clone());
+        }
+        for (_, evicted) in self.users.insert(id.clone(), user) {
+            self.forget_login_ids(&evicted);
+        }
+        self.users.get(&id).expect("just kept")
+    }
+
+    /// Adds `login_id` to the user `user_id`; another user who had it loses it.
+    pub(crate) fn add_login_id(&mut self, user_id: &str, login_id: &str) {
+        if let Some(other) = self.login_ids.get(login_id).cloned() {
+            if other == user_id {
+                return;
+            }
+            if let Some(user) = self.users.get_mut(&other) {
+                user.login_ids.retain(|id| id != login_id);
+            }
+        }
+        if let Some(user) = self.users.get_mut(&user_id.to_string()) {
+            user.login_ids.push(login_id.to_string());
+            self.login_ids
+                .insert(login_id.to_string(), user_id.to_string());
+        }
+    }
+
+    fn remove_user(&mut self, user_id: &str) {
+        if let Some(user) = self.users.remove(&user_id.to_string()) {
+            self.forget_login_ids(&user);
+        }
+    }
+
+    fn forget_login_ids(&mut self, user: &User) {
+        for login_id in &user.login_ids {
+            if self.login_ids.get(login_id) == Some(&user.user_id) {
+                self.login_ids.remove(login_id);
+            }
+        }
     }
 
     pub(crate) fn project(&self, id: &str) -> Option<&Project> {
         self.projects.get(id)
     }
 
+    /// The user with this login id.
     pub(crate) fn user(&self, login_id: &str) -> Option<&User> {
-        self.users.get(login_id)
+        self.users.get(self.login_ids.get(login_id)?)
+    }
+
+    /// The user with this login id, to change.
+    pub(crate) fn user_mut(&mut self, login_id: &str) -> Option<&mut User> {
+        let id = self.login_ids.get(login_id)?.clone();
+        self.users.get_mut(&id)
+    }
+
+    /// How many users were dropped to keep within the bound.
+    pub(crate) fn users_dropped(&self) -> u64 {
+        self.users.dropped()
+    }
+}
+
+/// 32 random bytes as base64url (43 characters): as hard to guess as the
+/// real thing, for tokens and ids.
+pub(crate) fn random_id() -> String {
+    let mut bytes = [0u8; 32];
+    // The OS generator failing means the machine cannot run tests at all.
+    getrandom::fill(&mut bytes).expect("the operating system's random generator works");
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_ids_are_long_and_differ() {
+        let (a, b) = (random_id(), random_id());
+        assert_eq!(a.len(), 43);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn users_are_found_by_every_login_id_and_bounded() {
+        let mut registry = Registry::new(2);
+        let ada = registry
+            .add_user(User::new("ada@example.com"))
+            .user_id
+            .clone();
+        assert!(ada.starts_with('U') && ada.len() == 28, "{ada}");
+        registry.add_login_id(&ada, "+12025550123");
+        assert_eq!(registry.user("+12025550123").unwrap().user_id, ada);
+        registry.add_user(User::new("grace@example.com"));
+        registry.add_user(User::new("lin@example.com"));
+        assert!(
+            registry.user("ada@example.com").is_none(),
+            "the oldest went"
+        );
+        assert!(
+            registry.user("+12025550123").is_none(),
+            "with all its login ids"
+        );
+        assert_eq!(registry.users_dropped(), 1);
+        // A user registered again under a known login id replaces the old one.
+        registry.add_user(User::new("lin@example.com").phone("+15550000000"));
+        assert_eq!(registry.users.len(), 2);
+        assert_eq!(
+            registry.user("lin@example.com").unwrap().phone.as_deref(),
+            Some("+15550000000")
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use descope_spec::recorded::Recordings;
+use descope_spec::recorded::{Exchange, Recordings};
 use descope_spec::{Operation, Spec};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -16,11 +16,13 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::received::{ReceivedRequest, DEFAULT_MAX_RECEIVED};
-use crate::recorded::{recorded_registrations, recorded_replies};
+use crate::bounded::DEFAULT_MAX_KEPT;
+use crate::flow::{Outbox, SentMessage, Tokens};
+use crate::received::{ReceivedRequest, RequestLog, DEFAULT_MAX_RECEIVED};
+use crate::recorded::{prepare_recorded, recorded_projects, recorded_replies};
 use crate::registry::{Project, Registry, User};
 use crate::reply::Reply;
-use crate::service::{Service, DEFAULT_MAX_REQUEST_BYTES};
+use crate::service::{Service, Settings, State, DEFAULT_MAX_REQUEST_BYTES};
 
 /// How long [`FakeDescope::shutdown`] lets open connections finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -60,6 +62,8 @@ pub struct FakeDescopeBuilder {
     scripts: Vec<Reply>,
     max_request_bytes: Option<usize>,
     max_received: Option<usize>,
+    max_kept: Option<usize>,
+    recorded: Vec<Exchange>,
 }
 
 impl FakeDescopeBuilder {
@@ -105,7 +109,7 @@ impl FakeDescopeBuilder {
     ///
     /// ```no_run
     /// # async fn example() {
-    /// use descope_spec::recorded::Recordings;
+    /// use descope_spec::recorded::{Exchange, Recordings};
     /// use fake_descope::FakeDescope;
     ///
     /// let fake = FakeDescope::builder().recorded(&Recordings::embedded()).start().await;
@@ -114,13 +118,10 @@ impl FakeDescopeBuilder {
     /// # }
     /// ```
     pub fn recorded(mut self, recordings: &Recordings) -> Self {
-        let (projects, users) = recorded_registrations(recordings);
-        for project in projects {
+        for project in recorded_projects(recordings) {
             self.registry.add_project(project);
         }
-        for user in users {
-            self.registry.add_user(user);
-        }
+        self.recorded.extend(recordings.exchanges.iter().cloned());
         self.scripts.extend(recorded_replies(recordings));
         self
     }
@@ -145,6 +146,15 @@ impl FakeDescopeBuilder {
     /// counted ([`FakeDescope::received_dropped`]).
     pub fn max_received(mut self, limit: usize) -> Self {
         self.max_received = Some(limit);
+        self
+    }
+
+    /// How many of each kind of state the fake keeps (default
+    /// [`DEFAULT_MAX_KEPT`]): tokens waiting to be verified, sent messages
+    /// and users. Past it the oldest go first, and are counted
+    /// ([`FakeDescope::dropped`]); expired tokens go before any live one.
+    pub fn max_kept(mut self, limit: usize) -> Self {
+        self.max_kept = Some(limit);
         self
     }
 
@@ -181,15 +191,21 @@ impl FakeDescopeBuilder {
         };
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
         let addr = listener.local_addr()?;
-        let service = Arc::new(Service::new(
-            spec,
-            self.registry,
-            self.scripts,
-            self.permissive,
-            self.log,
-            self.max_request_bytes.unwrap_or(DEFAULT_MAX_REQUEST_BYTES),
-            self.max_received.unwrap_or(DEFAULT_MAX_RECEIVED),
-        ));
+        let kept = self.max_kept.unwrap_or(DEFAULT_MAX_KEPT);
+        let mut state = State {
+            registry: self.registry.with_max_users(kept),
+            scripts: self.scripts.into(),
+            received: RequestLog::new(self.max_received.unwrap_or(DEFAULT_MAX_RECEIVED)),
+            tokens: Tokens::new(kept),
+            outbox: Outbox::new(kept),
+        };
+        prepare_recorded(&self.recorded, &mut state);
+        let settings = Settings {
+            permissive: self.permissive,
+            log: self.log,
+            max_request_bytes: self.max_request_bytes.unwrap_or(DEFAULT_MAX_REQUEST_BYTES),
+        };
+        let service = Arc::new(Service::new(spec, state, settings));
         let (stop, stopped) = watch::channel(false);
         let server = tokio::spawn(serve(listener, service.clone(), stopped));
         Ok(FakeDescope {
@@ -290,6 +306,34 @@ impl FakeDescope {
             .collect()
     }
 
+    /// The messages the fake "sent" (the phone update's SMS), oldest first:
+    /// each names its recipient, its link and the token in it.
+    pub fn messages(&self) -> Vec<SentMessage> {
+        self.service.lock().outbox.iter().cloned().collect()
+    }
+
+    /// The user with this login id, as the fake keeps them now (after a
+    /// sign-up, or a verified phone update).
+    pub fn user(&self, login_id: &str) -> Option<User> {
+        self.service.lock().registry.user(login_id).cloned()
+    }
+
+    /// How many tokens wait to be verified.
+    pub fn pending_tokens(&self) -> usize {
+        self.service.lock().tokens.len()
+    }
+
+    /// What the bounds have dropped so far, of each kind of state.
+    pub fn dropped(&self) -> Dropped {
+        let state = self.service.lock();
+        Dropped {
+            received: state.received.dropped(),
+            tokens: state.tokens.dropped(),
+            messages: state.outbox.dropped(),
+            users: state.registry.users_dropped(),
+        }
+    }
+
     /// Forgets the requests received so far.
     pub fn clear_received(&self) {
         self.service.lock().received.clear();
@@ -323,6 +367,21 @@ impl std::fmt::Debug for FakeDescope {
             .field("permissive", &self.is_permissive())
             .finish_non_exhaustive()
     }
+}
+
+/// What a fake's bounds have dropped, oldest first; see
+/// [`FakeDescopeBuilder::max_kept`] and [`FakeDescopeBuilder::max_received`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Dropped {
+    /// Received requests.
+    pub received: u64,
+    /// Tokens that were still waiting (expired ones are not counted).
+    pub tokens: u64,
+    /// Sent messages.
+    pub messages: u64,
+    /// Users.
+    pub users: u64,
 }
 
 /// Accepts connections until told to stop, then lets the open ones end.

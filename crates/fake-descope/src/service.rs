@@ -13,14 +13,19 @@ use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use serde_json::Value;
 
-use crate::answers::answer;
 use crate::auth;
+use crate::behaviour::{self, Call};
 use crate::body_check::check_body;
 use crate::control;
+use crate::flow::{Outbox, Tokens};
 use crate::received::{ReceivedRequest, RequestLog};
 use crate::refusal::{codes, Refusal};
 use crate::registry::Registry;
 use crate::reply::Reply;
+use crate::session::SessionKeys;
+
+/// Where the fake serves its public keys, as Descope does: `<prefix><projectId>`.
+pub const KEYS_PREFIX: &str = "/v2/keys/";
 
 /// The largest request body read unless set; Descope's bodies for these
 /// calls are tiny.
@@ -33,15 +38,25 @@ pub(crate) struct Service {
     permissive: bool,
     log: bool,
     max_request_bytes: usize,
+    keys: SessionKeys,
     state: Mutex<State>,
 }
 
-/// What changes while the fake runs.
+/// What changes while the fake runs; every part is bounded.
 #[derive(Default)]
 pub(crate) struct State {
     pub(crate) registry: Registry,
     pub(crate) scripts: VecDeque<Reply>,
     pub(crate) received: RequestLog,
+    pub(crate) tokens: Tokens,
+    pub(crate) outbox: Outbox,
+}
+
+/// The settings a service starts with.
+pub(crate) struct Settings {
+    pub(crate) permissive: bool,
+    pub(crate) log: bool,
+    pub(crate) max_request_bytes: usize,
 }
 
 /// A method and path the fake serves.
@@ -77,15 +92,7 @@ impl From<Refusal> for Answer {
 
 impl Service {
     /// A service for the operations `spec` has.
-    pub(crate) fn new(
-        spec: Spec,
-        registry: Registry,
-        scripts: Vec<Reply>,
-        permissive: bool,
-        log: bool,
-        max_request_bytes: usize,
-        max_received: usize,
-    ) -> Service {
+    pub(crate) fn new(spec: Spec, state: State, settings: Settings) -> Service {
         // Served where the given spec puts them, so a fake started from an
         // edited spec follows its paths and methods.
         let routes: Vec<Route> = spec
@@ -102,14 +109,11 @@ impl Service {
         Service {
             spec,
             routes,
-            permissive,
-            log,
-            max_request_bytes,
-            state: Mutex::new(State {
-                registry,
-                scripts: scripts.into(),
-                received: RequestLog::new(max_received),
-            }),
+            permissive: settings.permissive,
+            log: settings.log,
+            max_request_bytes: settings.max_request_bytes,
+            keys: SessionKeys::new(),
+            state: Mutex::new(state),
         }
     }
 
@@ -132,6 +136,9 @@ impl Service {
         let body = read.map(|collected| collected.to_bytes());
         if let Some(response) = control::handle(self, &parts, body.as_ref().ok()) {
             return response;
+        }
+        if let Some(project_id) = parts.uri.path().strip_prefix(KEYS_PREFIX) {
+            return self.public_keys(&parts.method, project_id);
         }
         let (endpoint, answer) = match &body {
             Ok(bytes) => self.decide(&parts, bytes),
@@ -197,13 +204,20 @@ impl Service {
         // about what the fake thinks of its body.
         let authorization = parts.headers.get(header::AUTHORIZATION);
         // An operation the spec declares without security takes anyone.
-        let credential = endpoint.credential().map(|kind| {
+        let project_id = match endpoint.credential().map(|kind| {
             let state = self.lock();
-            auth::check(authorization, kind, &state.registry, self.permissive)
-        });
-        if let Some(Err(refusal)) = credential {
-            return refused(refusal);
-        }
+            auth::check(
+                authorization,
+                kind,
+                &state.registry,
+                &self.keys,
+                self.permissive,
+            )
+        }) {
+            Some(Ok(project_id)) => project_id,
+            Some(Err(refusal)) => return refused(refusal),
+            None => "",
+        };
         let body = match check_body(&self.spec, endpoint, &parts.headers, body) {
             Ok(body) => body,
             Err(refusal) => return refused(refusal),
@@ -215,7 +229,16 @@ impl Service {
             .map_or(Duration::ZERO, |reply| reply.delay);
         let answer = match scripted.and_then(|reply| reply.refusal) {
             Some(refusal) => Answer::from(refusal),
-            None => match answer(endpoint, &body, &state.registry, self.permissive) {
+            None => match behaviour::answer(
+                endpoint,
+                &Call {
+                    body: &body,
+                    project_id,
+                    permissive: self.permissive,
+                    keys: &self.keys,
+                },
+                &mut state,
+            ) {
                 Ok(body) => Answer {
                     status: 200,
                     body,
@@ -226,6 +249,27 @@ impl Service {
             },
         };
         (Some(endpoint), Answer { delay, ..answer })
+    }
+
+    /// `GET /v2/keys/<projectId>`: the JWKS that validates the sessions the
+    /// fake issues, for a project it knows (any, when permissive).
+    fn public_keys(&self, method: &Method, project_id: &str) -> Response<Full<Bytes>> {
+        let answer = if method != Method::GET {
+            Refusal::new(
+                405,
+                codes::BAD_REQUEST,
+                format!("{method} is not allowed; use GET"),
+            )
+        } else if self.permissive || self.lock().registry.project(project_id).is_some() {
+            return json_response(200, &self.keys.jwks(), Vec::new());
+        } else {
+            Refusal::new(
+                404,
+                codes::NOT_FOUND,
+                format!("The project id {project_id:?} is not known"),
+            )
+        };
+        respond(answer.into())
     }
 
     /// The endpoint at `path`, or the answer for a path or method it does

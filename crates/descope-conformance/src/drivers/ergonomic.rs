@@ -10,13 +10,9 @@ use descope_ergonomic::{
 use serde_json::{Map, Value};
 
 use crate::drivers::{Driver, DriverError, DriverFuture, Params};
-use descope_spec::fields::{
-    embedded_link_signin as link_fields, get_license as license_fields,
-    update_user_phone_magic_link_sms as phone_fields,
-};
 use descope_spec::recorded::{ClientKind, Credentials, Inputs};
 use descope_spec::recorded::{ErrorOutcome, Outcome};
-use descope_spec::Operation;
+use descope_spec::Credential;
 
 /// Drives [`descope_ergonomic::DescopeClient`], one client per call, built
 /// from the exchange's credentials.
@@ -72,116 +68,26 @@ impl Driver for ErgonomicDriver {
                 Ok(client) => client,
                 Err(error) => return Ok(Outcome::Error(error_outcome(&error))),
             };
-            let result = match op {
-                Operation::UpdateUserPhoneMagicLinkSms => {
-                    update_phone(&client, &params, &inputs.credentials).await?
+            // Through the wrapper's one JSON entry: the same builder, checks
+            // and retries as its typed methods, no field named here.
+            let refresh_jwt = match (op.credential(), inputs.credentials.refresh_jwt.as_deref()) {
+                (Some(Credential::ProjectRefreshJwt), None) => {
+                    return Err(DriverError::MissingCredential("refreshJwt"))
                 }
-                Operation::EmbeddedLinkSignin => embedded_link(&client, &params).await?,
-                Operation::GetLicense => license(&client).await,
+                (Some(Credential::ProjectRefreshJwt), Some(jwt)) => match RefreshJwt::new(jwt) {
+                    Ok(jwt) => Some(jwt),
+                    Err(error) => return Ok(Outcome::Error(error_outcome(&error.into()))),
+                },
+                _ => None,
             };
-            Ok(match result {
-                Ok(fields) => Outcome::Success(fields),
+            let body = Value::Object(params.all().clone());
+            Ok(match client.send_json(op, refresh_jwt, body).await {
+                Ok(Value::Object(fields)) => Outcome::Success(fields),
+                Ok(other) => Outcome::Success(Map::from_iter([("value".to_string(), other)])),
                 Err(error) => Outcome::Error(error_outcome(&error)),
             })
         })
     }
-}
-
-type CallResult = Result<Map<String, Value>, Error>;
-
-async fn update_phone(
-    client: &DescopeClient,
-    params: &Params<'_>,
-    credentials: &Credentials,
-) -> Result<CallResult, DriverError> {
-    let jwt = credentials
-        .refresh_jwt
-        .as_deref()
-        .ok_or(DriverError::MissingCredential("refreshJwt"))?;
-    let jwt = match RefreshJwt::new(jwt) {
-        Ok(jwt) => jwt,
-        Err(error) => return Ok(Err(error.into())),
-    };
-    let login_id = params
-        .str(phone_fields::request::LOGIN_ID)?
-        .unwrap_or_default();
-    let phone = params
-        .str(phone_fields::request::PHONE)?
-        .unwrap_or_default();
-    let mut request = client.update_phone_magic_link_sms(jwt, login_id, phone);
-    if let Some(v) = params.str(phone_fields::request::URI)? {
-        request = request.uri(v);
-    }
-    if let Some(v) = params.bool(phone_fields::request::ADD_TO_LOGIN_I_DS)? {
-        request = request.add_to_login_ids(v);
-    }
-    if let Some(v) = params.bool(phone_fields::request::ON_MERGE_USE_EXISTING)? {
-        request = request.on_merge_use_existing(v);
-    }
-    if let Some(v) = params.str(phone_fields::request::PROVIDER_ID)? {
-        request = request.provider_id(v);
-    }
-    if let Some(v) = params.str(phone_fields::request::TEMPLATE_ID)? {
-        request = request.template_id(v);
-    }
-    if let Some(v) = params.string_map(phone_fields::request::TEMPLATE_OPTIONS)? {
-        request = request.template_options(v);
-    }
-    if let Some(v) = params.str(phone_fields::request::LOCALE)? {
-        request = request.locale(v);
-    }
-    if let Some(v) = params.bool(phone_fields::request::FAIL_ON_CONFLICT)? {
-        request = request.fail_on_conflict(v);
-    }
-    Ok(request.send().await.map(|sent| {
-        Map::from_iter([(
-            phone_fields::response::MASKED_PHONE.to_string(),
-            sent.masked_phone().into(),
-        )])
-    }))
-}
-
-async fn embedded_link(
-    client: &DescopeClient,
-    params: &Params<'_>,
-) -> Result<CallResult, DriverError> {
-    let mut request = client.embedded_link(
-        params
-            .str(link_fields::request::LOGIN_ID)?
-            .unwrap_or_default(),
-    );
-    // Passed through as recorded: refusing a claim set that is not an object,
-    // or a negative lifetime, is the client's job and part of what is checked.
-    if let Some(v) = params.value(link_fields::request::CUSTOM_CLAIMS) {
-        request = request.custom_claims(v.clone());
-    }
-    if let Some(v) = params.i64(link_fields::request::TIMEOUT)? {
-        request = request.timeout_secs(v);
-    }
-    Ok(request.send().await.map(|link| {
-        let mut fields = Map::from_iter([(
-            link_fields::response::TOKEN.to_string(),
-            Value::from(link.token().expose_secret()),
-        )]);
-        for (name, value) in [
-            (link_fields::response::MASKED_EMAIL, link.masked_email()),
-            (link_fields::response::MASKED_PHONE, link.masked_phone()),
-        ] {
-            if let Some(value) = value {
-                fields.insert(name.to_string(), value.into());
-            }
-        }
-        fields
-    }))
-}
-
-async fn license(client: &DescopeClient) -> CallResult {
-    client.license().send().await.map(|license| {
-        Map::from_iter([(
-            license_fields::response::RATE_LIMIT_TIER.to_string(),
-            license.rate_limit_tier().into(),
-        )])
-    })
 }
 
 /// The ergonomic error, in the suite's outcome shape.

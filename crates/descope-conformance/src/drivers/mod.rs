@@ -117,6 +117,11 @@ impl<'a> Params<'a> {
         Ok((op, Params { params }))
     }
 
+    /// Every input, by spec name: the request body as recorded.
+    pub fn all(&self) -> &'a Map<String, Value> {
+        self.params
+    }
+
     /// An input as recorded, of any JSON type (for clients that validate it themselves).
     pub fn value(&self, field: &str) -> Option<&'a Value> {
         self.params.get(field)

@@ -1,19 +1,15 @@
 //! The driver of `descope-raw`, the generated client, used as a caller would:
 //! its builders, its `RequestContext` credential, no help of its own.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use descope_ergonomic::{
-    AuthManagementKey, ManagementAuthorization, ManagementKey, ProjectId, RefreshJwt,
-    UserAuthorization,
+    AuthManagementKey, ManagementAuthorization, ManagementKey, ProjectAuthorization, ProjectId,
+    RefreshJwt, UserAuthorization,
 };
 use descope_raw::types::{self, ErrorBody};
 use descope_raw::{retry_after, Client, Error, RequestContext, ResponseValue, Transport};
-use descope_spec::fields::{
-    embedded_link_signin as link_fields, update_user_phone_magic_link_sms as phone_fields,
-};
 use descope_spec::recorded::{ClientKind, Credentials, ErrorOutcome, Inputs, Outcome};
 use descope_spec::{Credential, Operation};
 use reqwest::header::HeaderValue;
@@ -85,101 +81,49 @@ impl Driver for RawDriver {
             let (op, params) = Params::of_call(ClientKind::Raw, operation, &inputs.params)?;
             let authorization = bearer(op.credential(), &inputs.credentials)?;
             let client = self.client(base_url, authorization);
-            Ok(match op {
-                Operation::UpdateUserPhoneMagicLinkSms => {
-                    let body = update_phone_body(&params)?;
-                    let result = client
-                        .update_user_phone_magic_link_sms()
-                        .body(body)
-                        .send()
-                        .await;
-                    outcome(result, op)
-                }
-                Operation::EmbeddedLinkSignin => {
-                    let body = embedded_link_body(&params)?;
-                    let result = client.embedded_link_signin().body(body).send().await;
-                    outcome(result, op)
-                }
-                Operation::GetLicense => outcome(client.get_license().send().await, op),
+            let body = Value::Object(params.all().clone());
+            // One line per operation: the generated client has a method each.
+            // The recorded body is read by the generated request type, so a
+            // refusal is the generated type's own, naming the spec field.
+            macro_rules! send {
+                ($($op:ident => $method:ident($body:ident)),* $(,)?) => {
+                    match op {
+                        $(Operation::$op => match wire_body::<types::$body>(&body) {
+                            Ok(body) => outcome(client.$method().body(body).send().await, op),
+                            Err(refused) => refused,
+                        },)*
+                        Operation::GetLicense => outcome(client.get_license().send().await, op),
+                    }
+                };
+            }
+            Ok(send! {
+                UpdateUserPhoneMagicLinkSms => update_user_phone_magic_link_sms(UpdatePhoneMagicLinkSmsRequest),
+                EmbeddedLinkSignin => embedded_link_signin(EmbeddedLinkSigninRequest),
+                EmbeddedLinkSignup => embedded_link_signup(EmbeddedLinkSignupRequest),
+                VerifyMagicLink => verify_magic_link(VerifyMagicLinkRequest),
             })
         })
     }
 }
 
-fn update_phone_body(
-    params: &Params<'_>,
-) -> Result<types::builder::UpdatePhoneMagicLinkSmsRequest, DriverError> {
-    // Only what the caller set goes into the builder, so unset optional
-    // fields stay off the wire and a missing required one is the client's
-    // to refuse.
-    let mut body = types::UpdatePhoneMagicLinkSmsRequest::builder();
-    if let Some(v) = params.str(phone_fields::request::LOGIN_ID)? {
-        body = body.login_id(v);
-    }
-    if let Some(v) = params.str(phone_fields::request::PHONE)? {
-        body = body.phone(v);
-    }
-    if let Some(v) = params.str(phone_fields::request::URI)? {
-        body = body.uri(Unparsed(v.to_string()));
-    }
-    if let Some(v) = params.bool(phone_fields::request::ADD_TO_LOGIN_I_DS)? {
-        body = body.add_to_login_i_ds(Some(v));
-    }
-    if let Some(v) = params.bool(phone_fields::request::ON_MERGE_USE_EXISTING)? {
-        body = body.on_merge_use_existing(Some(v));
-    }
-    if let Some(v) = params.str(phone_fields::request::PROVIDER_ID)? {
-        body = body.provider_id(Some(v.to_string()));
-    }
-    if let Some(v) = params.str(phone_fields::request::TEMPLATE_ID)? {
-        body = body.template_id(Some(v.to_string()));
-    }
-    if let Some(v) = params.string_map(phone_fields::request::TEMPLATE_OPTIONS)? {
-        let options: HashMap<String, String> = v
-            .into_iter()
-            .map(|(key, value)| (key.to_string(), value.to_string()))
-            .collect();
-        body = body.template_options(options);
-    }
-    if let Some(v) = params.str(phone_fields::request::LOCALE)? {
-        body = body.locale(Some(v.to_string()));
-    }
-    if let Some(v) = params.bool(phone_fields::request::FAIL_ON_CONFLICT)? {
-        body = body.fail_on_conflict(Some(v));
-    }
-    Ok(body)
-}
-
-/// An optional value the spec constrains, handed to the builder unparsed so
-/// that a refusal is the builder's own, as for required fields.
-struct Unparsed(String);
-
-impl TryFrom<Unparsed> for Option<descope_raw::patterns::UpdatePhoneMagicLinkSmsRequestUri> {
-    type Error = types::error::ConversionError;
-
-    fn try_from(value: Unparsed) -> Result<Self, Self::Error> {
-        value.0.parse().map(Some)
-    }
-}
-
-fn embedded_link_body(
-    params: &Params<'_>,
-) -> Result<types::builder::EmbeddedLinkSigninRequest, DriverError> {
-    let mut body = types::EmbeddedLinkSigninRequest::builder();
-    if let Some(v) = params.str(link_fields::request::LOGIN_ID)? {
-        body = body.login_id(v);
-    }
-    if let Some(v) = params.object(link_fields::request::CUSTOM_CLAIMS)? {
-        body = body.custom_claims(v.clone());
-    }
-    if let Some(v) = params.i64(link_fields::request::TIMEOUT)? {
-        let v = i32::try_from(v).map_err(|_| DriverError::InputType {
-            field: link_fields::request::TIMEOUT.into(),
-            expected: "a 32-bit integer",
-        })?;
-        body = body.timeout(Some(v));
-    }
-    Ok(body)
+/// The recorded body as the generated request type, or the refusal naming
+/// the field it fails at (the spec name: the types' serde names are the
+/// spec's).
+fn wire_body<T: serde::de::DeserializeOwned>(body: &Value) -> Result<T, Outcome> {
+    serde_path_to_error::deserialize(body).map_err(|error| {
+        let path = error.path().to_string();
+        let field = match path.as_str() {
+            // A missing field is reported at the body: serde names it.
+            "." => error
+                .inner()
+                .to_string()
+                .split('`')
+                .nth(1)
+                .map_or(path.clone(), str::to_string),
+            _ => path,
+        };
+        Outcome::Error(ErrorOutcome::Validation { field })
+    })
 }
 
 /// The `Authorization` value for the credential `kind`, built by the
@@ -196,6 +140,7 @@ pub(crate) fn bearer(
     };
     let project = ProjectId::new(credentials.project_id.as_str()).map_err(unusable)?;
     match kind {
+        Some(Credential::ProjectId) => Ok(ProjectAuthorization::new(&project).header_value()),
         Some(Credential::ProjectRefreshJwt) => {
             let jwt = credentials
                 .refresh_jwt

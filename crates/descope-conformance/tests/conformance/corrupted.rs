@@ -199,8 +199,8 @@ async fn a_spec_without_a_required_request_field_fails() {
     let spec_without_phone = spec_text()
         .replacen("required: [loginId, phone]", "required: [loginId]", 1)
         .replacen(
-            "        phone:\n          type: string\n",
-            "        unusedPhone:\n          type: string\n",
+            "        phone:\n          $ref: '#/components/schemas/PhoneNumber'\n",
+            "        unusedPhone:\n          $ref: '#/components/schemas/PhoneNumber'\n",
             1,
         );
     assert_ne!(spec_without_phone, spec_text());

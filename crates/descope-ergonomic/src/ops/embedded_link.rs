@@ -3,8 +3,11 @@
 use std::fmt;
 use std::time::Duration;
 
-use descope_raw::types::EmbeddedLinkSigninRequest as WireBody;
+use descope_raw::types::{
+    EmbeddedLinkSigninRequest as WireBody, EmbeddedLinkSigninResponse as WireResponse,
+};
 use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
 use serde_json::Value;
 
 use descope_spec::Operation;
@@ -14,10 +17,22 @@ use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::{claims_object, LinkTimeout, LoginId};
 
 /// The lifetime as given, checked at send time like every other input.
-#[derive(Debug, Clone, Copy)]
-enum Lifetime {
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Lifetime {
     Secs(i64),
+    #[serde(skip)]
     Duration(Duration),
+}
+
+impl Lifetime {
+    /// Checked: whole seconds, 0 or more, within the spec's `int32`.
+    pub(crate) fn check(self) -> Result<LinkTimeout, ValidationError> {
+        match self {
+            Lifetime::Secs(secs) => LinkTimeout::from_secs(secs),
+            Lifetime::Duration(duration) => LinkTimeout::from_duration(duration),
+        }
+    }
 }
 
 /// An embedded-link call being prepared; see [`DescopeClient::embedded_link`].
@@ -27,6 +42,15 @@ enum Lifetime {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct EmbeddedLinkRequest<'c> {
     client: &'c DescopeClient,
+    inputs: Inputs,
+}
+
+/// The inputs as given, unchecked, by their spec names: what the setters
+/// fill and what [`DescopeClient::send_json`] reads.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Inputs {
+    #[serde(default)]
     login_id: String,
     custom_claims: Option<Value>,
     timeout: Option<Lifetime>,
@@ -34,30 +58,40 @@ pub struct EmbeddedLinkRequest<'c> {
 
 impl<'c> EmbeddedLinkRequest<'c> {
     pub(crate) fn new(client: &'c DescopeClient, login_id: String) -> Self {
-        Self {
-            client,
+        let inputs = Inputs {
             login_id,
-            custom_claims: None,
-            timeout: None,
-        }
+            ..Inputs::default()
+        };
+        Self { client, inputs }
+    }
+
+    /// The request whose inputs are the JSON body `body` (spec names).
+    pub(crate) fn from_json(
+        client: &'c DescopeClient,
+        body: Value,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            client,
+            inputs: serde_json::from_value(body)?,
+        })
     }
 
     /// Claims put on the session JWT once the token is verified: a JSON
     /// object whose values may be any JSON.
     pub fn custom_claims(mut self, claims: impl Into<Value>) -> Self {
-        self.custom_claims = Some(claims.into());
+        self.inputs.custom_claims = Some(claims.into());
         self
     }
 
     /// The token's lifetime in whole seconds, 0 or more (0: the project default).
     pub fn timeout_secs(mut self, secs: i64) -> Self {
-        self.timeout = Some(Lifetime::Secs(secs));
+        self.inputs.timeout = Some(Lifetime::Secs(secs));
         self
     }
 
     /// The token's lifetime; must be whole seconds.
     pub fn timeout(mut self, lifetime: Duration) -> Self {
-        self.timeout = Some(Lifetime::Duration(lifetime));
+        self.inputs.timeout = Some(Lifetime::Duration(lifetime));
         self
     }
 
@@ -65,23 +99,20 @@ impl<'c> EmbeddedLinkRequest<'c> {
     /// without sending anything.
     pub fn wire_body(&self) -> Result<WireBody, Error> {
         // Checked, not parsed: the generated type makes the one copy.
-        LoginId::check(&self.login_id)?;
-        let claims = self
+        let inputs = &self.inputs;
+        LoginId::check(&inputs.login_id)?;
+        let claims = inputs
             .custom_claims
             .clone()
             .map(claims_object)
             .transpose()?
             // An empty claim set adds nothing: it stays off the wire.
             .filter(|claims| !claims.is_empty());
-        let timeout = match self.timeout {
-            Some(Lifetime::Secs(secs)) => Some(LinkTimeout::from_secs(secs)?),
-            Some(Lifetime::Duration(duration)) => Some(LinkTimeout::from_duration(duration)?),
-            None => None,
-        };
+        let timeout = inputs.timeout.map(Lifetime::check).transpose()?;
         // A struct literal, not a builder: when the spec gains a field, this
         // stops compiling and says so.
         Ok(WireBody {
-            login_id: self
+            login_id: inputs
                 .login_id
                 .as_str()
                 .try_into()
@@ -93,6 +124,11 @@ impl<'c> EmbeddedLinkRequest<'c> {
 
     /// Validates, then sends with the management key; retries by the client's policy.
     pub async fn send(self) -> Result<EmbeddedLink, Error> {
+        self.exchange().await.map(EmbeddedLink::from)
+    }
+
+    /// [`send`](Self::send), answering the generated response type.
+    pub(crate) async fn exchange(self) -> Result<WireResponse, Error> {
         let body = self.wire_body()?;
         let authorization = self.client.management_authorization()?;
         let scrub = self.client.scrub(None, true);
@@ -100,8 +136,7 @@ impl<'c> EmbeddedLinkRequest<'c> {
             .client
             .call_context(Operation::EmbeddedLinkSignin, authorization.clone())
             .await;
-        let response = self
-            .client
+        self.client
             .call(
                 &context,
                 Operation::EmbeddedLinkSignin,
@@ -110,12 +145,17 @@ impl<'c> EmbeddedLinkRequest<'c> {
                 || self.wire_body(),
                 |raw, body| raw.embedded_link_signin().body(body).send(),
             )
-            .await?;
-        Ok(EmbeddedLink {
+            .await
+    }
+}
+
+impl From<WireResponse> for EmbeddedLink {
+    fn from(response: WireResponse) -> Self {
+        EmbeddedLink {
             token: EmbeddedLinkToken(SecretString::from(response.token.into_exposed())),
             masked_email: response.masked_email,
             masked_phone: response.masked_phone,
-        })
+        }
     }
 }
 

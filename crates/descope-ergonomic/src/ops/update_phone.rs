@@ -2,7 +2,10 @@
 
 use std::collections::HashMap;
 
-use descope_raw::types::UpdatePhoneMagicLinkSmsRequest as WireBody;
+use descope_raw::types::{
+    UpdatePhoneMagicLinkSmsRequest as WireBody, UpdatePhoneMagicLinkSmsResponse as WireResponse,
+};
+use serde::Deserialize;
 
 use descope_spec::Operation;
 
@@ -19,13 +22,26 @@ use crate::input::{check_text, LoginId, PhoneNumber, RedirectUri};
 pub struct UpdatePhoneRequest<'c> {
     client: &'c DescopeClient,
     refresh_jwt: RefreshJwt,
+    inputs: Inputs,
+}
+
+/// The inputs as given, unchecked, by their spec names: what the setters
+/// fill and what [`DescopeClient::send_json`] reads.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Inputs {
+    #[serde(default)]
     login_id: String,
+    #[serde(default)]
     phone: String,
+    #[serde(rename = "URI")]
     uri: Option<String>,
+    #[serde(rename = "addToLoginIDs")]
     add_to_login_ids: Option<bool>,
     on_merge_use_existing: Option<bool>,
     provider_id: Option<String>,
     template_id: Option<String>,
+    #[serde(default, deserialize_with = "super::null_as_default")]
     template_options: HashMap<String, String>,
     locale: Option<String>,
     fail_on_conflict: Option<bool>,
@@ -38,56 +54,67 @@ impl<'c> UpdatePhoneRequest<'c> {
         login_id: String,
         phone: String,
     ) -> Self {
+        let inputs = Inputs {
+            login_id,
+            phone,
+            ..Inputs::default()
+        };
         Self {
             client,
             refresh_jwt,
-            login_id,
-            phone,
-            uri: None,
-            add_to_login_ids: None,
-            on_merge_use_existing: None,
-            provider_id: None,
-            template_id: None,
-            template_options: HashMap::new(),
-            locale: None,
-            fail_on_conflict: None,
+            inputs,
         }
+    }
+
+    /// The request whose inputs are the JSON body `body` (spec names).
+    pub(crate) fn from_json(
+        client: &'c DescopeClient,
+        refresh_jwt: RefreshJwt,
+        body: serde_json::Value,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            client,
+            refresh_jwt,
+            inputs: serde_json::from_value(body)?,
+        })
     }
 
     /// Where the link points (`<uri>?t=<token>`); absolute http(s), no
     /// fragment, within the client's approved domains if it has any.
     pub fn uri(mut self, uri: impl Into<String>) -> Self {
-        self.uri = Some(uri.into());
+        self.inputs.uri = Some(uri.into());
         self
     }
 
     /// Also make the new number one of the user's login ids.
     pub fn add_to_login_ids(mut self, add: bool) -> Self {
-        self.add_to_login_ids = Some(add);
+        self.inputs.add_to_login_ids = Some(add);
         self
     }
 
     /// With `add_to_login_ids`, merge into the user who already has this number.
     pub fn on_merge_use_existing(mut self, merge: bool) -> Self {
-        self.on_merge_use_existing = Some(merge);
+        self.inputs.on_merge_use_existing = Some(merge);
         self
     }
 
     /// The SMS provider to use.
     pub fn provider_id(mut self, provider_id: impl Into<String>) -> Self {
-        self.provider_id = Some(provider_id.into());
+        self.inputs.provider_id = Some(provider_id.into());
         self
     }
 
     /// The message template to use.
     pub fn template_id(mut self, template_id: impl Into<String>) -> Self {
-        self.template_id = Some(template_id.into());
+        self.inputs.template_id = Some(template_id.into());
         self
     }
 
     /// Adds one value substituted into the message template.
     pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.template_options.insert(key.into(), value.into());
+        self.inputs
+            .template_options
+            .insert(key.into(), value.into());
         self
     }
 
@@ -97,51 +124,53 @@ impl<'c> UpdatePhoneRequest<'c> {
         K: Into<String>,
         V: Into<String>,
     {
-        self.template_options
+        self.inputs
+            .template_options
             .extend(options.into_iter().map(|(k, v)| (k.into(), v.into())));
         self
     }
 
     /// The language of the message, such as `en-GB`.
     pub fn locale(mut self, locale: impl Into<String>) -> Self {
-        self.locale = Some(locale.into());
+        self.inputs.locale = Some(locale.into());
         self
     }
 
     /// Refuse when the number already belongs to another user.
     pub fn fail_on_conflict(mut self, fail: bool) -> Self {
-        self.fail_on_conflict = Some(fail);
+        self.inputs.fail_on_conflict = Some(fail);
         self
     }
 
     /// Validates every input and returns the exact body that would be sent,
     /// without sending anything.
     pub fn wire_body(&self) -> Result<WireBody, Error> {
+        let inputs = &self.inputs;
         // Checked, not parsed: the generated type makes the one copy.
-        LoginId::check(&self.login_id)?;
-        let phone = PhoneNumber::parse(&self.phone)?;
-        let uri = self.uri.as_deref().map(RedirectUri::parse).transpose()?;
+        LoginId::check(&inputs.login_id)?;
+        let phone = PhoneNumber::parse(&inputs.phone)?;
+        let uri = inputs.uri.as_deref().map(RedirectUri::parse).transpose()?;
         if let (Some(uri), Some(approved)) = (&uri, &self.client.shared().approved_domains) {
             if !approved.permits(uri) {
                 return Err(ValidationError::new(Field::Uri, Reason::DomainNotApproved).into());
             }
         }
         for (field, value) in [
-            (Field::ProviderId, &self.provider_id),
-            (Field::TemplateId, &self.template_id),
-            (Field::Locale, &self.locale),
+            (Field::ProviderId, &inputs.provider_id),
+            (Field::TemplateId, &inputs.template_id),
+            (Field::Locale, &inputs.locale),
         ] {
             if let Some(value) = value {
                 check_text(field, value)?;
             }
         }
-        for key in self.template_options.keys() {
+        for key in inputs.template_options.keys() {
             check_text(Field::TemplateOptions, key)?;
         }
         // A struct literal, not a builder: when the spec gains a field, this
         // stops compiling and says so.
         Ok(WireBody {
-            login_id: self
+            login_id: inputs
                 .login_id
                 .as_str()
                 .try_into()
@@ -154,19 +183,27 @@ impl<'c> UpdatePhoneRequest<'c> {
                 .map(|u| u.into_string().try_into())
                 .transpose()
                 .map_err(|_| ValidationError::new(Field::Uri, Reason::NotAbsoluteHttpUrl))?,
-            add_to_login_i_ds: self.add_to_login_ids,
-            on_merge_use_existing: self.on_merge_use_existing,
-            provider_id: self.provider_id.clone(),
-            template_id: self.template_id.clone(),
-            template_options: (!self.template_options.is_empty())
-                .then(|| self.template_options.clone()),
-            locale: self.locale.clone(),
-            fail_on_conflict: self.fail_on_conflict,
+            add_to_login_i_ds: inputs.add_to_login_ids,
+            on_merge_use_existing: inputs.on_merge_use_existing,
+            provider_id: inputs.provider_id.clone(),
+            template_id: inputs.template_id.clone(),
+            template_options: (!inputs.template_options.is_empty())
+                .then(|| inputs.template_options.clone()),
+            locale: inputs.locale.clone(),
+            fail_on_conflict: inputs.fail_on_conflict,
         })
     }
 
     /// Validates, then sends; retries by the client's policy.
     pub async fn send(self) -> Result<PhoneUpdateSent, Error> {
+        let response = self.exchange().await?;
+        Ok(PhoneUpdateSent {
+            masked_phone: response.masked_phone,
+        })
+    }
+
+    /// [`send`](Self::send), answering the generated response type.
+    pub(crate) async fn exchange(self) -> Result<WireResponse, Error> {
         let body = self.wire_body()?;
         let shared = self.client.shared();
         let authorization = UserAuthorization::new(&shared.project_id, &self.refresh_jwt)
@@ -179,8 +216,7 @@ impl<'c> UpdatePhoneRequest<'c> {
             .client
             .call_context(Operation::UpdateUserPhoneMagicLinkSms, authorization)
             .await;
-        let response = self
-            .client
+        self.client
             .call(
                 &context,
                 Operation::UpdateUserPhoneMagicLinkSms,
@@ -189,10 +225,7 @@ impl<'c> UpdatePhoneRequest<'c> {
                 || self.wire_body(),
                 |raw, body| raw.update_user_phone_magic_link_sms().body(body).send(),
             )
-            .await?;
-        Ok(PhoneUpdateSent {
-            masked_phone: response.masked_phone,
-        })
+            .await
     }
 }
 

@@ -44,6 +44,30 @@ pub(crate) const RECORDED: &[(&str, &str)] = &[
         include_str!("../../spec/recorded/embedded-link-refused-negative-timeout.yaml"),
     ),
     (
+        "embedded-link-signup-409-user-exists.yaml",
+        include_str!("../../spec/recorded/embedded-link-signup-409-user-exists.yaml"),
+    ),
+    (
+        "embedded-link-signup-429-retry-after.yaml",
+        include_str!("../../spec/recorded/embedded-link-signup-429-retry-after.yaml"),
+    ),
+    (
+        "embedded-link-signup-500.yaml",
+        include_str!("../../spec/recorded/embedded-link-signup-500.yaml"),
+    ),
+    (
+        "embedded-link-signup-everything.yaml",
+        include_str!("../../spec/recorded/embedded-link-signup-everything.yaml"),
+    ),
+    (
+        "embedded-link-signup-minimal.yaml",
+        include_str!("../../spec/recorded/embedded-link-signup-minimal.yaml"),
+    ),
+    (
+        "embedded-link-signup-refused-bad-phone.yaml",
+        include_str!("../../spec/recorded/embedded-link-signup-refused-bad-phone.yaml"),
+    ),
+    (
         "license-200.yaml",
         include_str!("../../spec/recorded/license-200.yaml"),
     ),
@@ -118,5 +142,25 @@ pub(crate) const RECORDED: &[(&str, &str)] = &[
     (
         "update-phone-refused-uri-fragment.yaml",
         include_str!("../../spec/recorded/update-phone-refused-uri-fragment.yaml"),
+    ),
+    (
+        "verify-magic-link-401-used.yaml",
+        include_str!("../../spec/recorded/verify-magic-link-401-used.yaml"),
+    ),
+    (
+        "verify-magic-link-429-retry-after.yaml",
+        include_str!("../../spec/recorded/verify-magic-link-429-retry-after.yaml"),
+    ),
+    (
+        "verify-magic-link-500.yaml",
+        include_str!("../../spec/recorded/verify-magic-link-500.yaml"),
+    ),
+    (
+        "verify-magic-link-everything.yaml",
+        include_str!("../../spec/recorded/verify-magic-link-everything.yaml"),
+    ),
+    (
+        "verify-magic-link-refused-empty-token.yaml",
+        include_str!("../../spec/recorded/verify-magic-link-refused-empty-token.yaml"),
     ),
 ];

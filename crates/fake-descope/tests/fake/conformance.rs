@@ -4,10 +4,10 @@
 
 use descope_conformance::{check_server, default_drivers, run, CheckKind, RunOptions, Suite};
 use descope_spec::recorded::{Exchange, Recordings};
-use descope_spec::Operation;
 use descope_spec::Spec;
+use descope_spec::{Credential, Operation};
 use descope_testkit::raw::post;
-use fake_descope::{FakeDescope, Project, Reply, User};
+use fake_descope::{FakeDescope, Project, Reply};
 use serde_json::Value;
 
 fn project_of(exchange: &Exchange) -> Project {
@@ -103,9 +103,15 @@ async fn each_server_exchange_passes_with_the_fakes_own_errors_where_it_has_them
                 let op = Operation::from_id(&exchange.operation).unwrap();
                 builder = builder.script(reply.on(op)).user(login_id(exchange));
             }
+            // A success needs what the operation's behaviour needs (a user
+            // to sign in, none for a sign-up, a pending token to verify):
+            // the fake's recorded setup gives it.
             _ => {
-                let user = User::new(login_id(exchange)).phone("+12025550123");
-                builder = builder.user(user);
+                let one = Recordings {
+                    exchanges: vec![exchange.clone()],
+                    errors: Vec::new(),
+                };
+                builder = builder.recorded(&one);
             }
         }
         let fake = builder.project(project).start().await;
@@ -140,12 +146,19 @@ async fn requests_the_clients_refuse_are_refused_by_the_fake_too() {
             .await;
         let operation = spec.operation(&exchange.operation).unwrap();
         let credentials = &exchange.input.credentials;
-        let secret = match Operation::from_id(&exchange.operation).unwrap() {
-            Operation::EmbeddedLinkSignin => credentials.management_key.clone().unwrap(),
-            _ => credentials.refresh_jwt.clone().unwrap(),
+        let secret = match Operation::from_id(&exchange.operation)
+            .unwrap()
+            .credential()
+        {
+            Some(Credential::ProjectManagementKey) => credentials.management_key.clone(),
+            Some(Credential::ProjectRefreshJwt) => credentials.refresh_jwt.clone(),
+            _ => None,
         };
         let body = Value::Object(exchange.input.params.clone());
-        let bearer = format!("{}:{secret}", credentials.project_id);
+        let bearer = match secret {
+            Some(secret) => format!("{}:{secret}", credentials.project_id),
+            None => credentials.project_id.clone(),
+        };
         let answer = post(fake.base_url(), operation.path, &bearer, &body).await;
         assert_eq!(
             answer.status, 400,

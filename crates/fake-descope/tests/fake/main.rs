@@ -6,6 +6,7 @@
 mod answers;
 mod conformance;
 mod control;
+mod flow;
 mod guide_example;
 mod license;
 mod scripts;

@@ -1,0 +1,277 @@
+//! The state of the sign-in flow: tokens waiting to be verified, and the
+//! messages the fake "sent". Both are bounded.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Map, Value};
+
+use crate::bounded::{BoundedLog, BoundedMap, DEFAULT_MAX_KEPT};
+use crate::refusal::Refusal;
+use crate::registry::random_id;
+
+/// How long a token lives when its call gives no lifetime (or 0): the fake's
+/// stand-in for the project setting.
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(600);
+
+/// The error code of a token that cannot be verified (unknown, used or expired).
+pub(crate) const BAD_TOKEN: &str = "E061102";
+
+/// What verifying a token does.
+#[derive(Clone, Debug)]
+pub(crate) enum Purpose {
+    /// Signs `login_id` in, with `claims` on the session JWT.
+    SignIn {
+        login_id: String,
+        claims: Map<String, Value>,
+        first_seen: bool,
+    },
+    /// Makes `phone` the user's number (and a login id with `add_to_login_ids`).
+    PhoneChange {
+        login_id: String,
+        phone: String,
+        add_to_login_ids: bool,
+    },
+}
+
+/// A token issued and not yet verified.
+#[derive(Clone, Debug)]
+pub(crate) struct Pending {
+    pub(crate) project_id: String,
+    pub(crate) purpose: Purpose,
+    expires_at: Instant,
+}
+
+/// The tokens waiting for verification, at most a bound of them; expired
+/// ones are swept out as new ones come.
+#[derive(Debug)]
+pub(crate) struct Tokens {
+    pending: BoundedMap<String, Pending>,
+    issued_since_sweep: usize,
+}
+
+impl Default for Tokens {
+    fn default() -> Self {
+        Tokens::new(DEFAULT_MAX_KEPT)
+    }
+}
+
+impl Tokens {
+    pub(crate) fn new(limit: usize) -> Self {
+        Tokens {
+            pending: BoundedMap::new(limit),
+            issued_since_sweep: 0,
+        }
+    }
+
+    /// A fresh token for `purpose`, good once within `lifetime` (0: the default).
+    pub(crate) fn issue(&mut self, project_id: &str, purpose: Purpose, lifetime: u64) -> String {
+        let token = random_id();
+        self.insert(token.clone(), project_id, purpose, lifetime);
+        token
+    }
+
+    /// Makes `token` a pending token (for setups that need a known one).
+    pub(crate) fn insert(
+        &mut self,
+        token: String,
+        project_id: &str,
+        purpose: Purpose,
+        lifetime: u64,
+    ) {
+        let lifetime = match lifetime {
+            0 => DEFAULT_TOKEN_LIFETIME,
+            secs => Duration::from_secs(secs),
+        };
+        // A full map is swept of expired tokens before the oldest live one is
+        // dropped, at most once per quarter of the bound: cheap per token.
+        self.issued_since_sweep += 1;
+        if self.pending.len() >= self.pending.limit()
+            && self.issued_since_sweep > self.pending.limit() / 4
+        {
+            let now = Instant::now();
+            self.pending.retain(|_, pending| pending.expires_at > now);
+            self.issued_since_sweep = 0;
+        }
+        let pending = Pending {
+            project_id: project_id.to_string(),
+            purpose,
+            expires_at: Instant::now() + lifetime,
+        };
+        self.pending.insert(token, pending);
+    }
+
+    /// Uses `token` up: it verifies once, for the project that issued it,
+    /// before it expires. Every failure is the same 401, as Descope's.
+    pub(crate) fn take(&mut self, token: &str, project_id: &str) -> Result<Pending, Refusal> {
+        let refused = |why: &str| Refusal::new(401, BAD_TOKEN, why);
+        let key = token.to_string();
+        match self.pending.get(&key) {
+            None => Err(refused("The token is unknown or was already used")),
+            Some(pending) if pending.project_id != project_id => {
+                Err(refused("The token is unknown or was already used"))
+            }
+            Some(pending) if pending.expires_at <= Instant::now() => {
+                self.pending.remove(&key);
+                Err(refused("The token expired"))
+            }
+            Some(_) => Ok(self.pending.remove(&key).expect("just seen")),
+        }
+    }
+
+    /// How many tokens wait.
+    pub(crate) fn len(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// How many tokens were dropped to keep within the bound.
+    pub(crate) fn dropped(&self) -> u64 {
+        self.pending.dropped()
+    }
+}
+
+/// A message the fake "sent" instead of an SMS: what a test reads to follow
+/// the link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SentMessage {
+    /// Its place among the messages: 1, 2, 3, ...
+    pub seq: u64,
+    /// The phone number it went to.
+    pub to: String,
+    /// The link it holds: `<URI>?t=<token>`.
+    pub link: String,
+    /// The token in the link, for `VerifyMagicLink`.
+    pub token: String,
+    /// The login id of the user it is about.
+    pub login_id: String,
+}
+
+impl SentMessage {
+    /// The message as JSON, for the control API: `{seq, to, link, token, loginId}`.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "seq": self.seq,
+            "to": self.to,
+            "link": self.link,
+            "token": self.token,
+            "loginId": self.login_id,
+        })
+    }
+}
+
+/// The messages sent, oldest first, bounded.
+#[derive(Debug)]
+pub(crate) struct Outbox {
+    log: BoundedLog<SentMessage>,
+    last_seq: u64,
+}
+
+impl Default for Outbox {
+    fn default() -> Self {
+        Outbox::new(DEFAULT_MAX_KEPT)
+    }
+}
+
+impl Outbox {
+    pub(crate) fn new(limit: usize) -> Self {
+        Outbox {
+            log: BoundedLog::new(limit),
+            last_seq: 0,
+        }
+    }
+
+    /// Sends `token` to `to` in a link to `uri`.
+    pub(crate) fn send(&mut self, to: &str, uri: &str, token: &str, login_id: &str) {
+        self.last_seq += 1;
+        let joiner = if uri.contains('?') { '&' } else { '?' };
+        self.log.push(SentMessage {
+            seq: self.last_seq,
+            to: to.to_string(),
+            link: format!("{uri}{joiner}t={token}"),
+            token: token.to_string(),
+            login_id: login_id.to_string(),
+        });
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &SentMessage> {
+        self.log.iter()
+    }
+
+    pub(crate) fn dropped(&self) -> u64 {
+        self.log.dropped()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.log.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sign_in() -> Purpose {
+        Purpose::SignIn {
+            login_id: "ada@example.com".into(),
+            claims: Map::new(),
+            first_seen: false,
+        }
+    }
+
+    #[test]
+    fn a_token_verifies_once_for_its_project() {
+        let mut tokens = Tokens::default();
+        let token = tokens.issue("P1", sign_in(), 0);
+        assert_eq!(tokens.take(&token, "P2").unwrap_err().status, 401);
+        assert!(tokens.take(&token, "P1").is_ok());
+        let again = tokens.take(&token, "P1").unwrap_err();
+        assert_eq!((again.status, again.code.as_str()), (401, BAD_TOKEN));
+        assert_eq!(tokens.len(), 0);
+    }
+
+    #[test]
+    fn expired_tokens_are_refused_and_swept() {
+        let mut tokens = Tokens::new(4);
+        tokens.insert("old".into(), "P1", sign_in(), 0);
+        tokens
+            .pending
+            .get_mut(&"old".to_string())
+            .unwrap()
+            .expires_at = Instant::now();
+        assert_eq!(
+            tokens.take("old", "P1").unwrap_err().message,
+            "The token expired"
+        );
+        assert_eq!(tokens.len(), 0, "an expired token goes once met");
+        for n in 0..4 {
+            tokens.insert(format!("t{n}"), "P1", sign_in(), 0);
+        }
+        for pending in [0, 1] {
+            let key = format!("t{pending}");
+            tokens.pending.get_mut(&key).unwrap().expires_at = Instant::now();
+        }
+        tokens.issue("P1", sign_in(), 0);
+        assert_eq!(
+            tokens.len(),
+            3,
+            "the two expired were swept, nothing live dropped"
+        );
+        assert_eq!(tokens.dropped(), 0);
+        for _ in 0..3 {
+            tokens.issue("P1", sign_in(), 0);
+        }
+        assert_eq!((tokens.len(), tokens.dropped()), (4, 2));
+    }
+
+    #[test]
+    fn messages_hold_the_link_and_are_bounded() {
+        let mut outbox = Outbox::new(1);
+        outbox.send("+1202", "https://app.example.com/v", "tok", "ada");
+        outbox.send("+1202", "https://app.example.com/v?a=1", "tok2", "ada");
+        let kept: Vec<&SentMessage> = outbox.iter().collect();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].link, "https://app.example.com/v?a=1&t=tok2");
+        assert_eq!((kept[0].seq, outbox.dropped()), (2, 1));
+        assert_eq!(kept[0].to_json()["loginId"], "ada");
+    }
+}
