@@ -52,6 +52,10 @@ struct Args {
     /// How many received requests the log keeps; past it the oldest are dropped, and counted.
     #[arg(long = "max-received", value_name = "N", default_value_t = fake_descope::DEFAULT_MAX_RECEIVED)]
     max_received: usize,
+    /// How many tokens, sent messages and users it keeps (each); past it the
+    /// oldest go first, and are counted.
+    #[arg(long = "max-kept", value_name = "N", default_value_t = fake_descope::DEFAULT_MAX_KEPT)]
+    max_kept: usize,
     /// Do not log requests on stderr.
     #[arg(long)]
     quiet: bool,
@@ -87,6 +91,7 @@ async fn run(args: Args, projects: Vec<Project>) -> ExitCode {
         .rate_limit_tier(args.rate_limit_tier.as_str())
         .max_request_bytes(args.max_request_bytes)
         .max_received(args.max_received)
+        .max_kept(args.max_kept)
         .log_to_stderr(!args.quiet);
     for project in projects {
         builder = builder.project(project);

@@ -256,3 +256,61 @@ async fn the_license_handshake_answers_the_tier_of_the_command_line() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body, json!({"rateLimitTier": "tier4"}));
 }
+
+#[tokio::test]
+async fn the_sms_and_the_keys_are_served_and_the_state_bound_is_the_command_lines() {
+    let fake = Running::start(&[
+        "--project",
+        "P1aaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "--refresh-jwt",
+        "a.b.c",
+        "--max-kept",
+        "1",
+        "--quiet",
+    ]);
+    for phone in ["+12025550123", "+12025550124"] {
+        let (status, _) = post(
+            &fake.base_url,
+            "/v1/auth/magiclink/update/phone/sms",
+            Some("Bearer P1aaaaaaaaaaaaaaaaaaaaaaaaaa:a.b.c"),
+            json!({"loginId": "ada@example.com", "phone": phone}),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let response = reqwest::get(format!("{}/_fake/messages", fake.base_url))
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-fake-dropped"], "1");
+    let messages: Value = response.json().await.unwrap();
+    assert_eq!(messages.as_array().unwrap().len(), 1, "{messages}");
+    assert_eq!(messages[0]["to"], "+12025550124");
+    let token = messages[0]["token"].as_str().unwrap();
+    assert_eq!(
+        messages[0]["link"],
+        format!("{}?t={token}", fake_descope::DEFAULT_LINK_URI)
+    );
+    let (status, session) = post(
+        &fake.base_url,
+        "/v1/auth/magiclink/verify",
+        Some("Bearer P1aaaaaaaaaaaaaaaaaaaaaaaaaa"),
+        json!({"token": token}),
+    )
+    .await;
+    assert_eq!(status, 200, "{session}");
+    assert_eq!(session["user"]["phone"], "+12025550124");
+    let keys: Value = reqwest::get(format!(
+        "{}/v2/keys/P1aaaaaaaaaaaaaaaaaaaaaaaaaa",
+        fake.base_url
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(keys["keys"][0]["alg"], "ES256");
+    let unknown = reqwest::get(format!("{}/v2/keys/P9", fake.base_url))
+        .await
+        .unwrap();
+    assert_eq!(unknown.status().as_u16(), 404);
+}
