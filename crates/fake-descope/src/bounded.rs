@@ -16,6 +16,8 @@ pub(crate) struct BoundedLog<T> {
     kept: VecDeque<T>,
     limit: usize,
     dropped: u64,
+    /// Entries ever pushed: the number of the last one.
+    pushed: u64,
 }
 
 impl<T> BoundedLog<T> {
@@ -24,12 +26,20 @@ impl<T> BoundedLog<T> {
             kept: VecDeque::new(),
             limit,
             dropped: 0,
+            pushed: 0,
         }
+    }
+
+    /// Keeps the entry `make` builds from its number (1, 2, 3, ... in
+    /// arrival order; dropped entries keep their numbers used).
+    pub(crate) fn push_numbered(&mut self, make: impl FnOnce(u64) -> T) {
+        self.push(make(self.pushed + 1));
     }
 
     /// Keeps `entry`, dropping the oldest when full (with a limit of 0,
     /// `entry` itself is the one dropped).
     pub(crate) fn push(&mut self, entry: T) {
+        self.pushed += 1;
         if self.kept.len() >= self.limit {
             self.kept.pop_front();
             self.dropped += 1;

@@ -163,7 +163,6 @@ impl SentMessage {
 #[derive(Debug)]
 pub(crate) struct Outbox {
     log: BoundedLog<SentMessage>,
-    last_seq: u64,
 }
 
 impl Default for Outbox {
@@ -176,16 +175,14 @@ impl Outbox {
     pub(crate) fn new(limit: usize) -> Self {
         Outbox {
             log: BoundedLog::new(limit),
-            last_seq: 0,
         }
     }
 
     /// Sends `token` to `to` in a link to `uri`.
     pub(crate) fn send(&mut self, to: &str, uri: &str, token: &str, login_id: &str) {
-        self.last_seq += 1;
         let joiner = if uri.contains('?') { '&' } else { '?' };
-        self.log.push(SentMessage {
-            seq: self.last_seq,
+        self.log.push_numbered(|seq| SentMessage {
+            seq,
             to: to.to_string(),
             link: format!("{uri}{joiner}t={token}"),
             token: token.to_string(),

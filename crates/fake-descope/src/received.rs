@@ -75,7 +75,6 @@ pub const DEFAULT_MAX_RECEIVED: usize = 10_000;
 #[derive(Debug)]
 pub(crate) struct RequestLog {
     log: BoundedLog<ReceivedRequest>,
-    last_seq: u64,
 }
 
 impl Default for RequestLog {
@@ -88,15 +87,13 @@ impl RequestLog {
     pub(crate) fn new(limit: usize) -> Self {
         RequestLog {
             log: BoundedLog::new(limit),
-            last_seq: 0,
         }
     }
 
     /// Logs `request`, numbering it.
-    pub(crate) fn push(&mut self, mut request: ReceivedRequest) {
-        self.last_seq += 1;
-        request.seq = self.last_seq;
-        self.log.push(request);
+    pub(crate) fn push(&mut self, request: ReceivedRequest) {
+        self.log
+            .push_numbered(|seq| ReceivedRequest { seq, ..request });
     }
 
     /// The kept requests, oldest first.
