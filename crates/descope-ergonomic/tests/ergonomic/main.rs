@@ -16,6 +16,7 @@ mod requests;
 mod responses;
 mod retries;
 mod secrets;
+mod session;
 mod validators_at_145fa3d;
 
 use descope_ergonomic::DescopeClient;
