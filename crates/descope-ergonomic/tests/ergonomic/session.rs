@@ -325,3 +325,25 @@ async fn sign_up_inputs_are_checked_field_by_field() {
     );
     any.assert_calls_async(0).await;
 }
+
+#[tokio::test]
+async fn a_bare_session_has_no_refresh_jwt_user_or_first_sign_in() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(VERIFY);
+            then.status(200)
+                .header("content-type", "application/json")
+                .json_body(json!({"sessionJwt": SESSION_JWT}));
+        })
+        .await;
+    let session = mock_client(&server)
+        .verify_magic_link("tok")
+        .send()
+        .await
+        .unwrap();
+    assert!(!session.first_seen());
+    assert!(session.refresh_jwt().is_none());
+    assert!(session.user().is_none());
+    assert_eq!(session.session_expiration(), None);
+}
