@@ -1,10 +1,9 @@
 //! The fake's integration tests, one binary: the wire contract (what it
 //! refuses and how), its answers and scripts through the ergonomic client,
-//! the official SDKs' request shapes, serving under load, conformance both
-//! ways, and the README's guide example.
+//! the official SDKs' request shapes, serving under load, and the README's
+//! guide example (conformance against the fake is in the workspace tests).
 
 mod answers;
-mod conformance;
 mod control;
 mod flow;
 mod guide_example;
