@@ -60,14 +60,12 @@ pub(crate) fn check<'h>(
             )))
         }
     };
-    // The project id alone (a well-formed credential of one part): known
-    // (or permissive), nothing more to check.
-    let Some(&secret) = parts.get(1) else {
-        return Ok(project_id);
-    };
     match kind {
+        // The project id alone: known (or permissive), nothing more to check.
         Credential::ProjectId => {}
         Credential::ProjectRefreshJwt => {
+            // Well-formed: the parts its scheme requires are there.
+            let secret = parts[1];
             if project.management_keys.contains(secret) {
                 return Err(Refusal::forbidden(
                     "A management key cannot stand for a user's refresh JWT",
@@ -92,6 +90,7 @@ pub(crate) fn check<'h>(
             }
         }
         Credential::ProjectManagementKey => {
+            let secret = parts[1];
             if project.refresh_jwts.contains(secret) {
                 return Err(Refusal::forbidden(
                     "A refresh JWT cannot stand for a management key",

@@ -105,11 +105,13 @@ impl Tokens {
     pub(crate) fn take(&mut self, token: &str, project_id: &str) -> Result<Pending, Refusal> {
         let refused = |why: &str| Refusal::new(401, BAD_TOKEN, why);
         let key = token.to_string();
-        match self.pending.get(&key) {
+        // Another project's token is as unknown as one never issued.
+        match self
+            .pending
+            .get(&key)
+            .filter(|p| p.project_id == project_id)
+        {
             None => Err(refused("The token is unknown or was already used")),
-            Some(pending) if pending.project_id != project_id => {
-                Err(refused("The token is unknown or was already used"))
-            }
             Some(pending) if pending.expires_at <= Instant::now() => {
                 self.pending.remove(&key);
                 Err(refused("The token expired"))

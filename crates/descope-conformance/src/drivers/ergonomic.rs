@@ -7,9 +7,9 @@ use std::time::Duration;
 use descope_ergonomic::{
     DescopeClient, DescopeClientBuilder, Error, RefreshJwt, Sleep, SleepFuture,
 };
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::drivers::{Driver, DriverError, DriverFuture, Params};
+use crate::drivers::{success_fields, Driver, DriverError, DriverFuture, Params};
 use descope_spec::recorded::{ClientKind, Credentials, Inputs};
 use descope_spec::recorded::{ErrorOutcome, Outcome};
 use descope_spec::Credential;
@@ -82,8 +82,7 @@ impl Driver for ErgonomicDriver {
             };
             let body = Value::Object(params.all().clone());
             Ok(match client.send_json(op, refresh_jwt, body).await {
-                Ok(Value::Object(fields)) => Outcome::Success(fields),
-                Ok(other) => Outcome::Success(Map::from_iter([("value".to_string(), other)])),
+                Ok(answer) => Outcome::Success(success_fields(answer)),
                 Err(error) => Outcome::Error(error_outcome(&error)),
             })
         })

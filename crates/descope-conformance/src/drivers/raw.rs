@@ -14,9 +14,9 @@ use descope_spec::recorded::{ClientKind, Credentials, ErrorOutcome, Inputs, Outc
 use descope_spec::{Credential, Operation};
 use reqwest::header::HeaderValue;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::drivers::{Driver, DriverError, DriverFuture, Params};
+use crate::drivers::{success_fields, Driver, DriverError, DriverFuture, Params};
 
 /// Drives [`descope_raw::Client`].
 #[derive(Clone)]
@@ -89,10 +89,10 @@ impl Driver for RawDriver {
                 ($($op:ident => $method:ident($body:ident)),* $(,)?) => {
                     match op {
                         $(Operation::$op => match wire_body::<types::$body>(&body) {
-                            Ok(body) => outcome(client.$method().body(body).send().await, op),
+                            Ok(body) => outcome(client.$method().body(body).send().await),
                             Err(refused) => refused,
                         },)*
-                        Operation::GetLicense => outcome(client.get_license().send().await, op),
+                        Operation::GetLicense => outcome(client.get_license().send().await),
                     }
                 };
             }
@@ -168,18 +168,15 @@ pub(crate) fn bearer(
     }
 }
 
-/// The generated client's result, normalised. `fields` are the operation's
-/// request fields by spec name, to name the one a refusal is about.
-fn outcome<T: Serialize>(
-    result: Result<ResponseValue<T>, Error<ErrorBody>>,
-    op: Operation,
-) -> Outcome {
+/// The generated client's result, normalised.
+fn outcome<T: Serialize>(result: Result<ResponseValue<T>, Error<ErrorBody>>) -> Outcome {
     match result {
         Ok(value) => Outcome::Success(success_fields(value.into_inner())),
         Err(error) => Outcome::Error(match error {
-            Error::InvalidRequest(message) => ErrorOutcome::Validation {
-                field: refused_field(&message, op.request_fields()),
-            },
+            // The body is already the generated type (`wire_body` refused what
+            // it could not read), so no conversion is left to fail: a message
+            // here is shown whole.
+            Error::InvalidRequest(message) => ErrorOutcome::Validation { field: message },
             Error::ErrorResponse(response) => ErrorOutcome::Api {
                 status: response.status().as_u16(),
                 retry_after: retry_after(response.headers()).map(|wait| wait.as_secs()),
@@ -197,81 +194,9 @@ fn outcome<T: Serialize>(
     }
 }
 
-/// The fields of a success value by spec name, as the generated types
-/// serialise them (absent optional fields left out).
-fn success_fields<T: Serialize>(value: T) -> Map<String, Value> {
-    match serde_json::to_value(value) {
-        Ok(Value::Object(fields)) => fields,
-        // The response types are all objects; should one stop being one,
-        // the mismatch shows what it became.
-        other => {
-            let shown = other.unwrap_or_else(|error| Value::String(error.to_string()));
-            Map::from_iter([("value".to_string(), shown)])
-        }
-    }
-}
-
-/// The spec name of the field a progenitor `InvalidRequest` message is about.
-///
-/// The builders say "error converting supplied value for <rust_name>: ..."
-/// or "no value supplied for <rust_name>"; the Rust name is the spec name in
-/// snake case, so the two match once case and underscores are dropped. An
-/// unrecognised message is returned whole, so that the mismatch shows it.
-fn refused_field(message: &str, fields: &[&str]) -> String {
-    let fold = |name: &str| name.replace('_', "").to_ascii_lowercase();
-    let rust_name = ["supplied value for ", "no value supplied for "]
-        .iter()
-        .find_map(|marker| message.split_once(marker).map(|(_, rest)| rest))
-        .map(|rest| {
-            rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .next()
-                .unwrap_or_default()
-        });
-    rust_name
-        .and_then(|rust_name| fields.iter().find(|field| fold(field) == fold(rust_name)))
-        .map(|field| field.to_string())
-        .unwrap_or_else(|| message.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn refusals_name_the_spec_field() {
-        let message = "conversion to `UpdatePhoneMagicLinkSmsRequest` for body failed: \
-                       error converting supplied value for phone: doesn't match pattern";
-        assert_eq!(
-            refused_field(
-                message,
-                Operation::UpdateUserPhoneMagicLinkSms.request_fields()
-            ),
-            "phone"
-        );
-        let message = "conversion to `X` for body failed: no value supplied for login_id";
-        assert_eq!(
-            refused_field(
-                message,
-                Operation::UpdateUserPhoneMagicLinkSms.request_fields()
-            ),
-            "loginId"
-        );
-        let message = "error converting supplied value for add_to_login_i_ds: no";
-        assert_eq!(
-            refused_field(
-                message,
-                Operation::UpdateUserPhoneMagicLinkSms.request_fields()
-            ),
-            "addToLoginIDs"
-        );
-        assert_eq!(
-            refused_field(
-                "odd",
-                Operation::UpdateUserPhoneMagicLinkSms.request_fields()
-            ),
-            "odd"
-        );
-    }
 
     #[test]
     fn bearer_values_follow_the_security_schemes() {

@@ -101,18 +101,16 @@ impl NewUser {
                 .map(|v| check_text(Field::Request(name), v).map(|()| v.to_string()))
                 .transpose()
         };
+        // The phone update's rule, reported at this field with its own reason.
+        let refuse = |reason| ValidationError::new(Field::Request("user.phone"), reason);
         let phone = match &self.phone {
             None => None,
             Some(phone) => Some(
                 PhoneNumber::parse(phone)
-                    .map_err(|_| {
-                        ValidationError::new(Field::Request("user.phone"), Reason::NotE164)
-                    })?
+                    .map_err(|refused| refuse(refused.reason()))?
                     .into_string()
                     .try_into()
-                    .map_err(|_| {
-                        ValidationError::new(Field::Request("user.phone"), Reason::NotE164)
-                    })?,
+                    .map_err(|_| refuse(Reason::NotE164))?,
             ),
         };
         Ok(SignupUserInner {
