@@ -5,6 +5,7 @@ mod capture;
 mod checks;
 mod drivers;
 mod mock;
+pub mod probe;
 mod record;
 mod report;
 mod runner;

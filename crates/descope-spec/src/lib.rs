@@ -13,19 +13,13 @@ mod load;
 #[cfg(feature = "spec")]
 mod openapi;
 #[cfg(feature = "spec")]
-mod probe;
-#[cfg(feature = "spec")]
 mod spec;
 #[cfg(feature = "spec")]
 mod validate;
 
 #[cfg(feature = "spec")]
-pub mod diff;
-#[cfg(feature = "spec")]
 pub mod recorded;
 
-#[cfg(feature = "spec")]
-pub use probe::{Constraint, Probe, Probes, Unprobed};
 #[cfg(feature = "spec")]
 pub use spec::{OperationSpec, Spec, SpecError, JSON};
 #[cfg(feature = "spec")]

@@ -1,7 +1,7 @@
 //! `cargo xtask spec-diff`: what a spec change breaks, for whom, and which
 //! version it needs, before it ships.
 //!
-//! - the wire: `descope_spec::diff` walks the two spec models;
+//! - the wire: [`wire`] walks the two spec models;
 //! - the Rust API: the raw client and descope-spec's operation table are
 //!   generated from both specs and their public items compared
 //!   ([`rust_api`]); the wrapper re-exports the raw client, so raw's breaks
@@ -15,12 +15,13 @@ mod report;
 pub mod rust_api;
 mod usage;
 mod version;
+pub mod wire;
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
+use self::wire::{diff, Change, WireEffect};
 use anyhow::{anyhow, bail, Context, Result};
-use descope_spec::diff::{diff, Change, WireEffect};
 use descope_spec::recorded::{check_exchange, Recordings};
 use descope_spec::Spec;
 use serde::Serialize;
@@ -240,7 +241,7 @@ fn table_api(spec: &Spec, root: &Path) -> Result<rust_api::Api> {
 /// item is the generated type of the schema the change is in (or its
 /// builder), and the field the change names, or the operation's method.
 fn relates(new: &Spec, old: &Spec, change: &Change, item: &ItemChange) -> bool {
-    use descope_spec::diff::Place;
+    use self::wire::Place;
     // The generated client names the method as the operation table does.
     let method = spec_table::client_method(&change.operation);
     match &change.place {
@@ -274,7 +275,7 @@ fn relates(new: &Spec, old: &Spec, change: &Change, item: &ItemChange) -> bool {
 /// The generated type names of the schema a change is in: the component a
 /// request body or response refers to, in typify's spelling.
 fn schema_types(spec: &Spec, change: &Change) -> Vec<String> {
-    use descope_spec::diff::Place;
+    use self::wire::Place;
     let Some(op) = spec.operation(&change.operation) else {
         return Vec::new();
     };

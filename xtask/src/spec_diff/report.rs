@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use descope_spec::diff::WireEffect;
+use super::wire::WireEffect;
 
 use super::Report;
 

@@ -19,7 +19,8 @@ pub fn coverage(spec: &Spec, exchanges: &[&Exchange]) -> (Coverage, Vec<String>)
     for op in spec.operations() {
         figures.operations.declared += 1;
         figures.response_statuses.declared += op.response_keys().len();
-        figures.constraints_probed.declared += op.probes().map_or(0, |p| p.declared());
+        figures.constraints_probed.declared +=
+            crate::probe::probes(&op).map_or(0, |p| p.declared());
         let properties = match op.request_properties() {
             Ok(properties) => properties,
             Err(error) => {

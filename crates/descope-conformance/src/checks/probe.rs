@@ -1,6 +1,6 @@
 //! `--probe`: requests a server must refuse, sent to it. One per constraint
 //! of each request body (derived from the spec: see
-//! [`descope_spec::Probes`]), answered with a 400; and per operation a
+//! [`crate::probe::Probes`]), answered with a 400; and per operation a
 //! missing, a malformed and a wrong kind of credential, answered with a 401
 //! or 403. Every refusal must carry the error body the spec declares.
 //!
@@ -80,7 +80,7 @@ pub(crate) async fn probe_server(
                 .push(result("operation".into(), vec![problem]));
             continue;
         };
-        let probes = match op.probes() {
+        let probes = match crate::probe::probes(&op) {
             Ok(probes) => probes,
             Err(error) => {
                 probed

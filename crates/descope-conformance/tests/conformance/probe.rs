@@ -33,7 +33,7 @@ fn declared_constraints() -> usize {
     Spec::embedded()
         .operations()
         .iter()
-        .map(|op| op.probes().unwrap().declared())
+        .map(|op| descope_conformance::probe::probes(op).unwrap().declared())
         .sum()
 }
 

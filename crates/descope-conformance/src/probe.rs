@@ -13,7 +13,7 @@ use std::fmt;
 
 use serde_json::{json, Map, Value};
 
-use crate::spec::OperationSpec;
+use descope_spec::OperationSpec;
 
 /// The schema keywords that constrain a value. A `type` also brings the
 /// constraint reported as `nullable` ("`null` is refused") unless the schema
@@ -125,299 +125,300 @@ struct Candidate {
     values: Vec<Value>,
 }
 
-impl<'a> OperationSpec<'a> {
-    /// A probe for every constraint of the request body schema, each checked
-    /// with the spec's validator to break that constraint and no other.
-    /// `Err` when the operation declares a body but no valid body can be
-    /// found to start from (give the operation a request example).
-    pub fn probes(&self) -> Result<Probes, String> {
-        let Some(schema) = self.request_schema()? else {
-            return Ok(Probes::default());
-        };
-        let base = self.valid_body(schema)?;
-        let mut probes = Probes {
-            base: base.clone(),
-            ..Probes::default()
-        };
-        for candidate in self.candidates(schema, &base, "", "")? {
-            match self.first_breaking(&candidate)? {
-                Some(body) => probes.probes.push(Probe {
-                    constraint: candidate.constraint,
-                    body,
-                }),
-                None => probes.unprobed.push(Unprobed {
-                    reason: if candidate.values.is_empty() {
-                        format!("no probe is derived for `{}`", candidate.constraint.keyword)
-                    } else {
-                        format!(
-                            "none of {} candidate values breaks it alone",
-                            candidate.values.len()
-                        )
-                    },
-                    constraint: candidate.constraint,
-                }),
-            }
-        }
-        Ok(probes)
-    }
-
-    /// The first candidate body whose every violation is the constraint's.
-    fn first_breaking(&self, candidate: &Candidate) -> Result<Option<Value>, String> {
-        let inside = format!("{}/", candidate.pointer);
-        for body in &candidate.values {
-            let violations = self.validate_request(body)?;
-            let alone = !violations.is_empty()
-                && violations.iter().all(|v| {
-                    candidate.reports.contains(&v.keyword.as_str())
-                        && (v.at == candidate.pointer || v.at.starts_with(&inside))
-                });
-            if alone {
-                return Ok(Some(body.clone()));
-            }
-        }
-        Ok(None)
-    }
-
-    /// The valid body probes start from: the request example with the
-    /// fewest fields, else a body built from the schema.
-    fn valid_body(&self, schema: &Value) -> Result<Value, String> {
-        let media = self
-            .resolve(&self.node()["requestBody"])?
-            .pointer("/content/application~1json")
-            .unwrap_or(&Value::Null);
-        let mut examples: Vec<Value> = media
-            .get("examples")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter_map(|(_, example)| self.resolve(example).ok()?.get("value").cloned())
-            .chain(media.get("example").cloned())
-            .chain(self.sample(schema))
-            .collect();
-        examples.sort_by_key(|body| body.as_object().map_or(0, Map::len));
-        for body in examples {
-            if self.validate_request(&body)?.is_empty() {
-                return Ok(body);
-            }
-        }
-        Err(format!(
-            "{}: no valid request body to derive probes from; give the request an example",
-            self.id
-        ))
-    }
-
-    /// A value that may satisfy `schema`: its example or default, else the
-    /// simplest value of its type (checked by the caller).
-    fn sample(&self, schema: &Value) -> Option<Value> {
-        let schema = self.resolve(schema).ok()?;
-        if let Some(value) = schema.get("example").or_else(|| schema.get("default")) {
-            return Some(value.clone());
-        }
-        let number = |keyword| schema.get(keyword).cloned();
-        Some(match schema.get("type")?.as_str()? {
-            "string" => {
-                let length = schema.get("minLength").and_then(Value::as_u64).unwrap_or(1);
-                Value::String("a".repeat(usize::try_from(length).ok()?))
-            }
-            "integer" | "number" => number("minimum").unwrap_or(json!(0)),
-            "boolean" => json!(true),
-            "array" => json!([]),
-            "object" => {
-                let mut object = Map::new();
-                let properties = schema.get("properties");
-                for name in strings(schema.get("required")) {
-                    let property = properties.and_then(|p| p.get(name))?;
-                    object.insert(name.to_string(), self.sample(property)?);
-                }
-                Value::Object(object)
-            }
-            _ => return None,
-        })
-    }
-
-    /// The constraints of `schema` at `at` (for display) / `pointer` (in the
-    /// body), with candidate values built around `valid`.
-    fn candidates(
-        &self,
-        schema: &Value,
-        valid: &Value,
-        at: &str,
-        pointer: &str,
-    ) -> Result<Vec<Candidate>, String> {
-        let schema = self.resolve(schema)?;
-        let Some(object) = schema.as_object() else {
-            return Ok(Vec::new());
-        };
-        let mut found = Vec::new();
-        let push = |found: &mut Vec<Candidate>,
-                    keyword: &str,
-                    detail: String,
-                    reports: &'static [&'static str],
-                    values: Vec<Value>| {
-            found.push(Candidate {
-                constraint: Constraint {
-                    at: at.to_string(),
-                    keyword: keyword.to_string(),
-                    detail,
+/// A probe for every constraint of the request body schema, each checked
+/// with the spec's validator to break that constraint and no other.
+/// `Err` when the operation declares a body but no valid body can be
+/// found to start from (give the operation a request example).
+pub fn probes(op: &OperationSpec<'_>) -> Result<Probes, String> {
+    let Some(schema) = op.request_schema()? else {
+        return Ok(Probes::default());
+    };
+    let base = valid_body(op, schema)?;
+    let mut probes = Probes {
+        base: base.clone(),
+        ..Probes::default()
+    };
+    for candidate in candidates(op, schema, &base, "", "")? {
+        match first_breaking(op, &candidate)? {
+            Some(body) => probes.probes.push(Probe {
+                constraint: candidate.constraint,
+                body,
+            }),
+            None => probes.unprobed.push(Unprobed {
+                reason: if candidate.values.is_empty() {
+                    format!("no probe is derived for `{}`", candidate.constraint.keyword)
+                } else {
+                    format!(
+                        "none of {} candidate values breaks it alone",
+                        candidate.values.len()
+                    )
                 },
-                pointer: pointer.to_string(),
-                reports,
-                values,
+                constraint: candidate.constraint,
+            }),
+        }
+    }
+    Ok(probes)
+}
+
+/// The first candidate body whose every violation is the constraint's.
+fn first_breaking(op: &OperationSpec<'_>, candidate: &Candidate) -> Result<Option<Value>, String> {
+    let inside = format!("{}/", candidate.pointer);
+    for body in &candidate.values {
+        let violations = op.validate_request(body)?;
+        let alone = !violations.is_empty()
+            && violations.iter().all(|v| {
+                candidate.reports.contains(&v.keyword.as_str())
+                    && (v.at == candidate.pointer || v.at.starts_with(&inside))
             });
+        if alone {
+            return Ok(Some(body.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// The valid body probes start from: the request example with the
+/// fewest fields, else a body built from the schema.
+fn valid_body(op: &OperationSpec<'_>, schema: &Value) -> Result<Value, String> {
+    let media = op
+        .resolve(&op.node()["requestBody"])?
+        .pointer("/content/application~1json")
+        .unwrap_or(&Value::Null);
+    let mut examples: Vec<Value> = media
+        .get("examples")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, example)| op.resolve(example).ok()?.get("value").cloned())
+        .chain(media.get("example").cloned())
+        .chain(sample(op, schema))
+        .collect();
+    examples.sort_by_key(|body| body.as_object().map_or(0, Map::len));
+    for body in examples {
+        if op.validate_request(&body)?.is_empty() {
+            return Ok(body);
+        }
+    }
+    Err(format!(
+        "{}: no valid request body to derive probes from; give the request an example",
+        op.id
+    ))
+}
+
+/// A value that may satisfy `schema`: its example or default, else the
+/// simplest value of its type (checked by the caller).
+fn sample(op: &OperationSpec<'_>, schema: &Value) -> Option<Value> {
+    let schema = op.resolve(schema).ok()?;
+    if let Some(value) = schema.get("example").or_else(|| schema.get("default")) {
+        return Some(value.clone());
+    }
+    let number = |keyword| schema.get(keyword).cloned();
+    Some(match schema.get("type")?.as_str()? {
+        "string" => {
+            let length = schema.get("minLength").and_then(Value::as_u64).unwrap_or(1);
+            Value::String("a".repeat(usize::try_from(length).ok()?))
+        }
+        "integer" | "number" => number("minimum").unwrap_or(json!(0)),
+        "boolean" => json!(true),
+        "array" => json!([]),
+        "object" => {
+            let mut object = Map::new();
+            let properties = schema.get("properties");
+            for name in strings(schema.get("required")) {
+                let property = properties.and_then(|p| p.get(name))?;
+                object.insert(name.to_string(), sample(op, property)?);
+            }
+            Value::Object(object)
+        }
+        _ => return None,
+    })
+}
+
+/// The constraints of `schema` at `at` (for display) / `pointer` (in the
+/// body), with candidate values built around `valid`.
+fn candidates(
+    op: &OperationSpec<'_>,
+    schema: &Value,
+    valid: &Value,
+    at: &str,
+    pointer: &str,
+) -> Result<Vec<Candidate>, String> {
+    let schema = op.resolve(schema)?;
+    let Some(object) = schema.as_object() else {
+        return Ok(Vec::new());
+    };
+    let mut found = Vec::new();
+    let push = |found: &mut Vec<Candidate>,
+                keyword: &str,
+                detail: String,
+                reports: &'static [&'static str],
+                values: Vec<Value>| {
+        found.push(Candidate {
+            constraint: Constraint {
+                at: at.to_string(),
+                keyword: keyword.to_string(),
+                detail,
+            },
+            pointer: pointer.to_string(),
+            reports,
+            values,
+        });
+    };
+    for keyword in CONSTRAINT_KEYWORDS {
+        let Some(declared) = object.get(keyword) else {
+            continue;
         };
-        for keyword in CONSTRAINT_KEYWORDS {
-            let Some(declared) = object.get(keyword) else {
-                continue;
-            };
-            match keyword {
-                "type" => {
-                    let name = declared.as_str().unwrap_or_default();
+        match keyword {
+            "type" => {
+                let name = declared.as_str().unwrap_or_default();
+                push(
+                    &mut found,
+                    keyword,
+                    name.into(),
+                    &["type"],
+                    wrong_types(name),
+                );
+                if object.get("nullable") != Some(&Value::Bool(true)) {
                     push(
                         &mut found,
-                        keyword,
-                        name.into(),
+                        "nullable",
+                        "false".into(),
                         &["type"],
-                        wrong_types(name),
+                        vec![Value::Null],
                     );
-                    if object.get("nullable") != Some(&Value::Bool(true)) {
-                        push(
-                            &mut found,
-                            "nullable",
-                            "false".into(),
-                            &["type"],
-                            vec![Value::Null],
-                        );
-                    }
                 }
-                "format" => {
-                    let name = declared.as_str().unwrap_or_default();
-                    if !ANNOTATION_FORMATS.contains(&name) {
-                        let (reports, values) = bad_formats(name);
-                        push(&mut found, keyword, name.into(), reports, values);
-                    }
+            }
+            "format" => {
+                let name = declared.as_str().unwrap_or_default();
+                if !ANNOTATION_FORMATS.contains(&name) {
+                    let (reports, values) = bad_formats(name);
+                    push(&mut found, keyword, name.into(), reports, values);
                 }
-                "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => {
-                    if let Some((reports, values)) = out_of_range(keyword, object) {
-                        push(
-                            &mut found,
-                            keyword,
-                            bound_detail(keyword, object),
-                            reports,
-                            values,
-                        );
-                    }
-                }
-                "pattern" => {
-                    // The pattern itself is too long for a report's row.
+            }
+            "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => {
+                if let Some((reports, values)) = out_of_range(keyword, object) {
                     push(
                         &mut found,
                         keyword,
-                        String::new(),
-                        &["pattern"],
-                        off_pattern(valid),
+                        bound_detail(keyword, object),
+                        reports,
+                        values,
                     );
                 }
-                "minLength" | "maxLength" => {
-                    let bound = declared.as_u64().unwrap_or(0);
-                    let values = wrong_lengths(keyword, bound, valid);
-                    if keyword == "maxLength" || bound > 0 {
-                        push(
-                            &mut found,
-                            keyword,
-                            bound.to_string(),
-                            length_reports(keyword),
-                            values,
-                        );
-                    }
-                }
-                "enum" => push(
+            }
+            "pattern" => {
+                // The pattern itself is too long for a report's row.
+                push(
                     &mut found,
                     keyword,
                     String::new(),
-                    &["enum"],
-                    vec![json!("probe-not-listed"), json!(987654321), json!(false)],
-                ),
-                "required" => {
-                    for name in strings(Some(declared)) {
-                        let mut without = valid.clone();
-                        if let Some(fields) = without.as_object_mut() {
-                            fields.remove(name);
-                        }
-                        found.push(Candidate {
-                            constraint: Constraint {
-                                at: format!("{at}/{name}"),
-                                keyword: keyword.into(),
-                                detail: String::new(),
-                            },
-                            pointer: pointer.to_string(),
-                            reports: &["required"],
-                            values: vec![without],
-                        });
-                    }
+                    &["pattern"],
+                    off_pattern(valid),
+                );
+            }
+            "minLength" | "maxLength" => {
+                let bound = declared.as_u64().unwrap_or(0);
+                let values = wrong_lengths(keyword, bound, valid);
+                if keyword == "maxLength" || bound > 0 {
+                    push(
+                        &mut found,
+                        keyword,
+                        bound.to_string(),
+                        length_reports(keyword),
+                        values,
+                    );
                 }
-                "additionalProperties" => match declared {
-                    Value::Bool(false) => {
-                        let mut extra = valid.clone();
-                        if let Some(fields) = extra.as_object_mut() {
-                            fields.insert(unused_key(object), json!(true));
-                        }
-                        push(
-                            &mut found,
-                            keyword,
-                            "false".into(),
-                            &["additionalProperties"],
-                            vec![extra],
-                        );
+            }
+            "enum" => push(
+                &mut found,
+                keyword,
+                String::new(),
+                &["enum"],
+                vec![json!("probe-not-listed"), json!(987654321), json!(false)],
+            ),
+            "required" => {
+                for name in strings(Some(declared)) {
+                    let mut without = valid.clone();
+                    if let Some(fields) = without.as_object_mut() {
+                        fields.remove(name);
                     }
-                    Value::Object(_) => {
-                        let sample = self.sample(declared).unwrap_or(Value::Null);
-                        let inner = self.candidates(
-                            declared,
-                            &sample,
-                            &format!("{at}/*"),
-                            &format!("{pointer}/{ANY_KEY}"),
-                        )?;
-                        found.extend(inner.into_iter().map(|c| within(c, valid, ANY_KEY)));
+                    found.push(Candidate {
+                        constraint: Constraint {
+                            at: format!("{at}/{name}"),
+                            keyword: keyword.into(),
+                            detail: String::new(),
+                        },
+                        pointer: pointer.to_string(),
+                        reports: &["required"],
+                        values: vec![without],
+                    });
+                }
+            }
+            "additionalProperties" => match declared {
+                Value::Bool(false) => {
+                    let mut extra = valid.clone();
+                    if let Some(fields) = extra.as_object_mut() {
+                        fields.insert(unused_key(object), json!(true));
                     }
-                    _ => {}
-                },
-                "items" => {
-                    let sample = self.sample(declared).unwrap_or(Value::Null);
-                    let inner = self.candidates(
+                    push(
+                        &mut found,
+                        keyword,
+                        "false".into(),
+                        &["additionalProperties"],
+                        vec![extra],
+                    );
+                }
+                Value::Object(_) => {
+                    let sample = sample(op, declared).unwrap_or(Value::Null);
+                    let inner = candidates(
+                        op,
                         declared,
                         &sample,
-                        &format!("{at}/0"),
-                        &format!("{pointer}/0"),
+                        &format!("{at}/*"),
+                        &format!("{pointer}/{ANY_KEY}"),
                     )?;
-                    found.extend(inner.into_iter().map(|mut c| {
-                        c.values = c.values.into_iter().map(|v| json!([v])).collect();
-                        c
-                    }));
+                    found.extend(inner.into_iter().map(|c| within(c, valid, ANY_KEY)));
                 }
-                other => push(&mut found, other, declared.to_string(), &[], Vec::new()),
+                _ => {}
+            },
+            "items" => {
+                let sample = sample(op, declared).unwrap_or(Value::Null);
+                let inner = candidates(
+                    op,
+                    declared,
+                    &sample,
+                    &format!("{at}/0"),
+                    &format!("{pointer}/0"),
+                )?;
+                found.extend(inner.into_iter().map(|mut c| {
+                    c.values = c.values.into_iter().map(|v| json!([v])).collect();
+                    c
+                }));
             }
+            other => push(&mut found, other, declared.to_string(), &[], Vec::new()),
         }
-        for (name, property) in object
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            let sample = valid
-                .get(name)
-                .cloned()
-                .or_else(|| self.sample(property))
-                .unwrap_or(Value::Null);
-            let inner = self.candidates(
-                property,
-                &sample,
-                &format!("{at}/{name}"),
-                &format!("{pointer}/{name}"),
-            )?;
-            found.extend(inner.into_iter().map(|c| within(c, valid, name)));
-        }
-        Ok(found)
     }
+    for (name, property) in object
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let sample = valid
+            .get(name)
+            .cloned()
+            .or_else(|| sample(op, property))
+            .unwrap_or(Value::Null);
+        let inner = candidates(
+            op,
+            property,
+            &sample,
+            &format!("{at}/{name}"),
+            &format!("{pointer}/{name}"),
+        )?;
+        found.extend(inner.into_iter().map(|c| within(c, valid, name)));
+    }
+    Ok(found)
 }
 
 /// `candidate`, whose values are for the field `key`, made into values of
@@ -599,7 +600,7 @@ fn length_reports(keyword: &str) -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Spec;
+    use descope_spec::Spec;
 
     fn constraints(probes: &Probes) -> Vec<String> {
         probes
@@ -613,7 +614,7 @@ mod tests {
     fn every_constraint_of_the_embedded_spec_is_probed() {
         let spec = Spec::embedded();
         for op in spec.operations() {
-            let probes = op.probes().unwrap();
+            let probes = probes(&op).unwrap();
             assert!(
                 probes.unprobed.is_empty(),
                 "{}: {:#?}",
@@ -626,7 +627,7 @@ mod tests {
             }
         }
         let phone = spec.operation("UpdateUserPhoneMagicLinkSMS").unwrap();
-        let found = constraints(&phone.probes().unwrap());
+        let found = constraints(&probes(&phone).unwrap());
         for expected in [
             "required /loginId",
             "required /phone",
@@ -646,11 +647,7 @@ mod tests {
         }
         assert!(found.iter().any(|c| c == "pattern /phone"), "{found:#?}");
         assert!(found.iter().any(|c| c == "pattern /URI"), "{found:#?}");
-        let link = spec
-            .operation("EmbeddedLinkSignin")
-            .unwrap()
-            .probes()
-            .unwrap();
+        let link = probes(&spec.operation("EmbeddedLinkSignin").unwrap()).unwrap();
         let found = constraints(&link);
         for expected in [
             "format int32 /timeout",
@@ -675,7 +672,7 @@ mod tests {
         );
         let spec = Spec::parse("edited.yaml", &text).unwrap();
         let op = spec.operation("UpdateUserPhoneMagicLinkSMS").unwrap();
-        let probes = op.probes().unwrap();
+        let probes = probes(&op).unwrap();
         let probe = probes
             .probes
             .iter()
@@ -695,11 +692,7 @@ mod tests {
             .replace("loginId: ada@example.com", "loginId: ''")
             .replace("example: ada@example.com", "example: ''");
         let spec = Spec::parse("edited.yaml", &text).unwrap();
-        let error = spec
-            .operation("EmbeddedLinkSignin")
-            .unwrap()
-            .probes()
-            .unwrap_err();
+        let error = probes(&spec.operation("EmbeddedLinkSignin").unwrap()).unwrap_err();
         assert!(error.contains("no valid request body"), "{error}");
     }
 }

@@ -15,7 +15,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::spec::{OperationSpec, Spec};
+use descope_spec::{OperationSpec, Spec};
 
 /// What a change does to existing callers on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -807,7 +807,7 @@ fn escape(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Operation;
+    use descope_spec::Operation;
 
     const PHONE: &str = "UpdateUserPhoneMagicLinkSMS";
     const LINK: &str = "EmbeddedLinkSignin";
