@@ -9,6 +9,9 @@
 //! Each request is handed to the test's responder, which returns the
 //! [`Step`]s to play on the connection. When the steps end without closing
 //! it, the connection stays open for the next request (keep-alive).
+//!
+//! The benchmark serves from it too ([`Detached`], on a runtime of its own):
+//! canned answers are one more script.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -375,6 +378,43 @@ impl FaultServer {
             self.stop.notify_one();
             let _ = task.await;
         }
+    }
+}
+
+/// A [`FaultServer`] on a tokio runtime of its own with one worker thread:
+/// for callers without a runtime, and for the benchmark, whose clients' tasks
+/// must not queue the server's work behind them. Stops when dropped.
+pub struct Detached {
+    // Dropped first: aborts the server's task while its runtime still runs.
+    server: FaultServer,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Detached {
+    /// Starts a server with `options` that plays what `responder` returns.
+    pub fn start(
+        options: Options,
+        responder: impl Fn(&Request) -> Vec<Step> + Send + Sync + 'static,
+    ) -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("loopback-server")
+            .enable_all()
+            .build()?;
+        // Spawned from within the runtime, the server's tasks run on it.
+        let server = runtime.block_on(FaultServer::start_with(options, responder));
+        Ok(Self {
+            server,
+            _runtime: runtime,
+        })
+    }
+}
+
+impl std::ops::Deref for Detached {
+    type Target = FaultServer;
+
+    fn deref(&self) -> &FaultServer {
+        &self.server
     }
 }
 

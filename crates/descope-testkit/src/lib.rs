@@ -2,7 +2,8 @@
 //! test file copies another's helpers: the test credentials, sleeps that do
 //! not wait, loopback servers that misbehave on purpose, log capture.
 //!
-//! Never a dependency of library code: only `[dev-dependencies]` name it.
+//! Never a dependency of a published crate: only `[dev-dependencies]` name
+//! it, and the benchmark (unpublished), which serves from the fault server.
 
 pub mod client;
 pub mod credentials;

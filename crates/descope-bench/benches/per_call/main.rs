@@ -10,8 +10,6 @@
 //!
 //! Run with `cargo bench -p descope-bench --bench per_call`.
 
-mod canned_server;
-
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -21,8 +19,8 @@ use descope_ergonomic::{
     RetryPolicy, UserAuthorization,
 };
 
-use canned_server::Canned;
 use descope_bench::clients::{LOGIN_ID, MANAGEMENT_KEY, PROJECT_ID, REDIRECT_URI, REFRESH_JWT};
+use descope_testkit::fault_server::{response, Detached, Options, Step};
 
 /// The phone as a user might type it, so that normalising it is measured too
 /// (the loopback bench sends it already in E.164 form).
@@ -106,42 +104,74 @@ fn parts(c: &mut Criterion) {
     group.finish();
 }
 
+/// A decoding case: its answer, served under `/<path>/`.
+struct Canned {
+    path: &'static str,
+    status: &'static str,
+    headers: &'static [(&'static str, &'static str)],
+    body: &'static str,
+}
+
+const JSON: (&str, &str) = ("content-type", "application/json");
+
 /// One answer per decoding case, all to the embedded-link call.
 static ANSWERS: &[Canned] = &[
     Canned {
         path: "ok_200",
         status: "200 OK",
-        headers: "content-type: application/json\r\n",
+        headers: &[JSON],
         body: r#"{"token":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJVMmFBYzQifQ.c2lnbmF0dXJl","maskedEmail":"a***@example.com"}"#,
     },
     Canned {
         path: "api_error_400",
         status: "400 Bad Request",
-        headers: "content-type: application/json\r\n",
+        headers: &[JSON],
         body: r#"{"errorCode":"E011003","errorDescription":"Request is invalid","errorMessage":"The loginId field is required"}"#,
     },
     Canned {
         path: "rate_limited_429",
         status: "429 Too Many Requests",
-        headers: "content-type: application/json\r\nretry-after: 7\r\n",
+        headers: &[JSON, ("retry-after", "7")],
         body: r#"{"errorCode":"E130429","errorDescription":"Too many requests"}"#,
     },
     Canned {
         path: "malformed_200",
         status: "200 OK",
-        headers: "content-type: application/json\r\n",
+        headers: &[JSON],
         body: r#"{"token":42}"#,
     },
     Canned {
         path: "html_502",
         status: "502 Bad Gateway",
-        headers: "content-type: text/html\r\n",
+        headers: &[("content-type", "text/html")],
         body: "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>The upstream server did not answer.</p></body></html>",
     },
 ];
 
+/// The fault server, answering each case by the first segment of the path.
+fn canned_server() -> Detached {
+    let options = Options {
+        keep_requests: false,
+        ..Options::default()
+    };
+    Detached::start(options, |request| {
+        let case = request.path.trim_start_matches('/').split('/').next();
+        let canned = ANSWERS
+            .iter()
+            .find(|c| Some(c.path) == case)
+            .expect("a canned response for every case");
+        vec![Step::Write(response(
+            canned.status,
+            canned.headers,
+            canned.body,
+        ))]
+    })
+    .expect("serve on loopback")
+}
+
 fn decode(c: &mut Criterion) {
-    let base = canned_server::start(ANSWERS);
+    let server = canned_server();
+    let base = server.base_url();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
