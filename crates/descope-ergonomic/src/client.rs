@@ -18,13 +18,13 @@ use crate::decode::attempt_result;
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::ApprovedDomains;
 use crate::license::{carries_license, LicenseCache, LICENSE_HEADER};
-use crate::observer::CallObserver;
 use crate::ops::{
     EmbeddedLinkRequest, EmbeddedLinkSignupRequest, LicenseRequest, UpdatePhoneRequest,
     VerifyMagicLinkRequest,
 };
 use crate::redact::Scrub;
 use crate::retry::{RetryCount, RetryPolicy, Sleep};
+use crate::transport::CallTransport;
 use crate::DescopeClientBuilder;
 
 /// The Descope client. Cheap to clone (clones share one connection pool),
@@ -243,7 +243,7 @@ impl DescopeClient {
     }
 
     /// The generated client for one call's attempts of `operation`, with
-    /// the call's credential, the SDK headers, a fresh observer and, for a
+    /// the call's credential, the SDK headers, a fresh transport and, for a
     /// management operation, the rate-limit tier (after the license
     /// handshake, when this is the client's first management call). The
     /// call's operation timeout starts here, so that it bounds the
@@ -267,7 +267,7 @@ impl DescopeClient {
         deadline: Option<Deadline>,
     ) -> CallContext {
         let shared = &*self.shared;
-        let observer = Arc::new(CallObserver::new(
+        let transport = Arc::new(CallTransport::new(
             shared.max_response_bytes,
             shared.caller_http,
         ));
@@ -279,15 +279,15 @@ impl DescopeClient {
         } else {
             None
         };
-        // The observer reads what this crate needs of the headers first.
+        // The transport reads what this crate needs of the headers first.
         let context = self
             .request_context(authorization, tier)
-            .with_transport(observer.clone())
+            .with_transport(transport.clone())
             .discard_response_headers();
         let raw =
             descope_raw::Client::new_with_client(&shared.base_url, shared.http.clone(), context);
         CallContext {
-            observer,
+            transport,
             raw,
             deadline,
         }
@@ -312,7 +312,7 @@ impl DescopeClient {
     {
         let mut body = Some(body);
         let shared = &*self.shared;
-        let observer = &*context.observer;
+        let transport = &*context.transport;
         let deadline = context.deadline;
         let out_of_time =
             |deadline: Deadline, attempts, last_error: Option<Error>| Error::OperationTimeout {
@@ -333,33 +333,38 @@ impl DescopeClient {
             let started = timed_call.then(Instant::now);
             let mut retries = RetryCount::default();
             let mut attempt: u32 = 0;
+            let mut last_status = None;
             let outcome = loop {
                 // The handshake may have used the whole operation timeout up.
                 if let Some(passed) = deadline.filter(|d| Instant::now() >= d.at) {
                     break Err(out_of_time(passed, attempt, None));
                 }
                 attempt += 1;
-                observer.start_attempt();
+                last_status = None;
                 let attempt_started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
                 let body = match body.take().map_or_else(&rebuild, Ok) {
                     Ok(body) => body,
                     Err(error) => break Err(error),
                 };
                 let attempt_done = async {
-                    attempt_result(send(&context.raw, body).await, observer, &scrub).await
+                    let result = send(&context.raw, body).await;
+                    let answer = transport.take();
+                    let status = answer.as_ref().map(|a| a.status);
+                    let max_body = transport.max_body();
+                    (status, attempt_result(result, answer.as_ref(), max_body, &scrub).await)
                 };
-                let result = match deadline {
+                let (status, result) = match deadline {
                     Some(deadline) => match tokio::time::timeout_at(deadline.at, attempt_done).await
                     {
-                        Ok(result) => result,
+                        Ok(done) => done,
                         Err(_) => break Err(out_of_time(deadline, attempt, None)),
                     },
                     None => attempt_done.await,
                 };
-                let status = observer.status().map(|s| s.as_u16());
+                last_status = status;
                 tracing::debug!(
                     attempt,
-                    status,
+                    status = status.map(|s| s.as_u16()),
                     latency_ms = attempt_started.map(|t| t.elapsed().as_millis() as u64),
                     ok = result.is_ok(),
                     "attempt finished"
@@ -368,7 +373,7 @@ impl DescopeClient {
                     Ok(value) => break Ok(value),
                     Err(error) => error,
                 };
-                match shared.retry.wait_before_retry(&error, observer.status(), &retries) {
+                match shared.retry.wait_before_retry(&error, status, &retries) {
                     // A wait that would end past the deadline is not begun.
                     Some(wait) if deadline.is_some_and(|d| Instant::now() + wait >= d.at) => {
                         let deadline = deadline.expect("checked in the guard");
@@ -384,7 +389,7 @@ impl DescopeClient {
             };
             let span = tracing::Span::current();
             span.record("attempts", attempt);
-            if let Some(status) = observer.status() {
+            if let Some(status) = last_status {
                 span.record("status", status.as_u16());
             }
             if let Some(started) = started {
@@ -403,7 +408,7 @@ impl DescopeClient {
 /// What the attempts of one call share: built once per call, so that an
 /// attempt copies neither the base URL nor the credential.
 pub(crate) struct CallContext {
-    observer: Arc<CallObserver>,
+    transport: Arc<CallTransport>,
     raw: descope_raw::Client,
     /// When the call's operation timeout runs out, if it has one.
     deadline: Option<Deadline>,

@@ -1,35 +1,59 @@
-//! Turning the generated client's results into this crate's outputs and errors.
-
-use std::error::Error as StdError;
+//! Turning one attempt's outcome (the generated client's result and the
+//! transport's [`Answer`]) into this crate's output or error.
 
 use descope_raw::types::ErrorBody;
 use descope_raw::{Error as RawError, ResponseValue};
-use http_body_util::LengthLimitError;
 use reqwest::StatusCode;
 
 use crate::error::{ApiError, Error, TransportErrorKind};
-use crate::observer::{BodyRefused, CallObserver};
 use crate::redact::Scrub;
+use crate::transport::{Answer, Refusal};
 
-/// Maps one attempt's result.
+/// Maps one attempt's outcome; `answer` is `None` when no response arrived.
 pub(crate) async fn attempt_result<T>(
     result: Result<ResponseValue<T>, RawError<ErrorBody>>,
-    observer: &CallObserver,
+    answer: Option<&Answer>,
+    max_body: usize,
     scrub: &Scrub<'_>,
 ) -> Result<T, Error> {
+    let status = answer.map_or(StatusCode::INTERNAL_SERVER_ERROR, |a| a.status);
+    let retry_after = answer.and_then(|a| a.retry_after);
     // Whatever a followed redirect led to, it is not the answer of the
     // server the request was for.
-    if let Some(to) = observer.redirected_to() {
-        return Err(Error::RedirectFollowed {
-            to: scrub.text(&to),
-        });
+    if let Some(to) = answer.and_then(|a| a.redirected_to.as_deref()) {
+        return Err(Error::RedirectFollowed { to: scrub.text(to) });
+    }
+    // A status the spec lacks is reported as such: a refused body just
+    // leaves it without an excerpt.
+    let unexpected = matches!(result, Err(RawError::UnexpectedResponse(_)));
+    match answer
+        .and_then(|a| a.refused.as_ref())
+        .filter(|_| !unexpected)
+    {
+        Some(Refusal::TooLarge) => {
+            return Err(Error::ResponseTooLarge {
+                status,
+                limit: max_body,
+            })
+        }
+        // The reason quotes the response's media type: header text the
+        // server chose, scrubbed like any.
+        Some(Refusal::ContentType(essence)) => {
+            return Err(Error::MalformedResponse {
+                status,
+                reason: scrub.text(&format!(
+                    "content type {essence:?} where application/json is required"
+                )),
+                excerpt: None,
+                retry_after,
+            })
+        }
+        None => {}
     }
     let error = match result {
         Ok(value) => return Ok(value.into_inner()),
         Err(error) => error,
     };
-    let head = observer.head();
-    let status = head.status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     Err(match error {
         RawError::ErrorResponse(value) => {
             let status = value.status();
@@ -39,7 +63,7 @@ pub(crate) async fn attempt_result<T>(
                 code: scrub.text(&body.error_code),
                 description: body.error_description.map(|d| scrub.text(&d)),
                 message: body.error_message.or(body.message).map(|m| scrub.text(&m)),
-                retry_after: head.retry_after,
+                retry_after,
             }
             .into()
         }
@@ -47,7 +71,7 @@ pub(crate) async fn attempt_result<T>(
             status,
             reason: scrub.text(&cause.to_string()),
             excerpt: scrub.excerpt(status, &bytes),
-            retry_after: head.retry_after,
+            retry_after,
         },
         RawError::UnexpectedResponse(response) => {
             let status = response.status();
@@ -56,17 +80,18 @@ pub(crate) async fn attempt_result<T>(
             let body = response.bytes().await.unwrap_or_default();
             Error::UnexpectedStatus {
                 status,
-                location: head.location.map(|l| scrub.text(&l)),
+                location: answer
+                    .and_then(|a| a.location.as_deref())
+                    .map(|l| scrub.text(l)),
                 excerpt: scrub.excerpt(status, &body),
             }
         }
-        RawError::ResponseBodyError(source) => body_error(source, status, observer, scrub),
-        RawError::CommunicationError(source) | RawError::InvalidUpgrade(source) => {
-            Error::Transport {
-                kind: TransportErrorKind::of(&source),
-                source,
-            }
-        }
+        RawError::CommunicationError(source)
+        | RawError::ResponseBodyError(source)
+        | RawError::InvalidUpgrade(source) => Error::Transport {
+            kind: TransportErrorKind::of(&source),
+            source,
+        },
         // Inputs are validated before the generated client sees them, and the
         // hooks raise no custom errors: either means the spec and this crate
         // disagree, which the conformance suite exists to catch.
@@ -77,40 +102,7 @@ pub(crate) async fn attempt_result<T>(
                 scrub.text(&reason)
             ),
             excerpt: None,
-            retry_after: head.retry_after,
+            retry_after,
         },
     })
-}
-
-/// A body read that failed: over the cap, refused, or cut off.
-fn body_error(
-    source: reqwest::Error,
-    status: StatusCode,
-    observer: &CallObserver,
-    scrub: &Scrub<'_>,
-) -> Error {
-    let mut cause: Option<&(dyn StdError + 'static)> = source.source();
-    while let Some(current) = cause {
-        if current.is::<LengthLimitError>() {
-            return Error::ResponseTooLarge {
-                status,
-                limit: observer.max_body(),
-            };
-        }
-        if let Some(refused) = current.downcast_ref::<BodyRefused>() {
-            // The reason quotes the response's media type: header text the
-            // server chose, scrubbed like any.
-            return Error::MalformedResponse {
-                status,
-                reason: scrub.text(&refused.to_string()),
-                excerpt: None,
-                retry_after: observer.head().retry_after,
-            };
-        }
-        cause = current.source();
-    }
-    Error::Transport {
-        kind: TransportErrorKind::of(&source),
-        source,
-    }
 }

@@ -8,10 +8,10 @@ mod decode;
 mod error;
 mod input;
 mod license;
-mod observer;
 mod ops;
 mod redact;
 mod retry;
+mod transport;
 
 pub use client::DescopeClient;
 pub use config::{

@@ -18,7 +18,7 @@ async fn a_body_error_names_the_endpoint() {
     for head in [
         "content-length: 100",
         "transfer-encoding: chunked",
-        "connection: close\r\ncontent-length: 2000000",
+        "connection: close\r\ncontent-length: 200000",
     ] {
         let server = FaultServer::start(move |_| {
             vec![
