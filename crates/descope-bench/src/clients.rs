@@ -296,8 +296,7 @@ impl Raw {
             http.clone(),
             RequestContext::new()
                 .with_authorization(bearer(MANAGEMENT_KEY)?)
-                .with_header(LICENSE_HEADER, HeaderValue::from_static(RATE_LIMIT_TIER))
-                .discard_response_headers(),
+                .with_header(LICENSE_HEADER, HeaderValue::from_static(RATE_LIMIT_TIER)),
         );
         Ok(Self {
             http,
@@ -312,9 +311,7 @@ impl Caller for Raw {
         let user = descope_raw::Client::new_with_client(
             &self.base_url,
             self.http.clone(),
-            RequestContext::new()
-                .with_authorization(bearer(REFRESH_JWT)?)
-                .discard_response_headers(),
+            RequestContext::new().with_authorization(bearer(REFRESH_JWT)?),
         );
         let sent = user
             .update_user_phone_magic_link_sms()

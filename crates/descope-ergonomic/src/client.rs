@@ -282,8 +282,7 @@ impl DescopeClient {
         // The transport reads what this crate needs of the headers first.
         let context = self
             .request_context(authorization, tier)
-            .with_transport(transport.clone())
-            .discard_response_headers();
+            .with_transport(transport.clone());
         let raw =
             descope_raw::Client::new_with_client(&shared.base_url, shared.http.clone(), context);
         CallContext {
@@ -294,23 +293,20 @@ impl DescopeClient {
     }
 
     /// Runs one call: every attempt goes through `context`'s generated
-    /// client; `send` starts one attempt with it and a body. The first
-    /// attempt takes `body`; a retry gets one from `rebuild` (the same
-    /// inputs give the same body), rather than every call copying it.
+    /// client; `send` starts one attempt with it and a copy of `body`.
     pub(crate) async fn call<'c, B, T, F, Fut>(
         &self,
         context: &'c CallContext,
         operation: Operation,
         scrub: Scrub<'_>,
         body: B,
-        rebuild: impl Fn() -> Result<B, Error>,
         send: F,
     ) -> Result<T, Error>
     where
+        B: Clone,
         F: Fn(&'c descope_raw::Client, B) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, RawError<ErrorBody>>>,
     {
-        let mut body = Some(body);
         let shared = &*self.shared;
         let transport = &*context.transport;
         let deadline = context.deadline;
@@ -327,10 +323,8 @@ impl DescopeClient {
             status = field::Empty,
             latency_ms = field::Empty,
         );
-        // Clock readings only for a subscriber that takes them.
-        let timed_call = !span.is_disabled();
         async move {
-            let started = timed_call.then(Instant::now);
+            let started = Instant::now();
             let mut retries = RetryCount::default();
             let mut attempt: u32 = 0;
             let mut last_status = None;
@@ -341,13 +335,9 @@ impl DescopeClient {
                 }
                 attempt += 1;
                 last_status = None;
-                let attempt_started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
-                let body = match body.take().map_or_else(&rebuild, Ok) {
-                    Ok(body) => body,
-                    Err(error) => break Err(error),
-                };
+                let attempt_started = Instant::now();
                 let attempt_done = async {
-                    let result = send(&context.raw, body).await;
+                    let result = send(&context.raw, body.clone()).await;
                     let answer = transport.take();
                     let status = answer.as_ref().map(|a| a.status);
                     let max_body = transport.max_body();
@@ -365,7 +355,7 @@ impl DescopeClient {
                 tracing::debug!(
                     attempt,
                     status = status.map(|s| s.as_u16()),
-                    latency_ms = attempt_started.map(|t| t.elapsed().as_millis() as u64),
+                    latency_ms = attempt_started.elapsed().as_millis() as u64,
                     ok = result.is_ok(),
                     "attempt finished"
                 );
@@ -392,9 +382,7 @@ impl DescopeClient {
             if let Some(status) = last_status {
                 span.record("status", status.as_u16());
             }
-            if let Some(started) = started {
-                span.record("latency_ms", started.elapsed().as_millis() as u64);
-            }
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
             if let Err(error) = &outcome {
                 tracing::warn!(%error, "call failed");
             }

@@ -14,14 +14,6 @@ fn refuse<T>(field: Field, reason: Reason) -> Result<T, ValidationError> {
 
 /// Checks free text sent as-is: not blank, no control characters.
 pub(crate) fn check_text(field: Field, value: &str) -> Result<(), ValidationError> {
-    // Printable ASCII, the usual case, has no control character, and is
-    // blank only if it is all spaces: one pass instead of two over chars.
-    if value.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-        return match value.bytes().all(|b| b == b' ') {
-            true => refuse(field, Reason::Empty),
-            false => Ok(()),
-        };
-    }
     if value.trim().is_empty() {
         return refuse(field, Reason::Empty);
     }

@@ -32,7 +32,6 @@ pub struct RequestContext {
     call_headers: Vec<(HeaderName, HeaderValue)>,
     timeout: Option<Duration>,
     transport: Option<Arc<dyn Transport>>,
-    discard_response_headers: bool,
 }
 
 /// The header progenitor puts on every request with the spec's `info.version`.
@@ -80,18 +79,6 @@ impl RequestContext {
         self
     }
 
-    /// Leaves the response headers out of what the generated code decodes:
-    /// `ResponseValue::headers()` is then empty, and so are the headers of
-    /// an unexpected response in an error. The generated code copies a
-    /// response's header map into every `ResponseValue` (two allocations
-    /// and about 800 instructions a call, counted with callgrind); a caller
-    /// that reads only the status and the body can spare that. A
-    /// [`Transport`] still sees the headers.
-    pub fn discard_response_headers(mut self) -> Self {
-        self.discard_response_headers = true;
-        self
-    }
-
     /// The `Authorization` value requests carry, if any.
     pub fn authorization(&self) -> Option<&HeaderValue> {
         self.authorization.as_ref()
@@ -109,7 +96,6 @@ impl fmt::Debug for RequestContext {
             .field("call_headers", &self.call_headers)
             .field("timeout", &self.timeout)
             .field("transport", &self.transport.as_ref().map(|_| ".."))
-            .field("discard_response_headers", &self.discard_response_headers)
             .finish()
     }
 }
@@ -163,18 +149,13 @@ impl ClientHooks<RequestContext> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let context = self.inner();
-        let mut response = match &context.transport {
+        match &self.inner().transport {
             Some(transport) => {
                 transport
                     .execute(self.client(), request, info.operation_id)
                     .await
             }
             None => self.client().execute(request).await,
-        }?;
-        if context.discard_response_headers {
-            *response.headers_mut() = HeaderMap::new();
         }
-        Ok(response)
     }
 }

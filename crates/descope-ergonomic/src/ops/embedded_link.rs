@@ -142,7 +142,6 @@ impl<'c> EmbeddedLinkRequest<'c> {
                 Operation::EmbeddedLinkSignin,
                 scrub,
                 body,
-                || self.wire_body(),
                 |raw, body| raw.embedded_link_signin().body(body).send(),
             )
             .await

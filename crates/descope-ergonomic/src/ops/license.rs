@@ -37,14 +37,9 @@ impl<'c> LicenseRequest<'c> {
             .await;
         let response = self
             .client
-            .call(
-                &context,
-                Operation::GetLicense,
-                scrub,
-                (),
-                || Ok(()),
-                |raw, ()| raw.get_license().send(),
-            )
+            .call(&context, Operation::GetLicense, scrub, (), |raw, ()| {
+                raw.get_license().send()
+            })
             .await?;
         let license = ProjectLicense {
             rate_limit_tier: response.rate_limit_tier.into(),

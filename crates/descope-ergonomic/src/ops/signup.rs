@@ -287,7 +287,6 @@ impl<'c> EmbeddedLinkSignupRequest<'c> {
                 Operation::EmbeddedLinkSignup,
                 scrub,
                 body,
-                || self.wire_body(),
                 |raw, body| raw.embedded_link_signup().body(body).send(),
             )
             .await

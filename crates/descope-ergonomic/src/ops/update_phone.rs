@@ -222,7 +222,6 @@ impl<'c> UpdatePhoneRequest<'c> {
                 Operation::UpdateUserPhoneMagicLinkSms,
                 scrub,
                 body,
-                || self.wire_body(),
                 |raw, body| raw.update_user_phone_magic_link_sms().body(body).send(),
             )
             .await

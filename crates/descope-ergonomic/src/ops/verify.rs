@@ -100,7 +100,6 @@ impl<'c> VerifyMagicLinkRequest<'c> {
                 Operation::VerifyMagicLink,
                 scrub,
                 body,
-                || self.wire_body(),
                 |raw, body| raw.verify_magic_link().body(body).send(),
             )
             .await
