@@ -56,8 +56,11 @@ impl LoginId {
 }
 
 /// A phone number in E.164 form: `+`, then 2 to 15 digits, the first not 0.
+///
+/// The rule is the spec's (`PhoneNumber`'s pattern), checked by the generated
+/// type this one holds, which then goes on the wire as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PhoneNumber(String);
+pub struct PhoneNumber(descope_raw::patterns::PhoneNumber);
 
 impl PhoneNumber {
     /// Removes spaces, dashes, dots and parentheses, then checks E.164.
@@ -74,16 +77,13 @@ impl PhoneNumber {
         for c in value.chars() {
             match c {
                 ' ' | '-' | '.' | '(' | ')' => {}
-                '+' if normalised.is_empty() => normalised.push(c),
-                '0'..='9' if !normalised.is_empty() => normalised.push(c),
-                _ => return refuse(Field::Phone, Reason::NotE164),
+                _ => normalised.push(c),
             }
         }
-        let digits = normalised.len().saturating_sub(1);
-        if !(2..=15).contains(&digits) || normalised.as_bytes()[1] == b'0' {
-            return refuse(Field::Phone, Reason::NotE164);
-        }
-        Ok(Self(normalised))
+        normalised
+            .try_into()
+            .map(Self)
+            .map_err(|_| ValidationError::new(Field::Phone, Reason::NotE164))
     }
 
     /// The normalised number, as it goes on the wire.
@@ -91,8 +91,8 @@ impl PhoneNumber {
         &self.0
     }
 
-    /// The normalised number, owned.
-    pub fn into_string(self) -> String {
+    /// The generated type the request bodies take.
+    pub(crate) fn into_wire(self) -> descope_raw::patterns::PhoneNumber {
         self.0
     }
 }
@@ -247,31 +247,13 @@ fn only_uri_characters(text: &str) -> bool {
             i += 3;
             continue;
         }
-        if !URI_CHARACTERS[usize::from(b)] {
+        if !(b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&b)) {
             return false;
         }
         i += 1;
     }
     true
 }
-
-/// The bytes [`only_uri_characters`] takes as themselves: a table, since a
-/// scan of the punctuation list per byte cost more than the rest of the check.
-const URI_CHARACTERS: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    let punctuation = b"-._~:/?#[]@!$&'()*+,;=";
-    let mut i = 0;
-    while i < punctuation.len() {
-        table[punctuation[i] as usize] = true;
-        i += 1;
-    }
-    table
-};
 
 /// `[userinfo@]host[:port]`: one `@` at most, a host that is a name (no
 /// `:`, `[` or `]`) or something in brackets, and a port of digits.

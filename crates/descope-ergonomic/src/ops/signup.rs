@@ -108,9 +108,7 @@ impl NewUser {
             Some(phone) => Some(
                 PhoneNumber::parse(phone)
                     .map_err(|refused| refuse(refused.reason()))?
-                    .into_string()
-                    .try_into()
-                    .map_err(|_| refuse(Reason::NotE164))?,
+                    .into_wire(),
             ),
         };
         Ok(SignupUserInner {

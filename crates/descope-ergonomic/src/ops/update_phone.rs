@@ -175,10 +175,7 @@ impl<'c> UpdatePhoneRequest<'c> {
                 .as_str()
                 .try_into()
                 .map_err(|_| ValidationError::new(Field::LoginId, Reason::Empty))?,
-            phone: phone
-                .into_string()
-                .try_into()
-                .map_err(|_| ValidationError::new(Field::Phone, Reason::NotE164))?,
+            phone: phone.into_wire(),
             uri: uri
                 .map(|u| u.into_string().try_into())
                 .transpose()

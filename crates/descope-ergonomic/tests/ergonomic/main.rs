@@ -8,6 +8,7 @@ mod attempt_tracing;
 mod caller_client;
 mod deadline;
 mod examples;
+mod frozen_validators;
 mod fuzz_corpus;
 mod license;
 mod load;
@@ -17,7 +18,6 @@ mod responses;
 mod retries;
 mod secrets;
 mod session;
-mod validators_at_145fa3d;
 
 use descope_ergonomic::DescopeClient;
 use descope_testkit::client::builder;
