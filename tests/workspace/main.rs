@@ -1,9 +1,10 @@
-//! The workspace-level tests, one binary: the maintainer's regeneration loop
-//! on a copy of the workspace, the wrapper's input checks against the
-//! spec's, the spec's examples against its schemas, and the conformance
+//! The workspace-level tests, one binary: the crate graph (no cycles), the
+//! maintainer's regeneration loop on a copy of the workspace, the wrapper's
+//! input checks against the spec's, the spec's examples against its schemas, and the conformance
 //! suite against fake-descope (here, so that neither crate needs the other
 //! as a dev-dependency: packaging needs no cycle).
 
+mod crate_graph;
 mod fake_conformance;
 mod regeneration_loop;
 mod spec_agreement;
