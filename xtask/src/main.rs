@@ -13,6 +13,7 @@ mod generate;
 mod patterns;
 mod spec_diff;
 mod spec_table;
+mod upstream;
 mod workspace;
 
 use std::path::PathBuf;
@@ -64,6 +65,27 @@ enum Command {
         /// (compared with the version at --base).
         #[arg(long)]
         check_version: bool,
+        /// Workspace root (default: the workspace cargo runs xtask in).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+    /// Compare our operations with Descope's published OpenAPI document (a
+    /// path to it, YAML or JSON, as published): each difference is a recorded
+    /// deviation that still applies, one upstream no longer needs, or an
+    /// upstream change not recorded. Exit status: 0 when there is nothing to
+    /// remove, adopt or record; 1 otherwise; 2 for an unusable input.
+    Upstream {
+        /// Descope's published document.
+        #[arg(value_name = "PUBLISHED_SPEC")]
+        published: PathBuf,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value = "text")]
+        format: upstream::Format,
+        /// Instead of the report: bring this operation of the published
+        /// document into spec/descope.yaml, recorded deviations applied,
+        /// without its prose; may be given more than once.
+        #[arg(long, value_name = "OPERATION_ID")]
+        adopt: Vec<String>,
         /// Workspace root (default: the workspace cargo runs xtask in).
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
@@ -121,6 +143,26 @@ fn main() -> ExitCode {
                 .map_or_else(workspace::default_root, Ok)
                 .and_then(|root| spec_diff::run(&root, &options));
             // An unreadable spec or revision is a usage error here, as clap's are.
+            return result.unwrap_or_else(|error| {
+                eprintln!("error: {error:#}");
+                ExitCode::from(2)
+            });
+        }
+        Command::Upstream {
+            published,
+            format,
+            adopt,
+            root,
+        } => {
+            let result = root
+                .map_or_else(workspace::default_root, Ok)
+                .and_then(|root| {
+                    if adopt.is_empty() {
+                        upstream::run(&root, &published, format)
+                    } else {
+                        upstream::adopt_operations(&root, &published, &adopt)
+                    }
+                });
             return result.unwrap_or_else(|error| {
                 eprintln!("error: {error:#}");
                 ExitCode::from(2)

@@ -1,6 +1,8 @@
 //! xtask end to end, on copies of the workspace in temporary directories, so
-//! the checked-in files are never touched: `generate` and `spec-diff`.
+//! the checked-in files are never touched: `generate`, `spec-diff` and
+//! `upstream`.
 
 mod generate;
 mod spec_diff;
 mod support;
+mod upstream;
