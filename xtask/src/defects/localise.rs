@@ -1,14 +1,17 @@
-//! Where the generator's refusal of a whole document lies: each operation is
-//! generated alone, in a copy of the document holding it and the components
-//! it reaches; then the schemas no accepted operation reaches, alone with
-//! theirs. progenitor converts every component schema whatever the
-//! operations, so one schema it refuses fails every document holding it.
+//! Where in a document the generator's refusal lies. Each operation is
+//! tried alone, in a copy of the document holding it and the components it
+//! reaches; then each schema no accepted operation reaches, with the
+//! components it reaches. progenitor converts every component schema
+//! whatever the operations, so one schema it refuses fails every document
+//! holding it.
 //!
-//! A part holding a structural defect is not generated: that defect already
-//! explains a refusal, and skipping such parts keeps a defective document quick.
+//! A part holding a structural defect is not tried: that defect already
+//! explains a refusal. The others are generated together, and a refused
+//! group is halved until single parts remain: one generation costs tens of
+//! milliseconds in a debug build however small the document, and refusals
+//! are few.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Map, Value};
 
@@ -49,7 +52,7 @@ pub(super) fn refusals(document: &Value, known: &[Defect], refusal: &str) -> Vec
         .map(|operation| Part::operation(document, operation))
         .filter(|part| !explained(&part.territory))
         .collect();
-    let outcomes = on_all_cores(&parts, |part| part.refused(document));
+    let outcomes = refused_alone(document, &parts);
     let cleared: BTreeSet<&Component> = parts
         .iter()
         .zip(&outcomes)
@@ -131,34 +134,65 @@ fn refused_schemas(
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .map(|(name, _)| (name, ("schemas".to_string(), name.clone())))
-        .filter(|(_, component)| !cleared.contains(component))
-        .map(|(name, component)| (name, Part::schemas(document, vec![component])))
+        .filter(|(name, _)| !cleared.contains(&("schemas".to_string(), name.to_string())))
+        .map(|(name, _)| (name, Part::schema(document, name)))
         .filter(|(_, part)| !explained(&part.territory))
         .collect();
-    let together = Part::schemas(
-        document,
-        candidates
-            .iter()
-            .flat_map(|(_, part)| part.reached.iter().cloned())
-            .collect(),
-    );
-    if candidates.is_empty() || together.refused(document).is_none() {
-        return BTreeMap::new();
-    }
-    let outcomes = on_all_cores(&candidates, |(_, part)| part.refused(document));
-    candidates
-        .iter()
-        .zip(outcomes)
-        .filter_map(|((name, _), outcome)| Some(((*name).clone(), outcome?)))
+    let (names, parts): (Vec<&String>, Vec<Part>) = candidates.into_iter().unzip();
+    names
+        .into_iter()
+        .zip(refused_alone(document, &parts))
+        .filter_map(|(name, outcome)| Some((name.clone(), outcome?)))
         .collect()
+}
+
+/// For each of `parts`, the generator's message if it refuses it alone.
+fn refused_alone(document: &Value, parts: &[Part]) -> Vec<Option<String>> {
+    let all: Vec<usize> = (0..parts.len()).collect();
+    let mut outcomes = vec![None; parts.len()];
+    for (i, message) in refused_within(document, parts, &all) {
+        outcomes[i] = Some(message);
+    }
+    outcomes
+}
+
+/// The parts of `group` (indices into `parts`) refused alone: none if the
+/// group is accepted, else those of each half, the halves generated on
+/// two threads. A group refused whose halves are both accepted (parts that
+/// clash only together) gives none.
+fn refused_within(document: &Value, parts: &[Part], group: &[usize]) -> Vec<(usize, String)> {
+    if group.is_empty() {
+        return Vec::new();
+    }
+    let Some(message) = Part::together(group.iter().map(|&i| &parts[i])).refused(document) else {
+        return Vec::new();
+    };
+    if let [single] = group {
+        return vec![(*single, message)];
+    }
+    let (left, right) = group.split_at(group.len() / 2);
+    std::thread::scope(|scope| {
+        // The generator recurses deeply on nested schemas: give the thread
+        // the main thread's stack size rather than a spawned thread's 2 MiB.
+        let left = std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn_scoped(scope, || refused_within(document, parts, left))
+            .expect("a thread can be started");
+        let mut found = refused_within(document, parts, right);
+        found.extend(
+            left.join()
+                .expect("a generation does not panic past its guard"),
+        );
+        found.sort_by_key(|(i, _)| *i);
+        found
+    })
 }
 
 /// Whether schema `name` reaches a refused schema other than itself: then
 /// that one is to blame, not this one.
 fn reaches_another(document: &Value, name: &str, failing: &BTreeMap<String, String>) -> bool {
-    let own = ("schemas".to_string(), name.to_string());
-    reached(document, &[&value_of(document, &own)])
+    Part::schema(document, name)
+        .reached
         .iter()
         .any(|(kind, other)| kind == "schemas" && other != name && failing.contains_key(other))
 }
@@ -202,15 +236,39 @@ impl Part {
         }
     }
 
-    fn schemas(document: &Value, roots: Vec<Component>) -> Part {
-        let nodes: Vec<Value> = roots.iter().map(|c| value_of(document, c)).collect();
-        let mut reached = reached(document, &nodes.iter().collect::<Vec<_>>());
-        reached.extend(roots);
+    /// Component schema `name`, with the components it reaches.
+    fn schema(document: &Value, name: &str) -> Part {
+        let own = ("schemas".to_string(), name.to_string());
+        let mut reached = reached(document, &[&value_of(document, &own)]);
+        reached.insert(own);
         Part {
             pointer: None,
             paths: Value::Object(Map::new()),
             territory: reached.iter().map(pointer).collect(),
             reached,
+        }
+    }
+
+    /// The parts as one: their operations and the components they reach.
+    fn together<'a>(parts: impl IntoIterator<Item = &'a Part>) -> Part {
+        let mut paths = Map::new();
+        let mut reached = BTreeSet::new();
+        for part in parts {
+            for (path, item) in part.paths.as_object().into_iter().flatten() {
+                let entry = paths
+                    .entry(path.clone())
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let (Some(into), Some(from)) = (entry.as_object_mut(), item.as_object()) {
+                    into.extend(from.clone());
+                }
+            }
+            reached.extend(part.reached.iter().cloned());
+        }
+        Part {
+            pointer: None,
+            paths: Value::Object(paths),
+            reached,
+            territory: Vec::new(),
         }
     }
 
@@ -300,46 +358,4 @@ fn refs<'a>(node: &'a Value, targets: &mut Vec<&'a str>) {
         Value::Array(items) => items.iter().for_each(|value| refs(value, targets)),
         _ => {}
     }
-}
-
-/// `check` of each of `items`, on every core: the parts are independent,
-/// and a large document has hundreds of them.
-fn on_all_cores<T: Sync, R: Send>(items: &[T], check: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else {
-                return done;
-            };
-            done.push((i, check(item)));
-        }
-    };
-    let mut results: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
-    std::thread::scope(|scope| {
-        // The generator recurses deeply on nested schemas: give each worker
-        // the main thread's stack size rather than a spawned thread's 2 MiB.
-        let workers: Vec<_> = (0..threads.min(items.len()))
-            .map(|_| {
-                std::thread::Builder::new()
-                    .stack_size(8 << 20)
-                    .spawn_scoped(scope, work)
-                    .expect("a thread can be started")
-            })
-            .collect();
-        for worker in workers {
-            for (i, result) in worker
-                .join()
-                .expect("a generation does not panic past its guard")
-            {
-                results[i] = Some(result);
-            }
-        }
-    });
-    results
-        .into_iter()
-        .map(|result| result.expect("every item is checked"))
-        .collect()
 }
