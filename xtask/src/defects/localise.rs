@@ -35,6 +35,18 @@ fn short(message: &str) -> String {
 /// part of it is refused alone and nothing else explains `refusal`. Run it
 /// under [`codegen::quietly`]: the generator panics on some parts.
 pub(super) fn refusals(document: &Value, known: &[Defect], refusal: &str) -> Vec<Defect> {
+    // Refused with no operation and no component, the document is refused
+    // for its top level (`info`, say), whatever else it holds.
+    if let Some(message) = Part::together([]).refused(document) {
+        return vec![Defect::new(
+            Kind::GeneratorRefusal,
+            "",
+            format!(
+                "the generator refuses the document even with no operation or component: {}",
+                short(&message)
+            ),
+        )];
+    }
     // A repeated or colliding id is between operations: one alone has none.
     let explaining: Vec<&str> = known
         .iter()
