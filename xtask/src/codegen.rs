@@ -5,29 +5,65 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use sha2::{Digest, Sha256};
 
 use descope_spec::Spec;
 
+use crate::duplicates;
 use crate::patterns::{self, PatternString};
 
-/// Renders the client for `spec`; `name` is the spec's path as the header shows it.
+/// Renders the client for `spec`; `name` is the spec's path as the header
+/// shows it. A [`Refusal`] of the generator is the error's source.
 pub fn render(spec: &Spec, name: &str, root: &Path) -> Result<String> {
-    let document: openapiv3::OpenAPI = serde_json::from_value(spec.document().clone())
-        .map_err(|e| anyhow!("{name}: not a valid OpenAPI 3.0 document: {e}"))?;
-    let patterns = patterns::collect(&document).map_err(|e| anyhow!("{name}: {e}"))?;
-    let mut tokens = run_progenitor(&document, &patterns).map_err(|e| anyhow!("{name}: {e}"))?;
-    if tokens.to_string().contains("regress") {
-        bail!("{name}: a pattern string escaped the conversion to descope-raw's DFA-checked types");
-    }
-    tokens.extend(patterns::module(&patterns));
-    let file: syn::File = syn::parse2(split_doc_lines(tokens))
-        .map_err(|e| anyhow!("{name}: the generator produced code that does not parse: {e}"))?;
+    let file = quietly(|| syntax_tree(spec.document())).with_context(|| name.to_string())?;
     let body = rustfmt(&prettyplease::unparse(&file), root)?;
     Ok(format!("{}{body}", header(spec, name)))
+}
+
+/// Why the generator refuses a document: it cannot translate it, or what
+/// it makes would not compile. Kept apart from failures of the tools around
+/// it (rustfmt), so that a caller can look for where in the document it lies.
+#[derive(Debug)]
+pub struct Refusal(pub String);
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// The client the generator makes of `document`, as a syntax tree, or why
+/// it refuses to. Run it under [`quietly`]: the generator panics on some
+/// documents.
+pub fn syntax_tree(document: &serde_json::Value) -> Result<syn::File, Refusal> {
+    let document: openapiv3::OpenAPI = serde_json::from_value(document.clone())
+        .map_err(|e| Refusal(format!("not a valid OpenAPI 3.0 document: {e}")))?;
+    let patterns = patterns::collect(&document).map_err(|e| Refusal(e.to_string()))?;
+    let mut tokens = run_progenitor(&document, &patterns).map_err(Refusal)?;
+    if names_regress(tokens.clone()) {
+        return Err(Refusal(
+            "a pattern string escaped the conversion to descope-raw's DFA-checked types".into(),
+        ));
+    }
+    tokens.extend(patterns::module(&patterns));
+    let file: syn::File = syn::parse2(split_doc_lines(tokens)).map_err(|e| {
+        Refusal(format!(
+            "the generator produced code that does not parse: {e}"
+        ))
+    })?;
+    let duplicates = duplicates::find(&file);
+    if !duplicates.is_empty() {
+        return Err(Refusal(format!(
+            "the generated code would not compile: {}",
+            duplicates.join("; ")
+        )));
+    }
+    Ok(file)
 }
 
 fn settings(document: &openapiv3::OpenAPI, patterns: &[PatternString]) -> GenerationSettings {
@@ -76,30 +112,50 @@ fn quote_path(path: &str) -> TokenStream {
     path.parse().expect("a Rust path is a valid token stream")
 }
 
-/// progenitor panics on some specs it cannot translate; turn that into an error
-/// without letting the default hook print a backtrace.
+/// Runs `f` with the panic hook silenced: progenitor panics on some specs
+/// it cannot translate, and the default hook would print a backtrace hint
+/// for each. The hook is the process's: run generations on several threads
+/// inside one call.
+pub fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    let previous_hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let outcome = f();
+    panic::set_hook(previous_hook);
+    outcome
+}
+
+/// progenitor's tokens, or its error or panic as a message.
 fn run_progenitor(
     document: &openapiv3::OpenAPI,
     patterns: &[PatternString],
-) -> Result<TokenStream> {
-    let previous_hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
+) -> Result<TokenStream, String> {
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         Generator::new(&settings(document, patterns)).generate_tokens(document)
     }));
-    panic::set_hook(previous_hook);
     match outcome {
         Ok(Ok(tokens)) => Ok(tokens),
-        Ok(Err(error)) => bail!("the generator cannot handle this spec: {error}"),
+        Ok(Err(error)) => Err(format!("the generator cannot handle this spec: {error}")),
         Err(payload) => {
             let reason = payload
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown reason".to_string());
-            bail!("the generator cannot handle this spec (it gave up with: {reason})")
+            Err(format!(
+                "the generator cannot handle this spec (it gave up with: {reason})"
+            ))
         }
     }
+}
+
+/// Whether the tokens name the `regress` crate anywhere; walked rather than
+/// printed, as a large document's client is megabytes of text.
+fn names_regress(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => ident == "regress",
+        TokenTree::Group(group) => names_regress(group.stream()),
+        _ => false,
+    })
 }
 
 /// A multi-line `#[doc]` becomes a `/** */` block whose indented lines

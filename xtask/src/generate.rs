@@ -4,23 +4,20 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use similar::TextDiff;
 
 use descope_spec::Spec;
 
-use crate::{codegen, spec_table, workspace};
+use crate::{codegen, defects, spec_table, workspace};
 
 /// Diff lines shown by `--check`; enough to see what drifted, short enough for a CI log.
 const DIFF_LINES: usize = 40;
 
 pub fn run(root: &Path, check: bool) -> Result<ExitCode> {
-    let spec = Spec::load(&root.join(workspace::SPEC), workspace::SPEC)?;
+    let spec = load(root)?;
     let outputs = [
-        (
-            workspace::GENERATED,
-            codegen::render(&spec, workspace::SPEC, root)?,
-        ),
+        (workspace::GENERATED, client(&spec, root)?),
         (workspace::TABLE, spec_table::render_table(&spec, root)?),
         (workspace::RECORDINGS, spec_table::render_recordings(root)?),
     ];
@@ -48,6 +45,54 @@ pub fn run(root: &Path, check: bool) -> Result<ExitCode> {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// The spec, refused with every structural defect it has, each with its
+/// pointer: the loader and the generator would stop at the first.
+fn load(root: &Path) -> Result<Spec> {
+    let path = root.join(workspace::SPEC);
+    match Spec::load(&path, workspace::SPEC) {
+        Ok(spec) => {
+            refuse(&defects::structural(spec.document()))?;
+            Ok(spec)
+        }
+        Err(error) => {
+            // Text that is YAML at all may have more defects than the one the
+            // loader names; otherwise the loader's message (a syntax error) is all.
+            let document = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|text| serde_norway::from_str(&text).ok());
+            if let Some(document) = document {
+                refuse(&defects::structural(&document))?;
+            }
+            Err(error.into())
+        }
+    }
+}
+
+fn refuse(found: &[defects::Defect]) -> Result<()> {
+    if found.is_empty() {
+        return Ok(());
+    }
+    bail!("{}: {}", workspace::SPEC, defects::list(found))
+}
+
+/// The generated client; when the generator refuses the spec, the error
+/// names the operations and schemas it refuses alone instead.
+fn client(spec: &Spec, root: &Path) -> Result<String> {
+    codegen::render(spec, workspace::SPEC, root).map_err(|error| {
+        if error.downcast_ref::<codegen::Refusal>().is_none() {
+            return error;
+        }
+        match defects::find(spec.document()) {
+            found if found.is_empty() => error,
+            found => anyhow!(
+                "{}: the generator refuses it: {}",
+                workspace::SPEC,
+                defects::list(&found)
+            ),
+        }
     })
 }
 

@@ -9,6 +9,8 @@
 mod bench_launch;
 mod bench_workflow;
 mod codegen;
+mod defects;
+mod duplicates;
 mod generate;
 mod patterns;
 mod spec_diff;

@@ -52,6 +52,9 @@ pub struct Report {
     pub operations: Vec<OperationReport>,
     /// Every recorded deviation and what it does; (b) are those that change nothing.
     pub deviations: Vec<Effect>,
+    /// The published document's defects, each with its JSON pointer: ours
+    /// to know about, not to fix, so they leave the exit status alone.
+    pub defects: Vec<crate::defects::Defect>,
 }
 
 impl Report {
@@ -194,6 +197,7 @@ pub fn compare(
             .map_or(0, |s| s.len()),
         operations,
         deviations: effects,
+        defects: crate::defects::find(published),
     })
 }
 
@@ -226,6 +230,12 @@ pub fn render(report: &Report) -> String {
         out.push_str(&format!(
             "  prose (counted, never compared): {} fields published, {} ours\n",
             op.prose_published, op.prose_ours
+        ));
+    }
+    if !report.defects.is_empty() {
+        out.push_str(&format!(
+            "\ndefects of the published document, {}\n",
+            crate::defects::list(&report.defects)
         ));
     }
     let stale: Vec<&Effect> = report.no_longer_needed().collect();
