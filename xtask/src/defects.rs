@@ -130,7 +130,7 @@ fn sort(defects: &mut [Defect]) {
 
 /// `pointer` extended by one reference token, escaped as RFC 6901 says.
 fn child(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))
+    format!("{pointer}/{}", crate::json_pointer::escape(token))
 }
 
 /// The methods a path item may hold, as OpenAPI 3.0 lists them.

@@ -12,6 +12,7 @@ mod codegen;
 mod defects;
 mod duplicates;
 mod generate;
+mod json_pointer;
 mod patterns;
 mod spec_diff;
 mod spec_table;

@@ -355,7 +355,7 @@ fn component(target: &str) -> Option<Component> {
     let rest = target.strip_prefix("#/components/")?;
     let mut tokens = rest.split('/');
     let kind = tokens.next()?;
-    let name = tokens.next()?.replace("~1", "/").replace("~0", "~");
+    let name = crate::json_pointer::unescape(tokens.next()?);
     Some((kind.to_string(), name))
 }
 

@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 use anyhow::{bail, Context, Result};
 use serde_json::{Map, Value};
 
-use super::structure::{self, escape};
+use super::structure;
+use crate::json_pointer::{escape, unescape};
 
 /// What adopted parts say until we describe them ourselves.
 pub const TO_DESCRIBE: &str = "TODO(adopt): describe in our own words";
@@ -177,11 +178,9 @@ fn reached_components(document: &Value, node: &Value) -> Result<Vec<(String, Str
         pending.extend(structure::refs(target));
         let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
         match parts.as_slice() {
-            ["components", kind, name] => found.push((
-                kind.to_string(),
-                name.replace("~1", "/").replace("~0", "~"),
-                target.clone(),
-            )),
+            ["components", kind, name] => {
+                found.push((kind.to_string(), unescape(name), target.clone()))
+            }
             _ => bail!("{reference}: only references to components are adopted"),
         }
     }

@@ -172,7 +172,7 @@ pub fn slice(published: &Value, ids: &[&str]) -> Value {
         if let (Some("components"), Some(kind), Some(name), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         {
-            let name = name.replace("~1", "/").replace("~0", "~");
+            let name = crate::json_pointer::unescape(name);
             if components.get(kind).is_none() {
                 components[kind] = Value::Object(Map::new());
             }

@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
+use crate::json_pointer::escape;
+
 /// The keys that hold prose: ours and Descope's are compared by count only.
 const PROSE: [&str; 5] = ["description", "summary", "example", "examples", "title"];
 
@@ -273,9 +275,4 @@ fn collect_refs(node: &Value, found: &mut Vec<String>) {
         Value::Array(items) => items.iter().for_each(|v| collect_refs(v, found)),
         _ => {}
     }
-}
-
-/// A JSON pointer token: `~` and `/` escaped.
-pub fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
