@@ -3,8 +3,9 @@
 //! `generate` turns `spec/descope.yaml` into `crates/descope-raw/src/generated.rs`
 //! and descope-spec's operation table; `generate --check` fails when they are
 //! stale; `spec-diff` says what a spec change breaks and which version it
-//! needs; `bench` measures the clients against hand-written `reqwest`, and the
-//! workflow itself.
+//! needs; `upstream` compares our operations with Descope's published
+//! document and adopts operations from it; `bench` measures the clients
+//! against hand-written `reqwest`, and the workflow itself.
 
 mod bench_launch;
 mod bench_workflow;
