@@ -1,9 +1,11 @@
 //! From a checked spec to the exact bytes of `generated.rs`.
 
+use std::cell::Cell;
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::Once;
 
 use anyhow::{anyhow, bail, Context, Result};
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
@@ -16,18 +18,34 @@ use crate::patterns::{self, PatternString};
 
 /// Renders the client for `spec`; `name` is the spec's path as the header shows it.
 pub fn render(spec: &Spec, name: &str, root: &Path) -> Result<String> {
-    let document: openapiv3::OpenAPI = serde_json::from_value(spec.document().clone())
-        .map_err(|e| anyhow!("{name}: not a valid OpenAPI 3.0 document: {e}"))?;
+    let document = openapi(spec, name)?;
     let patterns = patterns::collect(&document).map_err(|e| anyhow!("{name}: {e}"))?;
-    let mut tokens = run_progenitor(&document, &patterns).map_err(|e| anyhow!("{name}: {e}"))?;
-    if tokens.to_string().contains("regress") {
+    let file = syntax(&document, &patterns).map_err(|e| anyhow!("{name}: {e}"))?;
+    let pretty = prettyplease::unparse(&file);
+    // Searched in the printed text: printing the token stream to a string
+    // for this one question cost a few percent of the render.
+    if pretty.contains("regress::") {
         bail!("{name}: a pattern string escaped the conversion to descope-raw's DFA-checked types");
     }
-    tokens.extend(patterns::module(&patterns));
-    let file: syn::File = syn::parse2(split_doc_lines(tokens))
-        .map_err(|e| anyhow!("{name}: the generator produced code that does not parse: {e}"))?;
-    let body = rustfmt(&prettyplease::unparse(&file), root)?;
+    let body = rustfmt(&pretty, root)?;
     Ok(format!("{}{body}", header(spec, name)))
+}
+
+/// `spec`'s document in the generator's model.
+pub fn openapi(spec: &Spec, name: &str) -> Result<openapiv3::OpenAPI> {
+    serde_json::from_value(spec.document().clone())
+        .map_err(|e| anyhow!("{name}: not a valid OpenAPI 3.0 document: {e}"))
+}
+
+/// The client generated from `document` as a syntax tree, before it is
+/// printed: what [`render`] formats, and what spec-diff reads the public API
+/// of. `patterns` are the pattern strings of the document (or of a larger
+/// one it was cut from, so that their types keep the names they have there).
+pub fn syntax(document: &openapiv3::OpenAPI, patterns: &[PatternString]) -> Result<syn::File> {
+    let mut tokens = run_progenitor(document, patterns)?;
+    tokens.extend(patterns::module(patterns));
+    syn::parse2(split_doc_lines(tokens))
+        .map_err(|e| anyhow!("the generator produced code that does not parse: {e}"))
 }
 
 fn settings(document: &openapiv3::OpenAPI, patterns: &[PatternString]) -> GenerationSettings {
@@ -77,17 +95,30 @@ fn quote_path(path: &str) -> TokenStream {
 }
 
 /// progenitor panics on some specs it cannot translate; turn that into an error
-/// without letting the default hook print a backtrace.
+/// without letting the default hook print a backtrace. The hook is the
+/// process's, and `generate` runs the generator on two threads at once, so
+/// it is installed once and stays quiet only for a thread inside this call.
 fn run_progenitor(
     document: &openapiv3::OpenAPI,
     patterns: &[PatternString],
 ) -> Result<TokenStream> {
-    let previous_hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
+    thread_local! {
+        static QUIET: Cell<bool> = const { Cell::new(false) };
+    }
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET.get() {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.set(true);
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         Generator::new(&settings(document, patterns)).generate_tokens(document)
     }));
-    panic::set_hook(previous_hook);
+    QUIET.set(false);
     match outcome {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(error)) => bail!("the generator cannot handle this spec: {error}"),
