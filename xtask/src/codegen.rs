@@ -1,11 +1,13 @@
 //! From a checked spec to the exact bytes of `generated.rs`.
 
+use std::cell::Cell;
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::Once;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use sha2::{Digest, Sha256};
@@ -18,9 +20,15 @@ use crate::patterns::{self, PatternString};
 /// Renders the client for `spec`; `name` is the spec's path as the header
 /// shows it. A [`Refusal`] of the generator is the error's source.
 pub fn render(spec: &Spec, name: &str, root: &Path) -> Result<String> {
-    let file = quietly(|| syntax_tree(spec.document())).with_context(|| name.to_string())?;
+    let file = syntax_tree(spec.document()).with_context(|| name.to_string())?;
     let body = rustfmt(&prettyplease::unparse(&file), root)?;
     Ok(format!("{}{body}", header(spec, name)))
+}
+
+/// `spec`'s document in the generator's model.
+pub fn openapi(spec: &Spec, name: &str) -> Result<openapiv3::OpenAPI> {
+    serde_json::from_value(spec.document().clone())
+        .map_err(|e| anyhow!("{name}: not a valid OpenAPI 3.0 document: {e}"))
 }
 
 /// Why the generator refuses a document: it cannot translate it, or what
@@ -37,25 +45,13 @@ impl std::fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
-/// The client the generator makes of `document`, as a syntax tree, or why
-/// it refuses to. Run it under [`quietly`]: the generator panics on some
-/// documents.
+/// The client the generator makes of `document`, as a syntax tree checked to
+/// compile as far as names go, or why it refuses to.
 pub fn syntax_tree(document: &serde_json::Value) -> Result<syn::File, Refusal> {
     let document: openapiv3::OpenAPI = serde_json::from_value(document.clone())
         .map_err(|e| Refusal(format!("not a valid OpenAPI 3.0 document: {e}")))?;
     let patterns = patterns::collect(&document).map_err(|e| Refusal(e.to_string()))?;
-    let mut tokens = run_progenitor(&document, &patterns).map_err(Refusal)?;
-    if names_regress(tokens.clone()) {
-        return Err(Refusal(
-            "a pattern string escaped the conversion to descope-raw's DFA-checked types".into(),
-        ));
-    }
-    tokens.extend(patterns::module(&patterns));
-    let file: syn::File = syn::parse2(split_doc_lines(tokens)).map_err(|e| {
-        Refusal(format!(
-            "the generator produced code that does not parse: {e}"
-        ))
-    })?;
+    let file = syntax(&document, &patterns).map_err(|e| Refusal(e.to_string()))?;
     let duplicates = duplicates::find(&file);
     if !duplicates.is_empty() {
         return Err(Refusal(format!(
@@ -64,6 +60,20 @@ pub fn syntax_tree(document: &serde_json::Value) -> Result<syn::File, Refusal> {
         )));
     }
     Ok(file)
+}
+
+/// The client generated from `document` as a syntax tree, before it is
+/// printed: what [`render`] formats, and what spec-diff reads the public API
+/// of. `patterns` are the pattern strings of the document (or of a larger
+/// one it was cut from, so that their types keep the names they have there).
+pub fn syntax(document: &openapiv3::OpenAPI, patterns: &[PatternString]) -> Result<syn::File> {
+    let mut tokens = run_progenitor(document, patterns).map_err(anyhow::Error::msg)?;
+    if names_regress(tokens.clone()) {
+        bail!("a pattern string escaped the conversion to descope-raw's DFA-checked types");
+    }
+    tokens.extend(patterns::module(patterns));
+    syn::parse2(split_doc_lines(tokens))
+        .map_err(|e| anyhow!("the generator produced code that does not parse: {e}"))
 }
 
 fn settings(document: &openapiv3::OpenAPI, patterns: &[PatternString]) -> GenerationSettings {
@@ -112,26 +122,32 @@ fn quote_path(path: &str) -> TokenStream {
     path.parse().expect("a Rust path is a valid token stream")
 }
 
-/// Runs `f` with the panic hook silenced: progenitor panics on some specs
-/// it cannot translate, and the default hook would print a backtrace hint
-/// for each. The hook is the process's: run generations on several threads
-/// inside one call.
-pub fn quietly<T>(f: impl FnOnce() -> T) -> T {
-    let previous_hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
-    let outcome = f();
-    panic::set_hook(previous_hook);
-    outcome
-}
-
-/// progenitor's tokens, or its error or panic as a message.
+/// progenitor's tokens, or its error or panic as a message. progenitor
+/// panics on some specs it cannot translate; the default hook would print a
+/// backtrace hint for each. The hook is the process's, and generations run
+/// on several threads at once, so it is installed once and stays quiet only
+/// for a thread inside this call.
 fn run_progenitor(
     document: &openapiv3::OpenAPI,
     patterns: &[PatternString],
 ) -> Result<TokenStream, String> {
+    thread_local! {
+        static QUIET: Cell<bool> = const { Cell::new(false) };
+    }
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET.get() {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.set(true);
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         Generator::new(&settings(document, patterns)).generate_tokens(document)
     }));
+    QUIET.set(false);
     match outcome {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(error)) => Err(format!("the generator cannot handle this spec: {error}")),

@@ -9,18 +9,28 @@ use similar::TextDiff;
 
 use descope_spec::Spec;
 
-use crate::{codegen, defects, spec_table, workspace};
+use crate::{codegen, defects, spec_diff, spec_table, workspace};
 
 /// Diff lines shown by `--check`; enough to see what drifted, short enough for a CI log.
 const DIFF_LINES: usize = 40;
 
 pub fn run(root: &Path, check: bool) -> Result<ExitCode> {
     let spec = load(root)?;
-    let outputs = [
-        (workspace::GENERATED, client(&spec, root)?),
-        (workspace::TABLE, spec_table::render_table(&spec, root)?),
-        (workspace::RECORDINGS, spec_table::render_recordings(root)?),
-    ];
+    // The raw client's render is most of the run and one long chain (the
+    // generator, then rustfmt); the rest, summary included, runs beside it.
+    let (outputs, summary) = std::thread::scope(|scope| -> Result<_> {
+        let raw = scope.spawn(|| client(&spec, root));
+        let summary =
+            (!check).then(|| scope.spawn(|| spec_diff::summary_against_head(root, &spec)));
+        let table = spec_table::render_table(&spec, root);
+        let recordings = spec_table::render_recordings(root);
+        let outputs = [
+            (workspace::GENERATED, joined(raw)?),
+            (workspace::TABLE, table?),
+            (workspace::RECORDINGS, recordings?),
+        ];
+        Ok((outputs, summary.map(joined)))
+    })?;
     let mut stale = false;
     for (name, fresh) in &outputs {
         let out = root.join(name);
@@ -38,8 +48,8 @@ pub fn run(root: &Path, check: bool) -> Result<ExitCode> {
             println!("wrote {name}");
         }
     }
-    if !check {
-        println!("\n{}", crate::spec_diff::summary_against_head(root, &spec));
+    if let Some(summary) = summary {
+        println!("\n{summary}");
     }
     Ok(if stale {
         ExitCode::FAILURE
@@ -94,6 +104,13 @@ fn client(spec: &Spec, root: &Path) -> Result<String> {
             ),
         }
     })
+}
+
+/// What a thread of the run returned; its panic goes on as the run's own.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Whether the checked-in `name` equals `fresh`; prints the drift if not.

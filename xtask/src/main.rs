@@ -17,6 +17,7 @@ mod json_pointer;
 mod patterns;
 mod spec_diff;
 mod spec_table;
+mod synthetic_spec;
 mod upstream;
 mod workspace;
 
@@ -61,6 +62,11 @@ enum Command {
         /// How to print the report.
         #[arg(long, value_enum, default_value = "text")]
         format: spec_diff::Format,
+        /// With text: every change on its own line with each API item it
+        /// alters, and every reason of every crate (the default groups them
+        /// to fit one screen).
+        #[arg(long)]
+        verbose: bool,
         /// Exit 1 when a change breaks existing callers on the wire (`wire`)
         /// or the Rust API of a crate (`rust`); may be given twice.
         #[arg(long, value_enum, value_name = "wire|rust")]
@@ -103,8 +109,12 @@ enum Command {
         /// Instead: count instructions and heap allocations per call under
         /// valgrind's callgrind (median of 5 counts per client and
         /// concurrency), ending with `INSTR` and `ALLOC` lines.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "workflow")]
         instructions: bool,
+        /// Only the workflow's own timings (generation at several spec
+        /// sizes, conformance), not the clients.
+        #[arg(long)]
+        workflow: bool,
     },
 }
 
@@ -128,6 +138,7 @@ fn main() -> ExitCode {
             old,
             new,
             format,
+            verbose,
             fail_on,
             check_version,
             root,
@@ -139,6 +150,7 @@ fn main() -> ExitCode {
                 },
                 new,
                 format,
+                verbose,
                 fail_on_wire: fail_on.contains(&FailOn::Wire),
                 fail_on_rust: fail_on.contains(&FailOn::Rust),
                 check_version,
@@ -175,9 +187,9 @@ fn main() -> ExitCode {
         Command::Bench {
             quick,
             instructions,
-        } => {
-            workspace::default_root().and_then(|root| bench_launch::run(&root, quick, instructions))
-        }
+            workflow,
+        } => workspace::default_root()
+            .and_then(|root| bench_launch::run(&root, quick, instructions, workflow)),
     };
     match result {
         Ok(code) => code,

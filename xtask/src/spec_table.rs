@@ -17,21 +17,71 @@ use crate::{codegen, workspace};
 
 /// The operation table of `spec`, formatted.
 pub fn render_table(spec: &Spec, root: &Path) -> Result<String> {
-    let ops = spec
-        .operations()
-        .iter()
-        .map(|op| Op::read(spec, op))
-        .collect::<Result<Vec<_>>>()?;
-    let schemes = schemes(spec);
-    let mut code = String::new();
-    operations(&mut code, &ops);
-    credentials(&mut code, &schemes);
-    fields(&mut code, &ops, &error_fields(spec));
     Ok(format!(
         "{}{}",
         codegen::header(spec, workspace::SPEC),
-        codegen::rustfmt(&code, root)?
+        codegen::rustfmt(&Table::read(spec)?.code(), root)?
     ))
+}
+
+/// Everything of a spec that the operation table says: the table's code is
+/// a function of this alone, so two specs with equal tables need no
+/// rendering to compare.
+#[derive(PartialEq)]
+pub struct Table {
+    ops: Vec<Op>,
+    schemes: Vec<Scheme>,
+    error_fields: Vec<String>,
+}
+
+impl Table {
+    /// What `spec` puts in the table.
+    pub fn read(spec: &Spec) -> Result<Table> {
+        Ok(Table {
+            ops: spec
+                .operations()
+                .iter()
+                .map(|op| Op::read(spec, op))
+                .collect::<Result<Vec<_>>>()?,
+            schemes: schemes(spec),
+            error_fields: error_fields(spec),
+        })
+    }
+
+    /// `self` and `other` cut to their operations whose entries differ, when
+    /// both list the same operations in the same order: the rest of the
+    /// code is then the same in both. Otherwise both whole.
+    pub fn differing(self, other: Table) -> (Table, Table) {
+        let ids = |table: &Table| table.ops.iter().map(|op| op.id.clone()).collect::<Vec<_>>();
+        if ids(&self) != ids(&other) {
+            return (self, other);
+        }
+        let differ: Vec<bool> = self
+            .ops
+            .iter()
+            .zip(&other.ops)
+            .map(|(a, b)| a != b)
+            .collect();
+        let cut = |table: Table| Table {
+            ops: table
+                .ops
+                .into_iter()
+                .zip(&differ)
+                .filter_map(|(op, differs)| differs.then_some(op))
+                .collect(),
+            ..table
+        };
+        (cut(self), cut(other))
+    }
+
+    /// The table's code, unformatted.
+    pub fn code(&self) -> String {
+        let mut code = String::new();
+        operations(&mut code, &self.ops);
+        credentials(&mut code, &self.schemes);
+        fields(&mut code, &self.ops, &self.error_fields);
+        code
+    }
 }
 
 /// The `(file name, text)` list of the recorded exchanges in `spec/recorded/`.
@@ -68,6 +118,7 @@ pub fn render_recordings(root: &Path) -> Result<String> {
 }
 
 /// What the table says of one operation.
+#[derive(PartialEq)]
 struct Op {
     variant: String,
     id: String,
@@ -150,6 +201,7 @@ fn keys(node: Option<&Value>) -> Vec<String> {
 
 /// What the table says of one security scheme; a bearer format such as
 /// `<A>:<B>[:<C>]` gives the parts joined by `:`, the bracketed ones optional.
+#[derive(PartialEq)]
 struct Scheme {
     variant: String,
     name: String,

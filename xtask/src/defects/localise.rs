@@ -32,8 +32,7 @@ fn short(message: &str) -> String {
 
 /// The refusals no structural defect in `known` explains, each at the
 /// operation or schema refused alone; the document as a whole when no
-/// part of it is refused alone and nothing else explains `refusal`. Run it
-/// under [`codegen::quietly`]: the generator panics on some parts.
+/// part of it is refused alone and nothing else explains `refusal`.
 pub(super) fn refusals(document: &Value, known: &[Defect], refusal: &str) -> Vec<Defect> {
     // Refused with no operation and no component, the document is refused
     // for its top level (`info`, say), whatever else it holds.

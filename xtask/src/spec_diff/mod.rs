@@ -3,16 +3,19 @@
 //!
 //! - the wire: [`wire`] walks the two spec models;
 //! - the Rust API: the raw client and descope-spec's operation table are
-//!   generated from both specs and their public items compared
-//!   ([`rust_api`]); the wrapper re-exports the raw client, so raw's breaks
-//!   are its breaks, and whether its own source needs edits is read from the
-//!   items its source uses; fake-descope serves the spec, so a request schema
-//!   that refuses more breaks the tests of the services that use it;
+//!   generated from what the change reaches of both specs ([`reach`]) and
+//!   their public items compared ([`rust_api`]); the wrapper re-exports the
+//!   raw client, so raw's breaks are its breaks, and whether its own source
+//!   needs edits is read from the items its source uses; fake-descope serves
+//!   the spec, so a request schema that refuses more breaks the tests of the
+//!   services that use it;
 //! - the version each crate needs, under Cargo's rules;
 //! - the recordings of `spec/recorded/` that the new spec invalidates.
 
+mod reach;
 mod report;
 pub mod rust_api;
+mod screen;
 mod usage;
 mod version;
 pub mod wire;
@@ -26,9 +29,11 @@ use descope_spec::recorded::{check_exchange, Recordings};
 use descope_spec::Spec;
 use serde::Serialize;
 
+use self::reach::Reach;
 use self::rust_api::{ApiEffect, ItemChange};
 use self::version::Bump;
-use crate::{codegen, spec_table, workspace};
+use crate::spec_table::{self, Table};
+use crate::{codegen, patterns, workspace};
 
 pub use self::report::Format;
 
@@ -48,6 +53,8 @@ pub struct Options {
     pub new: Option<std::path::PathBuf>,
     /// The output format.
     pub format: Format,
+    /// For text: every change on its own line, with every item it alters.
+    pub verbose: bool,
     /// Fail (exit 1) on a change that breaks callers on the wire.
     pub fail_on_wire: bool,
     /// Fail (exit 1) on a change that breaks the Rust API of a crate.
@@ -71,6 +78,13 @@ pub struct Report {
     pub recordings: Vec<InvalidRecording>,
     /// The version the crates need.
     pub version: version::Needed,
+    /// Every item of descope-raw's API that changed (those a change relates
+    /// to are also in its `rust`), for the text report to group.
+    #[serde(skip)]
+    pub raw_items: Vec<ItemChange>,
+    /// Every item of descope-spec's operation table that changed.
+    #[serde(skip)]
+    pub table_items: Vec<ItemChange>,
 }
 
 /// A change of the spec and its effect on each kind of user.
@@ -99,9 +113,41 @@ pub struct CrateEffect {
     /// (the fake refusing what it accepted).
     pub behaviour_breaking: bool,
     /// Why, one line each.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
     /// The smallest version bump it needs.
     pub bump: Bump,
+}
+
+/// One reason a crate is affected; it serialises as its line.
+#[derive(Debug, Clone)]
+pub struct Reason {
+    /// What kind of reason it is, for the text report to count or list.
+    pub why: Why,
+    /// The reason in words.
+    pub line: String,
+}
+
+/// The kinds of [`Reason`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// An item of the crate's own public API changed.
+    Item,
+    /// An item of the raw client, which the crate re-exports, changed.
+    ReExported,
+    /// The crate's own source must change to build, for this use.
+    SourceEdit(usage::Edit),
+    /// The spec embedded in the crate changes.
+    EmbeddedSpec,
+    /// The crate serves the spec, which now refuses more.
+    ServesWire,
+    /// The crate's API names an item of descope-spec that changed.
+    Exposes,
+}
+
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.line)
+    }
 }
 
 /// A recording that no longer holds.
@@ -152,7 +198,10 @@ pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
         new_label,
         base_version.or(current_version.clone()),
     )?;
-    print!("{}", report::render(&report, options.format));
+    print!(
+        "{}",
+        report::render(&report, options.format, options.verbose)
+    );
 
     let mut failed = false;
     if options.fail_on_wire
@@ -198,22 +247,20 @@ pub fn compare(
     base_version: Option<String>,
 ) -> Result<Report> {
     let wire = diff(old, new);
-    let raw = rust_api::compare(&raw_api(old, root)?, &raw_api(new, root)?);
-    let table = rust_api::compare(&table_api(old, root)?, &table_api(new, root)?);
+    let reach = Reach::of(old, new);
+    let raw = raw_changes(old, new, &reach)?;
+    let table = table_changes(old, new)?;
     let uses = usage::of_wrapper(&root.join(workspace::WRAPPER_SOURCE))?;
     let changes = wire
         .into_iter()
         .map(|change| {
-            let rust = raw
-                .iter()
-                .filter(|item| relates(new, old, &change, item))
-                .cloned()
-                .collect();
+            let relates = relation(new, old, &change);
+            let rust = raw.iter().filter(|item| relates(item)).cloned().collect();
             ClassifiedChange { change, rust }
         })
         .collect::<Vec<_>>();
     let crates = crate_effects(&changes, &raw, &table, &uses);
-    let recordings = invalid_recordings(root, old, new)?;
+    let recordings = invalid_recordings(root, old, new, &reach)?;
     let version = version::needed(base_version, &crates);
     Ok(Report {
         old: old_label,
@@ -222,53 +269,94 @@ pub fn compare(
         crates,
         recordings,
         version,
+        raw_items: raw,
+        table_items: table,
     })
 }
 
-/// The public API of the raw client generated from `spec`.
-fn raw_api(spec: &Spec, root: &Path) -> Result<rust_api::Api> {
-    let code = codegen::render(spec, spec.label(), root)?;
-    rust_api::api(&code).map_err(|e| anyhow!("{}: {e}", spec.label()))
+/// How descope-raw's API changes: the client generated from what the change
+/// reaches of each spec, compared (see [`reach`] for why that is all of it).
+fn raw_changes(old: &Spec, new: &Spec, reach: &Reach) -> Result<Vec<ItemChange>> {
+    if reach.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(rust_api::compare(
+        &raw_api(old, reach)?,
+        &raw_api(new, reach)?,
+    ))
 }
 
-/// The public API of descope-spec's operation table generated from `spec`.
-fn table_api(spec: &Spec, root: &Path) -> Result<rust_api::Api> {
-    let code = spec_table::render_table(spec, root)?;
-    rust_api::api(&code).map_err(|e| anyhow!("{}: {e}", spec.label()))
+/// The public API of the raw client generated from the part of `spec` that
+/// `reach` keeps. The pattern types come from the whole spec, which names
+/// them after the first schema holding each pattern.
+fn raw_api(spec: &Spec, reach: &Reach) -> Result<rust_api::Api> {
+    let label = spec.label();
+    let patterns =
+        patterns::collect(&codegen::openapi(spec, label)?).map_err(|e| anyhow!("{label}: {e}"))?;
+    let part: openapiv3::OpenAPI = serde_json::from_value(reach.cut(spec.document()))
+        .map_err(|e| anyhow!("{label}: not a valid OpenAPI 3.0 document: {e}"))?;
+    let file = codegen::syntax(&part, &patterns).map_err(|e| anyhow!("{label}: {e}"))?;
+    Ok(rust_api::of_file(&file))
 }
 
-/// Whether the raw API item `item` belongs to the spec change `change`: the
-/// item is the generated type of the schema the change is in (or its
-/// builder), and the field the change names, or the operation's method.
-fn relates(new: &Spec, old: &Spec, change: &Change, item: &ItemChange) -> bool {
+/// How descope-spec's operation table changes, from the table's code for
+/// the operations whose entries differ (all of it when the list of
+/// operations differs); nothing to generate when the two specs say the same
+/// of it.
+fn table_changes(old: &Spec, new: &Spec) -> Result<Vec<ItemChange>> {
+    let (before, after) = (Table::read(old)?, Table::read(new)?);
+    if before == after {
+        return Ok(Vec::new());
+    }
+    let (before, after) = before.differing(after);
+    let api = |table: &Table, spec: &Spec| {
+        rust_api::api(&table.code()).map_err(|e| anyhow!("{}: {e}", spec.label()))
+    };
+    Ok(rust_api::compare(&api(&before, old)?, &api(&after, new)?))
+}
+
+/// Which raw API items belong to the spec change `change`: those of the
+/// generated type of the schema the change is in (or its builder), and the
+/// field the change names, or the operation's method.
+fn relation(new: &Spec, old: &Spec, change: &Change) -> impl Fn(&ItemChange) -> bool {
     use self::wire::Place;
-    // The generated client names the method as the operation table does.
-    let method = spec_table::client_method(&change.operation);
-    match &change.place {
-        Place::Operation | Place::Security => {
-            item.item == format!("Client::{method}")
-                || item
-                    .item
-                    .starts_with(&format!("builder::{}", heck_camel(&change.operation)))
-        }
+    // What the items are matched with, written once per change rather than
+    // once per item: a large spec has thousands of each.
+    let (exact, prefixes, field) = match &change.place {
+        Place::Operation | Place::Security => (
+            // The generated client names the method as the operation table does.
+            Some(format!(
+                "Client::{}",
+                spec_table::client_method(&change.operation)
+            )),
+            vec![format!("builder::{}", heck_camel(&change.operation))],
+            None,
+        ),
         Place::Request { pointer } | Place::Response { pointer, .. } => {
-            let types = [new, old]
-                .iter()
-                .flat_map(|spec| schema_types(spec, change))
-                .collect::<Vec<_>>();
             let field = pointer
                 .trim_start_matches('/')
                 .split('/')
                 .next()
                 .map(heck_snake)
                 .unwrap_or_default();
-            types.iter().any(|ty| {
-                let in_type = item.item.starts_with(&format!("types::{ty}"))
-                    || item.item.starts_with(&format!("types::builder::{ty}"));
-                in_type && (field.is_empty() || item.item.contains(&field))
-            })
+            let prefixes = [new, old]
+                .iter()
+                .flat_map(|spec| schema_types(spec, change))
+                .flat_map(|ty| [format!("types::{ty}"), format!("types::builder::{ty}")])
+                .collect();
+            (None, prefixes, Some(field))
         }
-        Place::ResponseHeader { .. } => false,
+        Place::ResponseHeader { .. } => (None, Vec::new(), None),
+    };
+    move |item: &ItemChange| {
+        let path = item.item.as_str();
+        let in_place = prefixes
+            .iter()
+            .any(|prefix| path.starts_with(prefix.as_str()));
+        let at_field = field
+            .as_deref()
+            .is_none_or(|field| field.is_empty() || path.contains(field));
+        exact.as_deref() == Some(path) || (in_place && at_field)
     }
 }
 
@@ -309,17 +397,22 @@ fn crate_effects(
     table: &[ItemChange],
     uses: &usage::Uses,
 ) -> Vec<CrateEffect> {
+    const BOTH: [ApiEffect; 2] = [ApiEffect::Breaking, ApiEffect::Addition];
     let breaking = |items: &[ItemChange]| items.iter().any(|i| i.effect == ApiEffect::Breaking);
     let additions = |items: &[ItemChange]| items.iter().any(|i| i.effect == ApiEffect::Addition);
-    let listed = |items: &[ItemChange], effect: ApiEffect| {
-        items
+    // The items of each effect in turn, as `why`, each line after `prefix`.
+    let listed = |items: &[ItemChange], effects: &[ApiEffect], why: Why, prefix: &str| {
+        effects
             .iter()
-            .filter(|i| i.effect == effect)
-            .map(|i| format!("{} {}", i.item, i.change))
+            .flat_map(|effect| items.iter().filter(move |i| i.effect == *effect))
+            .map(|i| Reason {
+                why: why.clone(),
+                line: format!("{prefix}{} {}", i.item, i.change),
+            })
             .collect::<Vec<_>>()
     };
     let effect =
-        |name, api_breaking, api_additions, source, behaviour, reasons: Vec<String>| CrateEffect {
+        |name, api_breaking, api_additions, source, behaviour, reasons: Vec<Reason>| CrateEffect {
             name,
             api_breaking,
             api_additions,
@@ -333,45 +426,45 @@ fn crate_effects(
             reasons,
         };
 
-    let mut raw_reasons = listed(raw, ApiEffect::Breaking);
-    raw_reasons.extend(listed(raw, ApiEffect::Addition));
     let raw_effect = effect(
         "descope-raw",
         breaking(raw),
         additions(raw),
         false,
         false,
-        raw_reasons.clone(),
+        listed(raw, &BOTH, Why::Item, ""),
     );
 
-    let edits: Vec<String> = raw
+    let edits: Vec<Reason> = raw
         .iter()
         .filter_map(|item| {
-            uses.needs_edit(item)
-                .map(|why| format!("{}: {why}", item.item))
+            uses.needs_edit(item).map(|why| Reason {
+                line: format!("source: {}: {why}", item.item),
+                why: Why::SourceEdit(why),
+            })
         })
         .collect();
-    let mut wrapper_reasons: Vec<String> = raw_reasons
-        .iter()
-        .map(|r| format!("re-exported as `raw`: {r}"))
-        .collect();
-    wrapper_reasons.extend(edits.iter().map(|e| format!("source: {e}")));
+    let mut wrapper_reasons = listed(raw, &BOTH, Why::ReExported, "re-exported as `raw`: ");
+    let source_needs_edits = !edits.is_empty();
+    wrapper_reasons.extend(edits);
     let wrapper = effect(
         "descope-ergonomic",
         breaking(raw),
         additions(raw),
-        !edits.is_empty(),
+        source_needs_edits,
         false,
         wrapper_reasons,
     );
 
-    let mut spec_reasons = listed(table, ApiEffect::Breaking);
-    spec_reasons.extend(listed(table, ApiEffect::Addition));
+    let mut spec_reasons = listed(table, &BOTH, Why::Item, "");
     let spec_changed = changes
         .iter()
         .any(|c| c.change.wire != WireEffect::Documentation);
     if spec_changed {
-        spec_reasons.push("the embedded spec changes".to_string());
+        spec_reasons.push(Reason {
+            why: Why::EmbeddedSpec,
+            line: "the embedded spec changes".to_string(),
+        });
     }
     let spec = effect(
         "descope-spec",
@@ -382,20 +475,18 @@ fn crate_effects(
         spec_reasons,
     );
 
-    let tighter: Vec<String> = changes
+    let mut fake_reasons: Vec<Reason> = changes
         .iter()
         .filter(|c| c.change.wire == WireEffect::Breaking)
-        .map(|c| {
-            format!(
-                "{} {}: {}",
+        .map(|c| Reason {
+            why: Why::ServesWire,
+            line: format!(
+                "serves the new spec: {} {}: {}",
                 c.change.operation, c.change.place, c.change.detail
-            )
+            ),
         })
         .collect();
-    let mut fake_reasons: Vec<String> = tighter
-        .iter()
-        .map(|t| format!("serves the new spec: {t}"))
-        .collect();
+    let tighter = !fake_reasons.is_empty();
     // The fake's API names operations (`Endpoint::Operation(Operation)`),
     // not field constants.
     let operations: Vec<ItemChange> = table
@@ -403,25 +494,32 @@ fn crate_effects(
         .filter(|i| i.item.starts_with("Operation"))
         .cloned()
         .collect();
-    fake_reasons.extend(
-        listed(&operations, ApiEffect::Breaking)
-            .into_iter()
-            .map(|t| format!("exposes descope_spec::Operation: {t}")),
-    );
+    fake_reasons.extend(listed(
+        &operations,
+        &[ApiEffect::Breaking],
+        Why::Exposes,
+        "exposes descope_spec::Operation: ",
+    ));
     let fake = effect(
         "fake-descope",
         breaking(&operations),
         additions(&operations),
         false,
-        !tighter.is_empty(),
+        tighter,
         fake_reasons,
     );
     vec![raw_effect, wrapper, spec, fake]
 }
 
 /// The recordings valid against `old` that `new` invalidates, by the same
-/// check the conformance suite applies.
-fn invalid_recordings(root: &Path, old: &Spec, new: &Spec) -> Result<Vec<InvalidRecording>> {
+/// check the conformance suite applies. An exchange of an operation the
+/// change does not reach holds against both or neither.
+fn invalid_recordings(
+    root: &Path,
+    old: &Spec,
+    new: &Spec,
+    reach: &Reach,
+) -> Result<Vec<InvalidRecording>> {
     let dir = root.join(workspace::RECORDED);
     if !dir.is_dir() {
         return Ok(Vec::new());
@@ -431,6 +529,7 @@ fn invalid_recordings(root: &Path, old: &Spec, new: &Spec) -> Result<Vec<Invalid
     Ok(recordings
         .exchanges
         .iter()
+        .filter(|exchange| reach.operations.contains(&exchange.operation))
         .filter(|exchange| check_exchange(old, exchange).is_empty())
         .filter_map(|exchange| {
             let problems = check_exchange(new, exchange);
@@ -471,14 +570,18 @@ pub fn summary_against_head(root: &Path, new: &Spec) -> String {
                 .to_string()
         }
     };
-    let old = match Spec::parse("HEAD:spec/descope.yaml", &committed) {
+    let label = format!("HEAD:{}", workspace::SPEC);
+    // The same text needs no parsing, let alone comparing.
+    if committed == new.text() {
+        return report::unchanged(&label);
+    }
+    let old = match Spec::parse(&label, &committed) {
         Ok(old) => old,
         Err(error) => return format!("The committed spec does not load ({error}): no summary."),
     };
     let base_version = git_show(root, "HEAD", "Cargo.toml")
         .ok()
         .and_then(|manifest| version::of_manifest(&manifest));
-    let label = old.label().to_string();
     match compare(
         root,
         &old,

@@ -1,11 +1,12 @@
 //! The spec-diff report as text, JSON or Markdown. The JSON shape is
-//! documented in `docs/spec-diff.md` and is the [`Report`] serialised.
+//! documented in `docs/spec-diff.md` and is the [`Report`] serialised. The
+//! text here is the verbose one; the default, grouped one is [`screen`]'s.
 
 use std::fmt::Write as _;
 
+use super::screen;
 use super::wire::WireEffect;
-
-use super::Report;
+use super::{CrateEffect, Report};
 
 /// The output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -18,20 +19,23 @@ pub enum Format {
     Markdown,
 }
 
-/// The report in `format`.
-pub fn render(report: &Report, format: Format) -> String {
+/// The report in `format`; `verbose` text lists every change on its own
+/// line with each item it alters, and every reason of every crate.
+pub fn render(report: &Report, format: Format, verbose: bool) -> String {
     match format {
         Format::Json => {
             let mut json = serde_json::to_string_pretty(report).expect("the report serialises");
             json.push('\n');
             json
         }
-        Format::Text => text(report),
+        Format::Text if verbose => text(report),
+        Format::Text => screen::text(report),
         Format::Markdown => markdown(report),
     }
 }
 
-fn wire(effect: WireEffect) -> &'static str {
+/// How a wire effect is shown.
+pub(super) fn wire_label(effect: WireEffect) -> &'static str {
     match effect {
         WireEffect::Breaking => "BREAKING",
         WireEffect::Compatible => "compatible",
@@ -52,7 +56,7 @@ fn text(report: &Report) -> String {
             writeln!(
                 w,
                 "  {:<10} {} {}: {}",
-                wire(change.wire),
+                wire_label(change.wire),
                 change.operation,
                 change.place,
                 change.detail
@@ -70,32 +74,9 @@ fn text(report: &Report) -> String {
     }
     writeln!(w, "\nCrates:").unwrap();
     for c in &report.crates {
-        writeln!(
-            w,
-            "  {:<18} api {}{}{}  bump {:?}",
-            c.name,
-            if c.api_breaking {
-                "BREAKING"
-            } else if c.api_additions {
-                "additions"
-            } else {
-                "unchanged"
-            },
-            if c.source_needs_edits {
-                ", source needs edits"
-            } else {
-                ""
-            },
-            if c.behaviour_breaking {
-                ", behaviour BREAKING"
-            } else {
-                ""
-            },
-            c.bump
-        )
-        .unwrap();
+        writeln!(w, "{}", crate_line(c)).unwrap();
         for reason in &c.reasons {
-            writeln!(w, "      {reason}").unwrap();
+            writeln!(w, "      {}", reason.line).unwrap();
         }
     }
     if !report.recordings.is_empty() {
@@ -109,6 +90,32 @@ fn text(report: &Report) -> String {
     }
     writeln!(w, "\n{}", version_line(report)).unwrap();
     out
+}
+
+/// A crate's line: its API, source and behaviour effects and its bump.
+pub(super) fn crate_line(c: &CrateEffect) -> String {
+    format!(
+        "  {:<18} api {}{}{}  bump {:?}",
+        c.name,
+        if c.api_breaking {
+            "BREAKING"
+        } else if c.api_additions {
+            "additions"
+        } else {
+            "unchanged"
+        },
+        if c.source_needs_edits {
+            ", source needs edits"
+        } else {
+            ""
+        },
+        if c.behaviour_breaking {
+            ", behaviour BREAKING"
+        } else {
+            ""
+        },
+        c.bump
+    )
 }
 
 fn markdown(report: &Report) -> String {
@@ -129,7 +136,7 @@ fn markdown(report: &Report) -> String {
             writeln!(
                 w,
                 "| {} | `{}` | {} | {} | {} |",
-                wire(c.change.wire),
+                wire_label(c.change.wire),
                 c.change.operation,
                 c.change.place,
                 c.change.detail.replace('|', "\\|"),
@@ -177,7 +184,8 @@ fn markdown(report: &Report) -> String {
     out
 }
 
-fn version_line(report: &Report) -> String {
+/// The version the change needs, in one sentence.
+pub(super) fn version_line(report: &Report) -> String {
     let v = &report.version;
     match (&v.base, &v.required) {
         (Some(base), Some(required)) if base == required => {
@@ -192,6 +200,11 @@ fn version_line(report: &Report) -> String {
             v.bump
         ),
     }
+}
+
+/// The paragraph for a spec that did not change since `old`.
+pub fn unchanged(old: &str) -> String {
+    format!("Against {old}: no change to the spec.")
 }
 
 /// One paragraph: what `cargo xtask generate` prints after generating.
@@ -209,7 +222,7 @@ pub fn paragraph(report: &Report) -> String {
         count(WireEffect::Documentation),
     );
     if report.changes.is_empty() {
-        return format!("Against {}: no change to the spec.", report.old);
+        return unchanged(&report.old);
     }
     let crates: Vec<String> = report
         .crates

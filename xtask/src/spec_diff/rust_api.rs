@@ -30,13 +30,43 @@ pub struct Entry {
 /// The public API of `code`.
 pub fn api(code: &str) -> Result<Api, String> {
     let file: syn::File = syn::parse_str(code).map_err(|e| format!("unparsable code: {e}"))?;
-    let mut api = Api::new();
-    items(&file.items, "", &mut api);
-    Ok(api)
+    Ok(of_file(&file))
 }
 
+/// The public API of a parsed file.
+pub fn of_file(file: &syn::File) -> Api {
+    let mut api = Api::new();
+    items(&file.items, "", &mut api);
+    api
+}
+
+/// `node` as tokens, without trailing commas: the generator writes some
+/// and rustfmt adds or drops others by line width, and none changes what
+/// callers compile against.
 fn tokens(node: &impl ToTokens) -> String {
-    node.to_token_stream().to_string()
+    without_trailing_commas(&node.to_token_stream().to_string())
+}
+
+/// `text` without the commas that only a closing bracket, or the end,
+/// follows (outside string literals).
+fn without_trailing_commas(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '"' && (i == 0 || chars[i - 1] != '\\') {
+            in_string = !in_string;
+        }
+        if c == ',' && !in_string {
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if next.is_none_or(|c| matches!(c, ')' | '>' | ']' | '}')) {
+                out.truncate(out.trim_end().len());
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out.trim_end().to_string()
 }
 
 fn public(vis: &Visibility) -> bool {
@@ -277,6 +307,18 @@ mod tests {
             .into_iter()
             .map(|c| (c.item, c.change, c.effect))
             .collect()
+    }
+
+    #[test]
+    fn trailing_commas_are_not_part_of_a_signature() {
+        assert_eq!(
+            without_trailing_commas("fn f (self ,) -> Result < A , B , > where T : X ,"),
+            "fn f (self) -> Result < A , B > where T : X"
+        );
+        assert_eq!(
+            without_trailing_commas("# [serde (rename = \"a,)\")] u8"),
+            "# [serde (rename = \"a,)\")] u8"
+        );
     }
 
     #[test]

@@ -113,20 +113,72 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     }
 }
 
+/// A use in the wrapper's source that an item's change stops compiling.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// What the source does with it.
+    pub kind: EditKind,
+    /// The type, field, method or name it uses.
+    pub name: String,
+}
+
+/// The kinds of [`Edit`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EditKind {
+    /// Builds the type with a struct literal.
+    Literal,
+    /// Reads the field.
+    Field,
+    /// Calls the method.
+    Call,
+    /// Names it in a path.
+    Name,
+}
+
+impl EditKind {
+    /// What the source does, before the names it does it with.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            EditKind::Literal => "builds struct literals of",
+            EditKind::Field => "reads",
+            EditKind::Call => "calls",
+            EditKind::Name => "names",
+        }
+    }
+}
+
+impl std::fmt::Display for Edit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = &self.name;
+        match self.kind {
+            EditKind::Literal => write!(f, "builds `{name}` with a struct literal"),
+            EditKind::Field => write!(f, "reads the field `{name}`"),
+            EditKind::Call => write!(f, "calls `{name}`"),
+            EditKind::Name => write!(f, "names `{name}`"),
+        }
+    }
+}
+
 impl Uses {
     /// Why the wrapper's source must change for `item`'s change to build,
     /// if it must.
-    pub fn needs_edit(&self, item: &ItemChange) -> Option<String> {
+    pub fn needs_edit(&self, item: &ItemChange) -> Option<Edit> {
+        let edit = |kind, name: &str| {
+            Some(Edit {
+                kind,
+                name: name.to_string(),
+            })
+        };
         let path = item.item.as_str();
         let changed = item.change != "added";
         // `types::Type.field`
         if let Some((container, field)) = path.rsplit_once('.') {
             let ty = container.rsplit("::").next().unwrap_or(container);
             if self.literals.contains(ty) && !container.contains("builder") {
-                return Some(format!("builds `{ty}` with a struct literal"));
+                return edit(EditKind::Literal, ty);
             }
             if changed && self.fields.contains(field) {
-                return Some(format!("reads the field `{field}`"));
+                return edit(EditKind::Field, field);
             }
             return None;
         }
@@ -140,10 +192,10 @@ impl Uses {
         // client's methods and its operation builders are raw's alone.
         let raw_method = path.starts_with("Client::") || path.starts_with("builder::");
         if changed && raw_method && self.methods.contains(name) {
-            return Some(format!("calls `{name}`"));
+            return edit(EditKind::Call, name);
         }
         if changed && self.names.contains(name) {
-            return Some(format!("names `{name}`"));
+            return edit(EditKind::Name, name);
         }
         None
     }
@@ -184,15 +236,18 @@ mod tests {
         assert!(uses
             .needs_edit(&item("types::Body.locale", "added"))
             .unwrap()
+            .to_string()
             .contains("struct literal"));
         assert!(uses
             .needs_edit(&item("types::Answer.masked_phone", "removed"))
             .unwrap()
+            .to_string()
             .contains("reads"));
         assert_eq!(uses.needs_edit(&item("types::Answer.other", "added")), None);
         assert!(uses
             .needs_edit(&item("Client::embedded_link_signin", "removed"))
             .unwrap()
+            .to_string()
             .contains("calls"));
         // The wrapper's own builders share names with the body builders.
         assert_eq!(
@@ -209,6 +264,7 @@ mod tests {
         assert!(uses
             .needs_edit(&item("types::Answer", "changed"))
             .unwrap()
+            .to_string()
             .contains("names"));
         assert_eq!(uses.needs_edit(&item("types::Other", "removed")), None);
     }

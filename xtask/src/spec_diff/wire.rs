@@ -15,6 +15,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::json_pointer::escape;
+
 use descope_spec::{OperationSpec, Spec};
 
 /// What a change does to existing callers on the wire.
@@ -58,27 +60,40 @@ pub enum Place {
     },
 }
 
-impl std::fmt::Display for Place {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Place {
+    /// The part of the operation, without a pointer into a body:
+    /// `request`, `response 200`, `response 429 header retry-after`.
+    pub fn section(&self) -> String {
         match self {
-            Place::Operation => f.write_str("operation"),
-            Place::Security => f.write_str("security"),
-            Place::Request { pointer } => write!(f, "request {}", shown(pointer)),
-            Place::Response { status, pointer } => {
-                write!(f, "response {status} {}", shown(pointer))
-            }
+            Place::Operation => "operation".to_string(),
+            Place::Security => "security".to_string(),
+            Place::Request { .. } => "request".to_string(),
+            Place::Response { status, .. } => format!("response {status}"),
             Place::ResponseHeader { status, header } => {
-                write!(f, "response {status} header {header}")
+                format!("response {status} header {header}")
             }
+        }
+    }
+
+    /// The pointer into the body, as shown (`body` for the body itself),
+    /// for a place in one.
+    pub fn pointer(&self) -> Option<&str> {
+        match self {
+            Place::Request { pointer } | Place::Response { pointer, .. } => {
+                Some(if pointer.is_empty() { "body" } else { pointer })
+            }
+            _ => None,
         }
     }
 }
 
-fn shown(pointer: &str) -> &str {
-    if pointer.is_empty() {
-        "body"
-    } else {
-        pointer
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.section())?;
+        match self.pointer() {
+            Some(pointer) => write!(f, " {pointer}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -797,11 +812,6 @@ static NULL: Value = Value::Null;
 
 fn reference(node: &Value) -> Option<&str> {
     node.get("$ref").and_then(Value::as_str)
-}
-
-/// A JSON pointer token: `~` and `/` escaped.
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

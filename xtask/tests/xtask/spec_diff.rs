@@ -216,6 +216,123 @@ fn a_field_renamed_in_the_spec_invalidates_the_recordings_that_send_it() {
     assert_eq!(files, ["update-phone-everything.yaml"], "{report:#}");
 }
 
+/// Many fields of every operation at once, as when a provider's document
+/// is taken wholesale: nullable dropped, required dropped, closed objects
+/// opened, integers loosened to numbers, fields renamed, error responses
+/// no longer declared. Each edit applies everywhere it matches.
+const LOOSER: [(&str, &str); 11] = [
+    ("          nullable: true\n", ""),
+    ("      required: [loginId]\n", ""),
+    (
+        "      required: [loginId, phone]\n",
+        "      required: [phone]\n",
+    ),
+    ("      additionalProperties: false\n", ""),
+    (
+        "          type: integer\n          format: int32\n",
+        "          type: number\n",
+    ),
+    ("        locale:\n", "        language:\n"),
+    ("        templateId:\n", "        template:\n"),
+    ("        maskedPhone:\n", "        phoneMasked:\n"),
+    ("required: [maskedPhone]", "required: [phoneMasked]"),
+    (
+        "        '429':\n          $ref: '#/components/responses/RateLimited'\n",
+        "",
+    ),
+    (
+        "        5XX:\n          $ref: '#/components/responses/ServerError'\n",
+        "",
+    ),
+];
+
+/// A change's place as the text report writes it, from its JSON.
+fn place(at: &Value) -> String {
+    let text = |key: &str| at[key].as_str().unwrap_or_default().to_string();
+    let pointer = match text("pointer") {
+        pointer if pointer.is_empty() => "body".to_string(),
+        pointer => pointer,
+    };
+    match at["kind"].as_str().unwrap() {
+        "request" => format!("request {pointer}"),
+        "response" => format!("response {} {pointer}", text("status")),
+        "response-header" => format!("response {} header {}", text("status"), text("header")),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn many_changes_fit_one_screen_and_verbose_and_json_keep_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = workspace().join(SPEC).to_string_lossy().into_owned();
+    let mut text = fs::read_to_string(&spec).unwrap();
+    for (from, to) in LOOSER {
+        assert!(text.contains(from), "the spec lacks {from:?}");
+        text = text.replace(from, to);
+    }
+    let new = dir.path().join("looser.yaml");
+    fs::write(&new, text).unwrap();
+    let new = new.to_string_lossy().into_owned();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--old", spec.as_str(), "--new", new.as_str()];
+        args.extend_from_slice(extra);
+        let output = spec_diff(&workspace(), &args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let report: Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    let changes = report["changes"].as_array().unwrap();
+    assert!(changes.len() >= 50, "{}", changes.len());
+    let short = run(&[]);
+    let verbose = run(&["--verbose"]);
+    assert!(short.lines().count() < 60, "{short}");
+    assert!(verbose.lines().count() > 4 * short.lines().count());
+    for change in changes {
+        let (operation, detail) = (
+            change["operation"].as_str().unwrap(),
+            change["detail"].as_str().unwrap(),
+        );
+        // Verbose: the change on a line of its own, then every item it alters.
+        let line = format!("{operation} {}: {detail}", place(&change["where"]));
+        let at = verbose
+            .lines()
+            .position(|l| l.ends_with(&line))
+            .unwrap_or_else(|| panic!("verbose lacks {line}"));
+        for (i, item) in change["rust"].as_array().unwrap().iter().enumerate() {
+            let item = item["item"].as_str().unwrap();
+            let line = verbose.lines().nth(at + 1 + i).unwrap_or_default();
+            assert!(line.contains(item), "{item} not under {detail}");
+        }
+        // The short text names the change's operation and where it is.
+        assert!(short.contains(operation), "{operation}");
+        if let Some(pointer) = change["where"]["pointer"]
+            .as_str()
+            .filter(|p| !p.is_empty())
+        {
+            assert!(short.contains(pointer), "{pointer}");
+        }
+    }
+    // Each type the changes alter is one line of the short text, however
+    // many changes and items touch it.
+    let mut types: Vec<String> = changes
+        .iter()
+        .flat_map(|c| c["rust"].as_array().unwrap())
+        .filter_map(|i| i["item"].as_str().unwrap().strip_prefix("types::"))
+        .map(|path| {
+            let path = path.strip_prefix("builder::").unwrap_or(path);
+            let name = path.split([':', '.']).next().unwrap();
+            format!("types::{name} [")
+        })
+        .collect();
+    types.sort();
+    types.dedup();
+    assert!(types.len() >= 5, "{types:?}");
+    for ty in types {
+        let lines = short.lines().filter(|line| line.contains(&ty)).count();
+        assert_eq!(lines, 1, "{ty} in {short}");
+    }
+}
+
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
         .args([
