@@ -284,10 +284,21 @@ fn member(owner: &str, item: &str) -> String {
 /// `types::Body.timeout`, `types::builder::Body::timeout` and `types::Body:
 /// Default`), a method of `Client` on its own, or the module of a constant.
 fn owner(item: &str) -> String {
-    let path = item.split(": ").next().unwrap_or(item);
+    let (path, bound) = item.split_once(": ").unwrap_or((item, ""));
+    // An impl on a type of std (`From<Body> for Option<BodyInner>`) is on
+    // the generated type it names.
+    if path.starts_with("types::::") {
+        if let Some((_, named)) = bound.trim_end_matches('>').rsplit_once('<') {
+            return format!("types::{}", named.rsplit("::").next().unwrap_or(named));
+        }
+    }
     let path = path.split('.').next().unwrap_or(path);
     let mut segments: Vec<&str> = path.split("::").collect();
     if segments.starts_with(&["types", "builder"]) {
+        segments.remove(1);
+    }
+    // The builder module's impls on its parent's types (`super::Body`).
+    if segments.get(1) == Some(&"super") {
         segments.remove(1);
     }
     let is_type = |s: &str| {
@@ -455,6 +466,14 @@ mod tests {
             ("types::Body", "types::Body"),
             ("types::builder::Body::timeout", "types::Body"),
             ("types::Body: ::std::convert::From<&Body>", "types::Body"),
+            (
+                "types::builder::super::Body: ::std::convert::TryFrom<Body>",
+                "types::Body",
+            ),
+            (
+                "types::::std::option::Option<BodyInner>: ::std::convert::From<Body>",
+                "types::Body",
+            ),
             ("types::Kind::Sms", "types::Kind"),
             ("Client::update_phone", "Client::update_phone"),
             ("builder::UpdatePhone::body", "builder::UpdatePhone"),
