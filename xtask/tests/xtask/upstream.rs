@@ -312,3 +312,27 @@ fn the_operations_added_since_are_adopted_with_the_same_structure() {
         );
     }
 }
+
+/// Every recorded deviation says why, and points at evidence that exists.
+#[test]
+fn each_deviation_has_its_reason_and_evidence() {
+    let text = fs::read_to_string(workspace().join(DEVIATIONS)).unwrap();
+    let overlay: Value = serde_norway::from_str(&text).unwrap();
+    let actions = overlay["actions"].as_array().unwrap();
+    assert!(actions.len() > 40, "{}", actions.len());
+    for (number, action) in actions.iter().enumerate().map(|(i, a)| (i + 1, a)) {
+        let reason = action["description"].as_str().unwrap_or_default();
+        assert!(reason.len() > 20, "deviation {number} gives no reason");
+        let evidence = action["x-evidence"].as_array().unwrap_or_else(|| {
+            panic!("deviation {number} lists no evidence");
+        });
+        assert!(!evidence.is_empty(), "deviation {number}");
+        for file in evidence {
+            let file = file.as_str().unwrap();
+            assert!(
+                workspace().join(file).exists(),
+                "deviation {number}: {file} does not exist"
+            );
+        }
+    }
+}
