@@ -286,6 +286,7 @@ impl DescopeClient {
         let raw =
             descope_raw::Client::new_with_client(&shared.base_url, shared.http.clone(), context);
         CallContext {
+            operation,
             transport,
             raw,
             deadline,
@@ -297,7 +298,6 @@ impl DescopeClient {
     pub(crate) async fn call<'c, B, T, F, Fut>(
         &self,
         context: &'c CallContext,
-        operation: Operation,
         scrub: Scrub<'_>,
         body: B,
         send: F,
@@ -308,6 +308,7 @@ impl DescopeClient {
         Fut: Future<Output = Result<ResponseValue<T>, RawError<ErrorBody>>>,
     {
         let shared = &*self.shared;
+        let operation = context.operation;
         let transport = &*context.transport;
         let deadline = context.deadline;
         let out_of_time =
@@ -396,6 +397,7 @@ impl DescopeClient {
 /// What the attempts of one call share: built once per call, so that an
 /// attempt copies neither the base URL nor the credential.
 pub(crate) struct CallContext {
+    operation: Operation,
     transport: Arc<CallTransport>,
     raw: descope_raw::Client,
     /// When the call's operation timeout runs out, if it has one.

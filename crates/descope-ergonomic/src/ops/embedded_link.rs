@@ -137,13 +137,9 @@ impl<'c> EmbeddedLinkRequest<'c> {
             .call_context(Operation::EmbeddedLinkSignin, authorization.clone())
             .await;
         self.client
-            .call(
-                &context,
-                Operation::EmbeddedLinkSignin,
-                scrub,
-                body,
-                |raw, body| raw.embedded_link_signin().body(body).send(),
-            )
+            .call(&context, scrub, body, |raw, body| {
+                raw.embedded_link_signin().body(body).send()
+            })
             .await
     }
 }

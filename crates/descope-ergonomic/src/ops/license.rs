@@ -37,9 +37,7 @@ impl<'c> LicenseRequest<'c> {
             .await;
         let response = self
             .client
-            .call(&context, Operation::GetLicense, scrub, (), |raw, ()| {
-                raw.get_license().send()
-            })
+            .call(&context, scrub, (), |raw, ()| raw.get_license().send())
             .await?;
         let license = ProjectLicense {
             rate_limit_tier: response.rate_limit_tier.into(),

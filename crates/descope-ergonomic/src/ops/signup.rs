@@ -280,13 +280,9 @@ impl<'c> EmbeddedLinkSignupRequest<'c> {
             .call_context(Operation::EmbeddedLinkSignup, authorization.clone())
             .await;
         self.client
-            .call(
-                &context,
-                Operation::EmbeddedLinkSignup,
-                scrub,
-                body,
-                |raw, body| raw.embedded_link_signup().body(body).send(),
-            )
+            .call(&context, scrub, body, |raw, body| {
+                raw.embedded_link_signup().body(body).send()
+            })
             .await
     }
 }

@@ -214,13 +214,9 @@ impl<'c> UpdatePhoneRequest<'c> {
             .call_context(Operation::UpdateUserPhoneMagicLinkSms, authorization)
             .await;
         self.client
-            .call(
-                &context,
-                Operation::UpdateUserPhoneMagicLinkSms,
-                scrub,
-                body,
-                |raw, body| raw.update_user_phone_magic_link_sms().body(body).send(),
-            )
+            .call(&context, scrub, body, |raw, body| {
+                raw.update_user_phone_magic_link_sms().body(body).send()
+            })
             .await
     }
 }

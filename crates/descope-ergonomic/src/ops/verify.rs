@@ -95,13 +95,9 @@ impl<'c> VerifyMagicLinkRequest<'c> {
             .call_context(Operation::VerifyMagicLink, authorization)
             .await;
         self.client
-            .call(
-                &context,
-                Operation::VerifyMagicLink,
-                scrub,
-                body,
-                |raw, body| raw.verify_magic_link().body(body).send(),
-            )
+            .call(&context, scrub, body, |raw, body| {
+                raw.verify_magic_link().body(body).send()
+            })
             .await
     }
 }
