@@ -134,10 +134,6 @@ fn child(pointer: &str, token: &str) -> String {
 }
 
 /// The methods a path item may hold, as OpenAPI 3.0 lists them.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// One operation of the document and where it is.
 struct Operation<'a> {
     path: &'a str,
@@ -169,7 +165,7 @@ fn operations(document: &Value) -> Vec<Operation<'_>> {
     let mut operations = Vec::new();
     for (path, item) in paths.into_iter().flatten() {
         let item_pointer = child("/paths", path);
-        for method in METHODS {
+        for method in descope_spec::METHODS {
             if let Some(node) = item.get(method).filter(|node| node.is_object()) {
                 operations.push(Operation {
                     path,

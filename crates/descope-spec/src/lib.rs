@@ -21,6 +21,6 @@ mod validate;
 pub mod recorded;
 
 #[cfg(feature = "spec")]
-pub use spec::{OperationSpec, Spec, SpecError, JSON};
+pub use spec::{OperationSpec, Spec, SpecError, JSON, METHODS};
 #[cfg(feature = "spec")]
 pub use validate::Violation;

@@ -15,7 +15,7 @@ use crate::load;
 use crate::validate::{Direction, Validators, Violation};
 
 /// The HTTP methods a path item may hold, in the order OpenAPI lists them.
-pub(crate) const METHODS: [&str; 8] = [
+pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 

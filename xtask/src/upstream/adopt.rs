@@ -3,27 +3,14 @@
 //! prose: the operation, each response and each new schema get a marker
 //! asking for a description of our own.
 
-use std::collections::BTreeSet;
-
 use anyhow::{bail, Context, Result};
 use serde_json::{Map, Value};
 
 use super::structure;
-use crate::json_pointer::{escape, unescape};
+use crate::json_pointer::escape;
 
 /// What adopted parts say until we describe them ourselves.
 pub const TO_DESCRIBE: &str = "TODO(adopt): describe in our own words";
-
-/// Keys of prose and of documentation placement, dropped from whatever is adopted.
-const DROPPED: [&str; 7] = [
-    "tags",
-    "description",
-    "summary",
-    "example",
-    "examples",
-    "title",
-    "externalDocs",
-];
 
 /// `spec` (our spec's text) with operation `id` of `patched` (the published
 /// slice, deviations applied) added; `ours` is `spec` parsed.
@@ -40,7 +27,7 @@ pub fn adopt(spec: &str, ours: &Value, patched: &Value, id: &str) -> Result<Stri
             op.method
         );
     }
-    let mut node = strip(op.node, false);
+    let mut node = structure::without_prose(op.node);
     node["description"] = Value::String(TO_DESCRIBE.into());
     if let Some(responses) = node.get_mut("responses").and_then(Value::as_object_mut) {
         for response in responses.values_mut() {
@@ -75,7 +62,7 @@ pub fn adopt(spec: &str, ours: &Value, patched: &Value, id: &str) -> Result<Stri
     rewrite_refs(&mut node, &renamed);
     let mut text = insert_path(spec, op.path, op.method, &node)?;
     for (kind, name, component) in added {
-        let mut component = strip(&component, false);
+        let mut component = structure::without_prose(&component);
         rewrite_refs(&mut component, &renamed);
         if kind == "schemas" || kind == "responses" {
             component["description"] = Value::String(TO_DESCRIBE.into());
@@ -101,30 +88,6 @@ fn rewrite_refs(node: &mut Value, renamed: &[(String, String)]) {
     }
 }
 
-/// `node` without prose and vendor extensions; `names` when its keys are
-/// names (of properties, statuses, media types), which are kept.
-fn strip(node: &Value, names: bool) -> Value {
-    match node {
-        Value::Object(object) => {
-            let mut out = Map::new();
-            for (key, value) in object {
-                if !names && (DROPPED.contains(&key.as_str()) || key.starts_with("x-")) {
-                    continue;
-                }
-                let maps_names = !names
-                    && matches!(
-                        key.as_str(),
-                        "properties" | "responses" | "content" | "headers" | "encoding"
-                    );
-                out.insert(key.clone(), strip(value, maps_names));
-            }
-            Value::Object(out)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(|i| strip(i, false)).collect()),
-        other => other.clone(),
-    }
-}
-
 /// Each security scheme of the adopted operation named as ours names the
 /// same scheme (same type, scheme and bearer format).
 fn rename_security(node: &mut Value, ours: &Value, patched: &Value) -> Result<()> {
@@ -144,7 +107,9 @@ fn rename_security(node: &mut Value, ours: &Value, patched: &Value) -> Result<()
                 .as_object()
                 .into_iter()
                 .flatten()
-                .find(|(_, scheme)| strip(scheme, false) == strip(theirs, false))
+                .find(|(_, scheme)| {
+                    structure::without_prose(scheme) == structure::without_prose(theirs)
+                })
                 .map(|(mine, _)| mine.clone())
                 .with_context(|| {
                     format!(
@@ -162,27 +127,22 @@ fn rename_security(node: &mut Value, ours: &Value, patched: &Value) -> Result<()
 /// The components `node` reaches in `document`, transitively, as
 /// (kind, name, value), in a stable order.
 fn reached_components(document: &Value, node: &Value) -> Result<Vec<(String, String, Value)>> {
+    let (reached, nowhere) = structure::reached(document, structure::refs(node));
+    if let Some(reference) = nowhere.first() {
+        match reference.starts_with('#') {
+            true => bail!("dangling $ref {reference}"),
+            false => bail!("only local references are adopted: {reference}"),
+        }
+    }
     let mut found = Vec::new();
-    let mut seen = BTreeSet::new();
-    let mut pending = structure::refs(node);
-    while let Some(reference) = pending.pop() {
-        if !seen.insert(reference.clone()) {
-            continue;
-        }
-        let pointer = reference
-            .strip_prefix('#')
-            .with_context(|| format!("only local references are adopted: {reference}"))?;
-        let target = document
-            .pointer(pointer)
-            .with_context(|| format!("dangling $ref {reference}"))?;
-        pending.extend(structure::refs(target));
-        let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
-        match parts.as_slice() {
-            ["components", kind, name] => {
-                found.push((kind.to_string(), unescape(name), target.clone()))
-            }
-            _ => bail!("{reference}: only references to components are adopted"),
-        }
+    for reached in reached {
+        let Some((kind, name)) = reached.component else {
+            bail!(
+                "{}: only references to components are adopted",
+                reached.reference
+            );
+        };
+        found.push((kind, name, reached.target.clone()));
     }
     found.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     Ok(found)

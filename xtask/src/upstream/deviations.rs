@@ -3,7 +3,6 @@
 //! one action per deviation, each with its reason (`description`) and its
 //! evidence (`x-evidence`: an SDK's source file, a recording).
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use anyhow::{anyhow, Context, Result};
@@ -156,27 +155,14 @@ pub fn slice(published: &Value, ids: &[&str]) -> Value {
     if let Some(schemes) = published.pointer("/components/securitySchemes") {
         components["securitySchemes"] = schemes.clone();
     }
-    let mut seen = BTreeSet::new();
-    while let Some(reference) = pending.pop() {
-        if !seen.insert(reference.clone()) {
-            continue;
-        }
-        let Some(pointer) = reference.strip_prefix('#') else {
-            continue;
-        };
-        let Some(target) = published.pointer(pointer) else {
-            continue;
-        };
-        pending.extend(structure::refs(target));
-        let mut parts = pointer.trim_start_matches('/').split('/');
-        if let (Some("components"), Some(kind), Some(name), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        {
-            let name = crate::json_pointer::unescape(name);
-            if components.get(kind).is_none() {
-                components[kind] = Value::Object(Map::new());
+    // What does not resolve is left out: the comparison names it.
+    let (reached, _) = structure::reached(published, pending);
+    for reached in reached {
+        if let Some((kind, name)) = reached.component {
+            if components.get(&kind).is_none() {
+                components[&kind] = Value::Object(Map::new());
             }
-            components[kind][name] = target.clone();
+            components[&kind][name] = reached.target.clone();
         }
     }
     slice.insert("components".into(), components);

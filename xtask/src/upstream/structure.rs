@@ -6,13 +6,40 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::json_pointer::escape;
+use crate::json_pointer::{escape, unescape};
 
 /// The keys that hold prose: ours and Descope's are compared by count only.
 const PROSE: [&str; 5] = ["description", "summary", "example", "examples", "title"];
 
 /// Keys that only group or place an operation in documentation.
-const PLACEMENT: [&str; 3] = ["tags", "externalDocs", "operationId"];
+const PLACEMENT: [&str; 2] = ["tags", "externalDocs"];
+
+/// Whether a keyword is prose, documentation placement or a vendor
+/// extension: what neither the comparison nor an adoption keeps.
+fn is_documentation(key: &str) -> bool {
+    PROSE.contains(&key) || PLACEMENT.contains(&key) || key.starts_with("x-")
+}
+
+/// `node` without prose, documentation placement or vendor extensions; the
+/// names it maps (of properties, statuses, media types) and its `$ref`s kept.
+pub fn without_prose(node: &Value) -> Value {
+    without_prose_at(node, false)
+}
+
+fn without_prose_at(node: &Value, names: bool) -> Value {
+    match node {
+        Value::Object(object) => object
+            .iter()
+            .filter(|(key, _)| names || !is_documentation(key))
+            .map(|(key, value)| {
+                let maps_names = !names && NAME_MAPS.contains(&key.as_str());
+                (key.clone(), without_prose_at(value, maps_names))
+            })
+            .collect(),
+        Value::Array(items) => items.iter().map(|i| without_prose_at(i, false)).collect(),
+        other => other.clone(),
+    }
+}
 
 /// Where an operation is: its path and method, with its node.
 pub struct Located<'a> {
@@ -21,16 +48,12 @@ pub struct Located<'a> {
     pub node: &'a Value,
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// Every operation of `document` with its `operationId` (operations without
 /// one are skipped: they are a defect of their own).
 pub fn operations(document: &Value) -> Vec<(&str, Located<'_>)> {
     let mut found = Vec::new();
     for (path, item) in document["paths"].as_object().into_iter().flatten() {
-        for method in METHODS {
+        for method in descope_spec::METHODS {
             let Some(node) = item.get(method) else {
                 continue;
             };
@@ -146,11 +169,8 @@ fn inline_at(
             let mut out = Map::new();
             for (key, value) in object {
                 let keyword = !names;
-                if keyword
-                    && (PROSE.contains(&key.as_str())
-                        || PLACEMENT.contains(&key.as_str())
-                        || key.starts_with("x-"))
-                {
+                // The id names the operation on both sides: it is no difference.
+                if keyword && (is_documentation(key) || key == "operationId") {
                     continue;
                 }
                 let maps_names = keyword && NAME_MAPS.contains(&key.as_str());
@@ -239,22 +259,53 @@ pub fn prose_count(node: &Value) -> usize {
 
 /// The prose an operation reaches: its own and its components'.
 pub fn reached_prose(document: &Value, op: &Located<'_>) -> usize {
+    let (reached, _) = reached(document, refs(op.node));
+    prose_count(op.node) + reached.iter().map(|r| prose_count(r.target)).sum::<usize>()
+}
+
+/// What a reference leads to.
+pub struct Reached<'a> {
+    pub reference: String,
+    pub target: &'a Value,
+    /// The component it names, as (kind, name), if it names one.
+    pub component: Option<(String, String)>,
+}
+
+/// Everything the references `roots` lead to in `document`, transitively,
+/// each once, in the order of the references; and the references that lead
+/// nowhere (not local, or dangling).
+pub fn reached(document: &Value, roots: Vec<String>) -> (Vec<Reached<'_>>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut nowhere = Vec::new();
     let mut seen = BTreeSet::new();
-    let mut total = prose_count(op.node);
-    let mut pending = refs(op.node);
+    let mut pending = roots;
     while let Some(reference) = pending.pop() {
         if !seen.insert(reference.clone()) {
             continue;
         }
-        if let Some(target) = reference
-            .strip_prefix('#')
-            .and_then(|p| document.pointer(p))
-        {
-            total += prose_count(target);
-            pending.extend(refs(target));
-        }
+        let Some(pointer) = reference.strip_prefix('#') else {
+            nowhere.push(reference);
+            continue;
+        };
+        let Some(target) = document.pointer(pointer) else {
+            nowhere.push(reference);
+            continue;
+        };
+        pending.extend(refs(target));
+        let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+        let component = match parts.as_slice() {
+            ["components", kind, name] => Some((kind.to_string(), unescape(name))),
+            _ => None,
+        };
+        found.push(Reached {
+            reference,
+            target,
+            component,
+        });
     }
-    total
+    found.sort_by(|a, b| a.reference.cmp(&b.reference));
+    nowhere.sort();
+    (found, nowhere)
 }
 
 /// The `$ref`s anywhere under `node`.
