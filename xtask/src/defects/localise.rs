@@ -333,10 +333,8 @@ fn reached(document: &Value, roots: &[&Value]) -> BTreeSet<Component> {
     let mut found = BTreeSet::new();
     let mut pending: Vec<&Value> = roots.to_vec();
     while let Some(node) = pending.pop() {
-        let mut targets = Vec::new();
-        refs(node, &mut targets);
-        for target in targets {
-            let Some(component) = component(target) else {
+        for target in crate::json_pointer::refs(node) {
+            let Some(component) = component(&target) else {
                 continue;
             };
             if let Some(value) = document.pointer(&pointer(&component)) {
@@ -356,17 +354,4 @@ fn component(target: &str) -> Option<Component> {
     let kind = tokens.next()?;
     let name = crate::json_pointer::unescape(tokens.next()?);
     Some((kind.to_string(), name))
-}
-
-fn refs<'a>(node: &'a Value, targets: &mut Vec<&'a str>) {
-    match node {
-        Value::Object(map) => {
-            if let Some(target) = map.get("$ref").and_then(Value::as_str) {
-                targets.push(target);
-            }
-            map.values().for_each(|value| refs(value, targets));
-        }
-        Value::Array(items) => items.iter().for_each(|value| refs(value, targets)),
-        _ => {}
-    }
 }

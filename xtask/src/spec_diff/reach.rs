@@ -240,27 +240,13 @@ fn components(document: &Value) -> BTreeMap<String, &Value> {
 
 /// The `$ref` of component `name` of `kind`.
 fn target(kind: &str, name: &str) -> String {
-    let escape = |s: &str| s.replace('~', "~0").replace('/', "~1");
+    use crate::json_pointer::escape;
     format!("#/components/{}/{}", escape(kind), escape(name))
 }
 
 /// Every `$ref` below `node`.
 fn refs(node: &Value) -> BTreeSet<String> {
-    fn walk(node: &Value, found: &mut BTreeSet<String>) {
-        match node {
-            Value::Object(map) => {
-                if let Some(Value::String(target)) = map.get("$ref") {
-                    found.insert(target.clone());
-                }
-                map.values().for_each(|child| walk(child, found));
-            }
-            Value::Array(items) => items.iter().for_each(|child| walk(child, found)),
-            _ => {}
-        }
-    }
-    let mut found = BTreeSet::new();
-    walk(node, &mut found);
-    found
+    crate::json_pointer::refs(node).into_iter().collect()
 }
 
 /// Whether `a` and `b` generate the same code: equal once what only

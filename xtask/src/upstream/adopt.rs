@@ -127,7 +127,7 @@ fn rename_security(node: &mut Value, ours: &Value, patched: &Value) -> Result<()
 /// The components `node` reaches in `document`, transitively, as
 /// (kind, name, value), in a stable order.
 fn reached_components(document: &Value, node: &Value) -> Result<Vec<(String, String, Value)>> {
-    let (reached, nowhere) = structure::reached(document, structure::refs(node));
+    let (reached, nowhere) = structure::reached(document, crate::json_pointer::refs(node));
     if let Some(reference) = nowhere.first() {
         match reference.starts_with('#') {
             true => bail!("dangling $ref {reference}"),

@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::structure;
+use crate::json_pointer::refs;
 
 /// The deviations file, relative to the workspace root.
 pub const FILE: &str = "spec/upstream-deviations.yaml";
@@ -145,10 +146,10 @@ pub fn slice(published: &Value, ids: &[&str]) -> Value {
             .or_insert_with(|| Value::Object(Map::new()));
         if let Some(shared) = published["paths"][op.path].get("parameters") {
             item["parameters"] = shared.clone();
-            pending.extend(structure::refs(shared));
+            pending.extend(refs(shared));
         }
         item[op.method] = op.node.clone();
-        pending.extend(structure::refs(op.node));
+        pending.extend(refs(op.node));
     }
     slice.insert("paths".into(), Value::Object(paths));
     let mut components = Value::Object(Map::new());

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::json_pointer::{escape, unescape};
+use crate::json_pointer::{escape, refs, unescape};
 
 /// The keys that hold prose: ours and Descope's are compared by count only.
 const PROSE: [&str; 5] = ["description", "summary", "example", "examples", "title"];
@@ -306,24 +306,4 @@ pub fn reached(document: &Value, roots: Vec<String>) -> (Vec<Reached<'_>>, Vec<S
     found.sort_by(|a, b| a.reference.cmp(&b.reference));
     nowhere.sort();
     (found, nowhere)
-}
-
-/// The `$ref`s anywhere under `node`.
-pub fn refs(node: &Value) -> Vec<String> {
-    let mut found = Vec::new();
-    collect_refs(node, &mut found);
-    found
-}
-
-fn collect_refs(node: &Value, found: &mut Vec<String>) {
-    match node {
-        Value::Object(object) => {
-            if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
-                found.push(reference.to_string());
-            }
-            object.values().for_each(|v| collect_refs(v, found));
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, found)),
-        _ => {}
-    }
 }
