@@ -87,6 +87,16 @@ pub struct Report {
     pub table_items: Vec<ItemChange>,
 }
 
+impl Report {
+    /// How many of the changes have `effect` on the wire.
+    pub fn count(&self, effect: WireEffect) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.change.wire == effect)
+            .count()
+    }
+}
+
 /// A change of the spec and its effect on each kind of user.
 #[derive(Debug, Serialize)]
 pub struct ClassifiedChange {
@@ -204,12 +214,7 @@ pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
     );
 
     let mut failed = false;
-    if options.fail_on_wire
-        && report
-            .changes
-            .iter()
-            .any(|c| c.change.wire == WireEffect::Breaking)
-    {
+    if options.fail_on_wire && report.count(WireEffect::Breaking) > 0 {
         eprintln!("spec-diff: a change breaks existing callers on the wire");
         failed = true;
     }

@@ -209,17 +209,10 @@ pub fn unchanged(old: &str) -> String {
 
 /// One paragraph: what `cargo xtask generate` prints after generating.
 pub fn paragraph(report: &Report) -> String {
-    let count = |effect| {
-        report
-            .changes
-            .iter()
-            .filter(|c| c.change.wire == effect)
-            .count()
-    };
     let (breaking, compatible, docs) = (
-        count(WireEffect::Breaking),
-        count(WireEffect::Compatible),
-        count(WireEffect::Documentation),
+        report.count(WireEffect::Breaking),
+        report.count(WireEffect::Compatible),
+        report.count(WireEffect::Documentation),
     );
     if report.changes.is_empty() {
         return unchanged(&report.old);

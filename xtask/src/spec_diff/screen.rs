@@ -55,19 +55,12 @@ pub fn text(report: &Report) -> String {
 /// for all. Returns, for each line, the changes on it, as indices into the
 /// report's.
 fn wire(report: &Report, out: &mut Vec<String>) -> Vec<Vec<usize>> {
-    let count = |effect| {
-        report
-            .changes
-            .iter()
-            .filter(|c| c.change.wire == effect)
-            .count()
-    };
     out.push(format!(
         "Wire: {} change(s), {} breaking, {} compatible, {} documentation only",
         report.changes.len(),
-        count(WireEffect::Breaking),
-        count(WireEffect::Compatible),
-        count(WireEffect::Documentation),
+        report.count(WireEffect::Breaking),
+        report.count(WireEffect::Compatible),
+        report.count(WireEffect::Documentation),
     ));
     // The same change at several operations: (effect, section, pointer,
     // detail, kind) -> the operations and the changes.

@@ -48,6 +48,11 @@ fn report(root: &Path) -> (Option<i32>, Value) {
     (output.status.code(), report)
 }
 
+/// The report as a maintainer reads it.
+fn text_report(root: &Path) -> String {
+    String::from_utf8_lossy(&upstream(root, &[]).stdout).into_owned()
+}
+
 fn operation<'a>(report: &'a Value, id: &str) -> &'a Value {
     report["operations"]
         .as_array()
@@ -136,7 +141,7 @@ fn an_upstream_change_not_recorded_is_named_by_its_pointer() {
         Vec::<String>::new()
     );
     assert_eq!(code, Some(1));
-    let text = String::from_utf8_lossy(&upstream(root.path(), &[]).stdout).into_owned();
+    let text = text_report(root.path());
     assert!(
         text.contains("/properties/loginHint: published {\"type\":\"string\"}, ours absent"),
         "{text}"
@@ -174,7 +179,7 @@ fn a_deviation_upstream_no_longer_needs_is_listed() {
         Vec::<String>::new()
     );
     assert_eq!(code, Some(1));
-    let text = String::from_utf8_lossy(&upstream(root.path(), &[]).stdout).into_owned();
+    let text = text_report(root.path());
     assert!(
         text.contains("(b) recorded deviations upstream no longer needs: 2"),
         "{text}"
