@@ -9,8 +9,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-/// Each publishable crate and the publishable crates it depends on, any kind.
-fn publishable_graph() -> BTreeMap<String, BTreeSet<String>> {
+/// The workspace's packages as `cargo metadata --no-deps` lists them.
+fn metadata() -> Value {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let output = Command::new(cargo)
         .args([
@@ -28,7 +28,12 @@ fn publishable_graph() -> BTreeMap<String, BTreeSet<String>> {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let metadata: Value = serde_json::from_slice(&output.stdout).unwrap();
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// Each publishable crate and the publishable crates it depends on, any kind.
+fn publishable_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let metadata = metadata();
     // `publish = false` reads as an empty list of registries.
     let packages: Vec<&Value> = metadata["packages"]
         .as_array()
@@ -103,4 +108,33 @@ fn a_cycle_is_found() {
         Some("a -> b -> c -> a")
     );
     assert_eq!(cycle(&graph, "d"), None);
+}
+
+#[test]
+fn the_client_asks_tokio_only_for_what_it_uses() {
+    // A library's tokio features are forced on every service that depends
+    // on it: the client takes its timer and its async mutex, nothing else.
+    let metadata = metadata();
+    let client = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "descope-ergonomic")
+        .unwrap();
+    let tokio: Vec<&Value> = client["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["name"] == "tokio" && d["kind"].is_null())
+        .collect();
+    assert_eq!(tokio.len(), 1, "{tokio:?}");
+    assert_eq!(tokio[0]["uses_default_features"], false);
+    let mut features: Vec<&str> = tokio[0]["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    features.sort_unstable();
+    assert_eq!(features, ["sync", "time"]);
 }

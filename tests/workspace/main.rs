@@ -6,6 +6,7 @@
 
 mod crate_graph;
 mod fake_conformance;
+mod readme_examples;
 mod regeneration_loop;
 mod spec_agreement;
 mod spec_examples;

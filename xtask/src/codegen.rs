@@ -90,15 +90,18 @@ fn settings(document: &openapiv3::OpenAPI, patterns: &[PatternString]) -> Genera
     // token) becomes the hand-written `Secret`, whose `Debug` shows nothing:
     // a derive cannot be taken off a generated type, but the type can be
     // swapped for one of ours.
-    for name in password_schemas(document) {
-        settings.with_replacement(name, "crate::Secret", [TypeImpl::FromStr].into_iter());
+    // Its `minLength` becomes the type's parameter, which it checks.
+    for (name, min_len) in password_schemas(document) {
+        let secret = format!("crate::Secret<{min_len}>");
+        settings.with_replacement(name, secret, [TypeImpl::FromStr].into_iter());
     }
     patterns::convert(&mut settings, patterns);
     settings
 }
 
-/// The component schemas that are strings of `format: password`.
-fn password_schemas(document: &openapiv3::OpenAPI) -> Vec<String> {
+/// The component schemas that are strings of `format: password`, with their
+/// `minLength` (0 without one).
+fn password_schemas(document: &openapiv3::OpenAPI) -> Vec<(String, usize)> {
     use openapiv3::{ReferenceOr, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
     let Some(components) = &document.components else {
         return Vec::new();
@@ -106,15 +109,17 @@ fn password_schemas(document: &openapiv3::OpenAPI) -> Vec<String> {
     components
         .schemas
         .iter()
-        .filter(|(_, schema)| match schema {
-            ReferenceOr::Item(schema) => matches!(
-                &schema.schema_kind,
+        .filter_map(|(name, schema)| match schema {
+            ReferenceOr::Item(schema) => match &schema.schema_kind {
                 SchemaKind::Type(Type::String(string))
-                    if string.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
-            ),
-            ReferenceOr::Reference { .. } => false,
+                    if string.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password) =>
+                {
+                    Some((name.clone(), string.min_length.unwrap_or(0)))
+                }
+                _ => None,
+            },
+            ReferenceOr::Reference { .. } => None,
         })
-        .map(|(name, _)| name.clone())
         .collect()
 }
 

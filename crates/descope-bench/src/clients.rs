@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::time::Duration;
 
 use descope_ergonomic::{DescopeClient, RefreshJwt};
 use descope_raw::{types, RequestContext};
@@ -356,7 +357,8 @@ impl Caller for Ergonomic {
         let jwt = RefreshJwt::new(REFRESH_JWT).map_err(|e| e.to_string())?;
         let sent = self
             .0
-            .update_phone_magic_link_sms(jwt, LOGIN_ID, PHONE)
+            .magic_link()
+            .update_phone_sms(jwt, LOGIN_ID, PHONE)
             .uri(REDIRECT_URI)
             .send()
             .await
@@ -367,8 +369,10 @@ impl Caller for Ergonomic {
     async fn embedded_link(&self) -> Result<(), String> {
         let link = self
             .0
+            .management()
+            .users()
             .embedded_link(LOGIN_ID)
-            .timeout_secs(LINK_TIMEOUT_SECS)
+            .timeout(Duration::from_secs(LINK_TIMEOUT_SECS as u64))
             .send()
             .await
             .map_err(|e| e.to_string())?;

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use descope_ergonomic::{
-    scrub_secrets, DescopeClient, RetryPolicy, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
+    tooling::scrub_secrets, DescopeClient, RetryPolicy, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_REQUEST_TIMEOUT,
 };
 use serde_json::Value;
 

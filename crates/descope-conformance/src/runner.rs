@@ -11,7 +11,7 @@ use crate::drivers::ErgonomicDriver;
 use crate::drivers::RawDriver;
 use crate::record::{transport_client, LiveCredentials};
 use crate::report::{CheckKind, CheckResult, Coverage, Report};
-use descope_ergonomic::is_loopback_url;
+use descope_ergonomic::tooling::is_loopback_url;
 use descope_spec::recorded::check_exchange;
 use descope_spec::recorded::Credentials;
 use descope_spec::recorded::Exchange;

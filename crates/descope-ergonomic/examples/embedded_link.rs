@@ -15,6 +15,7 @@ mod common;
 use std::process::ExitCode;
 
 use clap::Parser;
+use descope_ergonomic::LinkTimeout;
 
 /// Generate an embedded link token for an existing user.
 #[derive(Parser)]
@@ -46,12 +47,15 @@ async fn main() -> ExitCode {
 async fn run(args: Args) -> Result<ExitCode, ExitCode> {
     let client = common::client_from_env(args.request_timeout)?;
     common::required_env("DESCOPE_MANAGEMENT_KEY")?;
-    let mut request = client.embedded_link(args.login_id);
+    let mut request = client.management().users().embedded_link(args.login_id);
     if let Some(claims) = args.claims {
         request = request.custom_claims(claims);
     }
     if let Some(secs) = args.timeout {
-        request = request.timeout_secs(secs);
+        match LinkTimeout::from_secs(secs) {
+            Ok(lifetime) => request = request.timeout(lifetime),
+            Err(refused) => return Ok(common::finish(Err::<(), _>(refused.into()), |_| "")),
+        }
     }
     Ok(common::finish(request.send().await, |link| {
         link.token().expose_secret()

@@ -74,7 +74,8 @@ async fn run(args: Args) -> Result<ExitCode, ExitCode> {
         ExitCode::from(common::BAD_USAGE)
     })?;
     let mut request = client
-        .update_phone_magic_link_sms(jwt, args.login_id, args.phone)
+        .magic_link()
+        .update_phone_sms(jwt, args.login_id, args.phone)
         .template_options(args.template_options);
     if let Some(uri) = args.uri {
         request = request.uri(uri);

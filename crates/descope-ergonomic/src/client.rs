@@ -13,17 +13,16 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::time::Instant;
 use tracing::{field, Instrument};
 
-use crate::credentials::{AuthManagementKey, ManagementKey, ProjectId, RefreshJwt};
+use crate::credentials::{AuthManagementKey, ManagementKey, ProjectId};
 use crate::decode::attempt_result;
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::ApprovedDomains;
 use crate::license::{carries_license, LicenseCache, LICENSE_HEADER};
-use crate::ops::{
-    EmbeddedLinkRequest, EmbeddedLinkSignupRequest, LicenseRequest, UpdatePhoneRequest,
-    VerifyMagicLinkRequest,
-};
+use crate::magic_link::MagicLink;
+use crate::management::Management;
 use crate::redact::Scrub;
 use crate::retry::{RetryCount, RetryPolicy, Sleep};
+use crate::session::TokenCookies;
 use crate::transport::CallTransport;
 use crate::DescopeClientBuilder;
 
@@ -32,24 +31,33 @@ use crate::DescopeClientBuilder;
 ///
 /// ```no_run
 /// # async fn example() -> Result<(), descope_ergonomic::Error> {
-/// use descope_ergonomic::{DescopeClient, RefreshJwt};
+/// use std::time::Duration;
+/// use descope_ergonomic::DescopeClient;
 ///
 /// let client = DescopeClient::builder()
 ///     .project_id("P2aAc4T2V93bddihGEx2Ryhc8e5Z")
 ///     .management_key("K2...")
 ///     .build()?;
 ///
-/// let jwt = RefreshJwt::new("eyJhbGciOi...")?;
-/// let sent = client
-///     .update_phone_magic_link_sms(jwt, "ada@example.com", "+1 (202) 555-0123")
-///     .uri("https://app.example.com/verify")
+/// // Management: a one-time sign-in token for an existing user.
+/// let link = client
+///     .management()
+///     .users()
+///     .embedded_link("ada@example.com")
+///     .timeout(Duration::from_secs(300))
 ///     .send()
 ///     .await?;
-/// println!("link sent to {}", sent.masked_phone());
-///
-/// let link = client.embedded_link("ada@example.com").timeout_secs(300).send().await?;
-/// let token: &str = link.token().expose_secret();
-/// # let _ = token;
+/// // Magic links: the token, as it is, for the user's session.
+/// let session = client.magic_link().verify(link.token()).send().await?;
+/// if let Some(refresh_jwt) = session.refresh_jwt() {
+///     let sent = client
+///         .magic_link()
+///         .update_phone_sms(refresh_jwt, "ada@example.com", "+1 (202) 555-0123")
+///         .uri("https://app.example.com/verify")
+///         .send()
+///         .await?;
+///     println!("link sent to {}", sent.masked_phone());
+/// }
 /// # Ok(())
 /// # }
 /// ```
@@ -120,7 +128,9 @@ impl DescopeClient {
 
     /// The generated client on this client's connection pool and base URL,
     /// sending `authorization` (see [`crate::UserAuthorization`] and
-    /// [`crate::ManagementAuthorization`]): the escape hatch to the raw API.
+    /// [`crate::ManagementAuthorization`]): the door to the raw API, for
+    /// operations this crate does not wrap. Behind the `unstable-raw`
+    /// feature: the generated types change with the spec, outside semver.
     ///
     /// What it keeps of this client: the pool, the request timeout, the SDK
     /// headers, the base URL, the rate-limit tier if a handshake has read it
@@ -133,6 +143,7 @@ impl DescopeClient {
     /// cap, typed errors, and scrubbing: the generated client's errors
     /// (`descope_raw::Error`) hold response bodies and headers as the server
     /// sent them, so printing one can show what a server echoed.
+    #[cfg(feature = "unstable-raw")]
     pub fn raw(&self, authorization: HeaderValue) -> descope_raw::Client {
         let shared = &*self.shared;
         let context = self.request_context(authorization, shared.license.tier());
@@ -167,43 +178,16 @@ impl DescopeClient {
             .and_then(|tier| tier.to_str().ok().map(str::to_string))
     }
 
-    /// Reads the project's license (needs the management key). Clients do
-    /// it on their own before their first management call (the license
-    /// handshake); this is for callers that want the tier themselves.
-    pub fn license(&self) -> LicenseRequest<'_> {
-        LicenseRequest::new(self)
+    /// The magic-link operations: a signed-in user's phone update, and the
+    /// exchange of a link's one-time token for a session.
+    pub fn magic_link(&self) -> MagicLink<'_> {
+        MagicLink::new(self)
     }
 
-    /// Sends the signed-in user (whose refresh JWT is given) an SMS with a
-    /// magic link that confirms `phone` as their new number.
-    pub fn update_phone_magic_link_sms(
-        &self,
-        refresh_jwt: RefreshJwt,
-        login_id: impl Into<String>,
-        phone: impl Into<String>,
-    ) -> UpdatePhoneRequest<'_> {
-        UpdatePhoneRequest::new(self, refresh_jwt, login_id.into(), phone.into())
-    }
-
-    /// Issues a sign-in token for the existing user `login_id` (needs the management key).
-    pub fn embedded_link(&self, login_id: impl Into<String>) -> EmbeddedLinkRequest<'_> {
-        EmbeddedLinkRequest::new(self, login_id.into())
-    }
-
-    /// Creates the user `login_id` and issues them a sign-in token (needs
-    /// the management key).
-    pub fn embedded_link_signup(
-        &self,
-        login_id: impl Into<String>,
-    ) -> EmbeddedLinkSignupRequest<'_> {
-        EmbeddedLinkSignupRequest::new(self, login_id.into())
-    }
-
-    /// Verifies a one-time token (of an embedded link, or of the magic link
-    /// a phone update sent) and hands back the user's session, whose refresh
-    /// JWT the user's own calls take.
-    pub fn verify_magic_link(&self, token: impl Into<String>) -> VerifyMagicLinkRequest<'_> {
-        VerifyMagicLinkRequest::new(self, token.into())
+    /// The management operations (they need the management key): users
+    /// and their embedded links, the project's license.
+    pub fn management(&self) -> Management<'_> {
+        Management::new(self)
     }
 
     pub(crate) fn shared(&self) -> &Shared {
@@ -301,7 +285,7 @@ impl DescopeClient {
         scrub: Scrub<'_>,
         body: B,
         send: F,
-    ) -> Result<T, Error>
+    ) -> Result<Reply<T>, Error>
     where
         B: Clone,
         F: Fn(&'c descope_raw::Client, B) -> Fut,
@@ -339,10 +323,18 @@ impl DescopeClient {
                 let attempt_started = Instant::now();
                 let attempt_done = async {
                     let result = send(&context.raw, body.clone()).await;
-                    let answer = transport.take();
+                    let mut answer = transport.take();
                     let status = answer.as_ref().map(|a| a.status);
                     let max_body = transport.max_body();
-                    (status, attempt_result(result, answer.as_ref(), max_body, &scrub).await)
+                    let result = attempt_result(operation, result, answer.as_ref(), max_body, &scrub).await;
+                    let reply = result.map(|value| Reply {
+                        value,
+                        cookies: answer
+                            .as_mut()
+                            .map(|a| std::mem::take(&mut a.cookies))
+                            .unwrap_or_default(),
+                    });
+                    (status, reply)
                 };
                 let (status, result) = match deadline {
                     Some(deadline) => match tokio::time::timeout_at(deadline.at, attempt_done).await
@@ -384,14 +376,24 @@ impl DescopeClient {
                 span.record("status", status.as_u16());
             }
             span.record("latency_ms", started.elapsed().as_millis() as u64);
-            if let Err(error) = &outcome {
-                tracing::warn!(%error, "call failed");
+            // An answer the caller is expected to handle (a refused input,
+            // a 4xx such as an unknown user) is no fault of the service's.
+            match &outcome {
+                Err(error) if error.is_expected() => tracing::debug!(%error, "call refused"),
+                Err(error) => tracing::warn!(%error, "call failed"),
+                Ok(_) => {}
             }
             outcome
         }
         .instrument(span)
         .await
     }
+}
+
+/// A call's value, and the session cookies its answer set.
+pub(crate) struct Reply<T> {
+    pub(crate) value: T,
+    pub(crate) cookies: TokenCookies,
 }
 
 /// What the attempts of one call share: built once per call, so that an

@@ -12,13 +12,21 @@ use crate::credentials::{AuthManagementKey, ManagementAuthorization, ManagementK
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::ApprovedDomains;
 use crate::license::LicenseCache;
-use crate::ops::ProjectLicense;
+use crate::management::ProjectLicense;
 use crate::retry::{RetryPolicy, Sleep, TokioSleep};
 
 /// Where projects with short ids are served.
 pub const DEFAULT_BASE_URL: &str = "https://api.descope.com";
 /// The request timeout unless set: what the official SDKs use.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// The bound on a whole call unless set: its attempts, the waits between
+/// them and the license handshake. A call on a login path that has not
+/// answered in 20 s has lost its user, and the gateways in front of most
+/// services give up at about 30 s (29 s for AWS API Gateway, 30 s for
+/// Heroku's router): ending at 20 s leaves the service time to answer
+/// first. It still admits the default retries (waits of at most 0.1, 5 and
+/// 5 s) when Descope answers fast.
+pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(20);
 /// The response body cap unless set. Descope's answers here are well under 1 KiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
@@ -66,7 +74,7 @@ impl Default for DescopeClientBuilder {
             allow_insecure_http: false,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             connect_timeout: None,
-            operation_timeout: None,
+            operation_timeout: Some(DEFAULT_OPERATION_TIMEOUT),
             http_client: None,
             rate_limit_tier: None,
             retry: RetryPolicy::default(),
@@ -149,12 +157,18 @@ impl DescopeClientBuilder {
 
     /// The time a whole call may take: its attempts, the waits between
     /// them and, on a client's first management call, the license
-    /// handshake (default: no bound beyond the request timeout of each
-    /// attempt). When it runs out the call ends with
-    /// [`Error::OperationTimeout`]; a retry whose wait would end past it is
-    /// not waited for.
+    /// handshake (default [`DEFAULT_OPERATION_TIMEOUT`], 20 s). When it
+    /// runs out the call ends with [`Error::OperationTimeout`]; a retry
+    /// whose wait would end past it is not waited for.
     pub fn operation_timeout(mut self, timeout: Duration) -> Self {
         self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// No bound on a whole call beyond the request timeout of each attempt
+    /// (a call can then take the attempts' timeouts plus the waits).
+    pub fn no_operation_timeout(mut self) -> Self {
+        self.operation_timeout = None;
         self
     }
 
@@ -216,7 +230,9 @@ impl DescopeClientBuilder {
         self
     }
 
-    /// How to wait between retries (default: tokio's timer).
+    /// How to wait between retries (default: tokio's timer): for tools
+    /// that replay retries without the waits.
+    #[cfg(feature = "unstable-tooling")]
     pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
         self.sleep = sleep;
         self
@@ -372,6 +388,7 @@ fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Valida
 /// Whether `url` is an absolute URL whose host is loopback (`localhost`,
 /// `127.0.0.0/8`, `::1`): where this crate sends plain `http://`, and where a
 /// tool may assume a local server rather than a live project.
+#[cfg_attr(not(feature = "unstable-tooling"), allow(dead_code))]
 pub fn is_loopback_url(url: &str) -> bool {
     Url::parse(url.trim())
         .ok()

@@ -3,14 +3,16 @@
 
 use descope_raw::types::ErrorBody;
 use descope_raw::{Error as RawError, ResponseValue};
+use descope_spec::Operation;
 use reqwest::StatusCode;
 
-use crate::error::{ApiError, Error, TransportErrorKind};
+use crate::error::{ApiError, Error, Field, Reason, TransportErrorKind, ValidationError};
 use crate::redact::Scrub;
 use crate::transport::{Answer, Refusal};
 
 /// Maps one attempt's outcome; `answer` is `None` when no response arrived.
 pub(crate) async fn attempt_result<T>(
+    operation: Operation,
     result: Result<ResponseValue<T>, RawError<ErrorBody>>,
     answer: Option<&Answer>,
     max_body: usize,
@@ -92,10 +94,14 @@ pub(crate) async fn attempt_result<T>(
             kind: TransportErrorKind::of(&source),
             source,
         },
-        // Inputs are validated before the generated client sees them, and the
-        // hooks raise no custom errors: either means the spec and this crate
-        // disagree, which the conformance suite exists to catch.
-        RawError::InvalidRequest(reason) | RawError::Custom(reason) => Error::MalformedResponse {
+        // Inputs are validated before the generated client sees them, so a
+        // refusal here means the spec holds a rule this crate does not check
+        // yet: reported as the field's, which the message names.
+        RawError::InvalidRequest(reason) => {
+            ValidationError::new(refused_field(operation, &reason), Reason::SpecConstraint).into()
+        }
+        // The hooks raise no custom errors.
+        RawError::Custom(reason) => Error::MalformedResponse {
             status,
             reason: format!(
                 "the generated client refused the exchange: {}",
@@ -105,4 +111,63 @@ pub(crate) async fn attempt_result<T>(
             retry_after,
         },
     })
+}
+
+/// The request field a refusal of the generated client names: its messages
+/// say `... for <rust_name>: ...` or `... for <rust_name> failed`, and the
+/// spec's name is the one of `operation`'s fields that is the same but for
+/// case and underscores. The body as a whole where none matches.
+fn refused_field(operation: Operation, message: &str) -> Field {
+    let folded = |name: &str| -> String {
+        name.chars()
+            .filter(|c| *c != '_')
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    // The innermost name: the body's conversion quotes its field's.
+    let named = message
+        .rsplit(" for ")
+        .next()
+        .filter(|_| message.contains(" for "))
+        .and_then(|rest| rest.split([':', ' ']).next())
+        .map(folded)
+        .unwrap_or_default();
+    operation
+        .request_fields()
+        .iter()
+        .find(|field| folded(field) == named)
+        .map_or(Field::Request("body"), |field| Field::Request(field))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_of_the_generated_client_names_the_spec_field() {
+        let field = |operation, message| refused_field(operation, message).name();
+        assert_eq!(
+            field(
+                Operation::UpdateUserPhoneMagicLinkSms,
+                "conversion to `UpdatePhoneMagicLinkSmsRequest` for body failed: \
+                 error converting supplied value for add_to_login_i_ds: bad"
+            ),
+            "addToLoginIDs"
+        );
+        assert_eq!(
+            field(
+                Operation::VerifyMagicLink,
+                "conversion to `VerifyMagicLinkRequest` for body failed: too short"
+            ),
+            "body"
+        );
+        assert_eq!(
+            field(
+                Operation::EmbeddedLinkSignin,
+                "no value supplied for login_id"
+            ),
+            "loginId"
+        );
+        assert_eq!(field(Operation::GetLicense, "anything"), "body");
+    }
 }

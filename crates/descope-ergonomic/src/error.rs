@@ -184,6 +184,17 @@ impl Error {
         )
     }
 
+    /// An answer a caller handles as part of its flow, not a fault to look
+    /// into: an input refused before sending, or a 4xx other than 429 (an
+    /// unknown user, a used token). Such calls log at DEBUG, the rest at WARN.
+    pub(crate) fn is_expected(&self) -> bool {
+        match self {
+            Error::Validation(_) => true,
+            Error::Api(api) => api.status.is_client_error() && !self.is_rate_limited(),
+            _ => false,
+        }
+    }
+
     /// True for a call past its operation timeout (see
     /// `DescopeClientBuilder::operation_timeout`).
     pub fn is_operation_timeout(&self) -> bool {
@@ -369,6 +380,8 @@ pub enum Field {
     CustomClaims,
     /// `timeout` of an embedded link.
     LinkTimeout,
+    /// `token`: the one-time token of a magic or embedded link.
+    Token,
     /// Any other request field, by its spec name; a nested one by its path
     /// (`user.phone`).
     Request(&'static str),
@@ -400,6 +413,7 @@ impl Field {
             Field::Locale => phone::LOCALE,
             Field::CustomClaims => link::CUSTOM_CLAIMS,
             Field::LinkTimeout => link::TIMEOUT,
+            Field::Token => descope_spec::fields::verify_magic_link::request::TOKEN,
             Field::Request(name) => name,
         }
     }
@@ -445,6 +459,8 @@ pub enum Reason {
     NotWholeSeconds,
     /// Not a valid domain name.
     InvalidDomain,
+    /// Breaks a constraint of the spec that the generated client enforces.
+    SpecConstraint,
     /// A setting of the HTTP client, which a `reqwest::Client` given with
     /// `DescopeClientBuilder::http_client` already fixes: set it there.
     SetOnTheHttpClient,
@@ -473,6 +489,7 @@ impl fmt::Display for Reason {
             Reason::OutOfRange => "is out of range",
             Reason::NotWholeSeconds => "must be a whole number of seconds",
             Reason::InvalidDomain => "is not a valid domain name",
+            Reason::SpecConstraint => "breaks a constraint of the spec",
             Reason::SetOnTheHttpClient => {
                 "cannot be applied to a given reqwest::Client: set it when building that client"
             }

@@ -4,9 +4,95 @@ use std::fmt;
 use std::time::Duration;
 
 use reqwest::Url;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 
+use crate::credentials::RefreshJwt;
 use crate::error::{Field, Reason, ValidationError};
+
+/// A value a request takes: the checked type `T` itself (or a reference to
+/// it), or what `T` is checked from: text, or a [`Duration`] for a
+/// [`LinkTimeout`]. What is not yet checked is checked when the request is
+/// sent, so a setter never fails and a request reports the first refused
+/// input from `send`.
+///
+/// ```
+/// # use descope_ergonomic::{DescopeClient, LoginId};
+/// # fn example(client: &DescopeClient) -> Result<(), descope_ergonomic::ValidationError> {
+/// let users = client.management().users();
+/// let _by_text = users.embedded_link("ada@example.com");
+/// let checked = LoginId::parse("ada@example.com")?;
+/// let _by_value = users.embedded_link(&checked);
+/// # Ok(())
+/// # }
+/// ```
+pub trait Given<T>: sealed::Sealed<T> {
+    /// The checked value, or why it was refused.
+    #[doc(hidden)]
+    fn check(self) -> Result<T, ValidationError>;
+}
+
+mod sealed {
+    /// Only this crate says what a [`Given`](super::Given) can be made from.
+    pub trait Sealed<T> {}
+}
+
+/// `T`, `&T`, `String`, `&String` and `&str` as a `Given<T>`, text checked by `$parse`.
+macro_rules! given_from_text {
+    ($($checked:ty => $parse:expr),* $(,)?) => {$(
+        impl sealed::Sealed<$checked> for $checked {}
+        impl Given<$checked> for $checked {
+            fn check(self) -> Result<$checked, ValidationError> {
+                Ok(self)
+            }
+        }
+        impl sealed::Sealed<$checked> for &$checked {}
+        impl Given<$checked> for &$checked {
+            fn check(self) -> Result<$checked, ValidationError> {
+                Ok(self.clone())
+            }
+        }
+        impl sealed::Sealed<$checked> for String {}
+        impl Given<$checked> for String {
+            fn check(self) -> Result<$checked, ValidationError> {
+                $parse(self)
+            }
+        }
+        impl sealed::Sealed<$checked> for &String {}
+        impl Given<$checked> for &String {
+            fn check(self) -> Result<$checked, ValidationError> {
+                $parse(self.clone())
+            }
+        }
+        impl sealed::Sealed<$checked> for &str {}
+        impl Given<$checked> for &str {
+            fn check(self) -> Result<$checked, ValidationError> {
+                $parse(self.to_string())
+            }
+        }
+    )*};
+}
+
+given_from_text!(
+    LoginId => LoginId::parse,
+    PhoneNumber => |text: String| PhoneNumber::parse(&text),
+    RedirectUri => RedirectUri::parse,
+    RefreshJwt => RefreshJwt::new,
+    LinkToken => LinkToken::new,
+);
+
+impl sealed::Sealed<LinkTimeout> for LinkTimeout {}
+impl Given<LinkTimeout> for LinkTimeout {
+    fn check(self) -> Result<LinkTimeout, ValidationError> {
+        Ok(self)
+    }
+}
+impl sealed::Sealed<LinkTimeout> for Duration {}
+impl Given<LinkTimeout> for Duration {
+    fn check(self) -> Result<LinkTimeout, ValidationError> {
+        LinkTimeout::from_duration(self)
+    }
+}
 
 fn refuse<T>(field: Field, reason: Reason) -> Result<T, ValidationError> {
     Err(ValidationError::new(field, reason))
@@ -348,6 +434,36 @@ pub(crate) fn claims_object(value: Value) -> Result<Map<String, Value>, Validati
     match value {
         Value::Object(map) => Ok(map),
         _ => refuse(Field::CustomClaims, Reason::NotAnObject),
+    }
+}
+
+/// A one-time token of a magic link or an embedded link: what
+/// [`MagicLink::verify`](crate::magic_link::MagicLink::verify) exchanges for
+/// a session. Not blank, no control characters or spaces. A credential in its
+/// own right: it prints as `[REDACTED]`.
+#[derive(Clone)]
+pub struct LinkToken(SecretString);
+
+impl LinkToken {
+    /// Checks and wraps a token. The error names the field, never the value.
+    pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
+        let value = value.into();
+        check_text(Field::Token, &value)?;
+        if value.bytes().any(|b| b == b' ') {
+            return refuse(Field::Token, Reason::InvalidCharacter);
+        }
+        Ok(Self(SecretString::from(value)))
+    }
+
+    /// The token itself: to hand it to its user (in a link), never to a log.
+    pub fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for LinkToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LinkToken([REDACTED])")
     }
 }
 

@@ -8,30 +8,41 @@ mod decode;
 mod error;
 mod input;
 mod license;
-mod ops;
+pub mod magic_link;
+pub mod management;
 mod redact;
 mod retry;
+pub mod session;
+#[cfg(feature = "unstable-tooling")]
+pub mod tooling;
 mod transport;
 
 pub use client::DescopeClient;
 pub use config::{
-    env, is_loopback_url, DescopeClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_REQUEST_TIMEOUT,
+    env, DescopeClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_OPERATION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
 };
 pub use credentials::{
     AuthManagementKey, ManagementAuthorization, ManagementKey, ProjectAuthorization, ProjectId,
     RefreshJwt, UserAuthorization,
 };
 pub use error::{ApiError, Error, Field, Reason, TransportErrorKind, ValidationError};
-pub use input::{ApprovedDomains, LinkTimeout, LoginId, PhoneNumber, RedirectUri};
-pub use license::{LICENSE_HANDSHAKE_TIMEOUT, RETRY_AFTER_FAILURE};
-pub use ops::{
-    EmbeddedLink, EmbeddedLinkRequest, EmbeddedLinkSignupRequest, EmbeddedLinkToken,
-    LicenseRequest, NewUser, PhoneUpdateSent, ProjectLicense, Session, SessionCookie, SessionJwt,
-    SessionUser, UpdatePhoneRequest, VerifyMagicLinkRequest,
+pub use input::{
+    ApprovedDomains, Given, LinkTimeout, LinkToken, LoginId, PhoneNumber, RedirectUri,
 };
-pub use redact::scrub_secrets;
-pub use retry::{RetryPolicy, Sleep, SleepFuture, TokioSleep};
+pub use retry::RetryPolicy;
+pub use session::{Session, SessionJwt};
 
-/// The generated client this crate wraps, for calls outside the wrapper.
+/// The generated client this crate wraps, for operations it does not wrap.
+///
+/// Behind the `unstable-raw` feature and outside semver: its types are
+/// generated from the spec and change with it, so a minor version of this
+/// crate may change them.
+#[cfg(feature = "unstable-raw")]
 pub use descope_raw as raw;
+
+/// The workspace README's example, compiled as a doctest of this crate (its
+/// only dependency); rustdoc alone reads this, so packaging never does.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct WorkspaceReadme;

@@ -25,11 +25,11 @@ pub(crate) const LICENSE_HEADER: HeaderName = HeaderName::from_static("x-descope
 
 /// The longest a handshake may take (less when the request timeout is
 /// shorter): a license endpoint that hangs holds a call no longer than this.
-pub const LICENSE_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(3);
+pub(crate) const LICENSE_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// How long after a failed handshake calls go without the header before
 /// the handshake is tried again.
-pub const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(60);
+pub(crate) const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(60);
 
 /// Whether requests of `operation` carry the tier: every management
 /// operation but the handshake itself, which Descope does not ask it of.
@@ -108,7 +108,7 @@ impl LicenseCache {
                 Some(call) if call.at < own.at => (call, true),
                 _ => (own, false),
             };
-            match client.license().send_by(Some(until)).await {
+            match client.management().license().send_by(Some(until)).await {
                 Ok(license) => {
                     tracing::debug!("license handshake done");
                     Some(license.header_value())

@@ -55,6 +55,7 @@ const REDACTED: &str = "[REDACTED]";
 /// and in each form a URL or JSON encoder gives it, and anything shaped like
 /// a JWT too: the scrubbing this crate's errors get, for other text taken
 /// from a response (a recording, a log line).
+#[cfg_attr(not(feature = "unstable-tooling"), allow(dead_code))]
 pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
     scrubbed(text, secrets.iter().copied())
 }

@@ -11,16 +11,25 @@ use crate::error::{Error, TransportErrorKind};
 
 /// Which failures are retried and the waits between attempts.
 ///
-/// The default is what every official Descope SDK does: retry only HTTP 503,
-/// 520, 521, 522, 524 and 530, at most three times, waiting 100 ms, 5 s and
-/// 5 s. A 429 is returned to the caller (with its `Retry-After`) unless
-/// [`RetryPolicy::retry_rate_limited`] opts in. Nothing else is retried: in
-/// particular not a transport failure, whose request may have been processed.
+/// The default retries what every official Descope SDK does: only HTTP 503,
+/// 520, 521, 522, 524 and 530, at most three times, after waits of up to
+/// 100 ms, 5 s and 5 s. A 429 is returned to the caller (with its
+/// `Retry-After`) unless [`RetryPolicy::retry_rate_limited`] opts in.
+/// Nothing else is retried: in particular not a transport failure, whose
+/// request may have been processed.
+///
+/// Waits are jittered (unless [`with_jitter(false)`](Self::with_jitter)),
+/// so that the clients of a fleet that failed together do not retry
+/// together: a server-error wait is drawn evenly between half the
+/// configured wait and all of it (never longer); a rate-limit wait between
+/// what `Retry-After` says and a tenth more, never past `max_wait` and
+/// never shorter than the server asked.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     statuses: Vec<StatusCode>,
     waits: Vec<Duration>,
     rate_limited: Option<RateLimitRetry>,
+    jitter: bool,
 }
 
 /// The opt-in retry of HTTP 429.
@@ -44,6 +53,7 @@ impl Default for RetryPolicy {
                 Duration::from_secs(5),
             ],
             rate_limited: None,
+            jitter: true,
         }
     }
 }
@@ -55,7 +65,14 @@ impl RetryPolicy {
             statuses: Vec::new(),
             waits: Vec::new(),
             rate_limited: None,
+            jitter: true,
         }
+    }
+
+    /// Whether waits are jittered (the default) or taken exactly as configured.
+    pub fn with_jitter(mut self, jitter: bool) -> Self {
+        self.jitter = jitter;
+        self
     }
 
     /// Retry these statuses instead of the default set.
@@ -130,12 +147,26 @@ impl RetryPolicy {
                 return None;
             }
             let wait = error.retry_after().unwrap_or(policy.fallback_wait);
-            return (wait <= policy.max_wait).then_some(wait);
+            if wait > policy.max_wait {
+                return None;
+            }
+            let spread = (wait / 10).min(policy.max_wait - wait);
+            return Some(wait + self.jittered(spread));
         }
         if !self.retries_status(status) {
             return None;
         }
-        self.waits.get(retries.server as usize).copied()
+        let wait = *self.waits.get(retries.server as usize)?;
+        Some(wait - self.jittered(wait / 2))
+    }
+
+    /// A random part of `spread`; none without jitter, so that the
+    /// configured wait is taken as it is.
+    fn jittered(&self, spread: Duration) -> Duration {
+        if !self.jitter {
+            return Duration::ZERO;
+        }
+        spread.mul_f64(random_fraction())
     }
 }
 
@@ -152,8 +183,22 @@ impl fmt::Debug for RetryPolicy {
             )
             .field("waits", &self.waits)
             .field("rate_limited", &self.rate_limited)
+            .field("jitter", &self.jitter)
             .finish()
     }
+}
+
+/// A number drawn evenly from `[0, 1)`: std's per-process random hash keys,
+/// fresh for each draw, which is random enough to spread retries.
+fn random_fraction() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |t| t.subsec_nanos().into()),
+    );
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Retries made so far in one call, by kind.
@@ -217,7 +262,7 @@ mod tests {
 
     #[test]
     fn server_errors_wait_their_turn_then_give_up() {
-        let policy = RetryPolicy::default();
+        let policy = RetryPolicy::default().with_jitter(false);
         let waits: Vec<Option<Duration>> = (0..4)
             .map(|server| policy.wait_before_retry(&api(503, None), None, &count(server, 0)))
             .collect();
@@ -240,7 +285,7 @@ mod tests {
 
     #[test]
     fn rate_limits_are_retried_only_when_asked_within_bounds() {
-        let policy = RetryPolicy::none().retry_rate_limited(
+        let policy = RetryPolicy::none().with_jitter(false).retry_rate_limited(
             2,
             Duration::from_secs(10),
             Duration::from_secs(3),
@@ -280,6 +325,38 @@ mod tests {
     }
 
     #[test]
+    fn jitter_spreads_waits_within_their_bounds() {
+        let policy = RetryPolicy::default().retry_rate_limited(
+            1,
+            Duration::from_secs(10),
+            Duration::from_secs(3),
+        );
+        let ms = Duration::from_millis;
+        let draws = |error: &Error, retries: RetryCount| -> Vec<Duration> {
+            (0..200)
+                .map(|_| policy.wait_before_retry(error, None, &retries).unwrap())
+                .collect()
+        };
+        for (retries, full) in [(count(0, 0), ms(100)), (count(1, 0), ms(5000))] {
+            let waits = draws(&api(503, None), retries);
+            assert!(
+                waits.iter().all(|w| *w >= full / 2 && *w <= full),
+                "{waits:?}"
+            );
+            assert!(waits.iter().any(|w| *w != waits[0]), "no spread: {waits:?}");
+        }
+        // Never shorter than Retry-After, at most a tenth more, never past max_wait.
+        let waits = draws(&api(429, Some(5)), count(0, 0));
+        assert!(
+            waits.iter().all(|w| *w >= ms(5000) && *w <= ms(5500)),
+            "{waits:?}"
+        );
+        assert!(waits.iter().any(|w| *w != waits[0]), "no spread: {waits:?}");
+        let waits = draws(&api(429, Some(10)), count(0, 0));
+        assert!(waits.iter().all(|w| *w == ms(10_000)), "{waits:?}");
+    }
+
+    #[test]
     fn retries_are_counted_by_kind() {
         let mut retries = RetryCount::default();
         retries.record(&api(503, None));
@@ -297,7 +374,7 @@ mod tests {
             .with_waits([Duration::from_millis(5)]);
         assert_eq!(
             format!("{policy:?}"),
-            "RetryPolicy { statuses: [503], waits: [5ms], rate_limited: None }"
+            "RetryPolicy { statuses: [503], waits: [5ms], rate_limited: None, jitter: true }"
         );
     }
 }

@@ -15,8 +15,10 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use descope_raw::{Transport, TransportFuture};
-use reqwest::header::{CONTENT_TYPE, LOCATION};
+use reqwest::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
 use reqwest::StatusCode;
+
+use crate::session::TokenCookies;
 
 /// What one response said that the error mapping needs.
 #[derive(Debug)]
@@ -30,6 +32,9 @@ pub(crate) struct Answer {
     pub(crate) redirected_to: Option<String>,
     /// Why the body was not handed on, if it was not.
     pub(crate) refused: Option<Refusal>,
+    /// The session and refresh JWTs of a success that set them as cookies
+    /// (a project that keeps tokens in cookies).
+    pub(crate) cookies: TokenCookies,
 }
 
 /// Why a response body was not handed to the generated client.
@@ -96,6 +101,11 @@ impl CallTransport {
                 .filter(|sent| *sent != response.url())
                 .map(|_| response.url().to_string()),
             refused,
+            cookies: if status.is_success() {
+                TokenCookies::from_set_cookie(headers.get_all(SET_COOKIE))
+            } else {
+                TokenCookies::default()
+            },
         }
     }
 }

@@ -6,8 +6,11 @@
 //!
 //! | operation | `descope_raw::Client` | `descope_ergonomic::DescopeClient` |
 //! |---|---|---|
-//! | [`Operation::UpdateUserPhoneMagicLinkSms`] | `update_user_phone_magic_link_sms` | `update_phone_magic_link_sms` |
-//! | [`Operation::EmbeddedLinkSignin`] | `embedded_link_signin` | `embedded_link` |
+//! | [`Operation::UpdateUserPhoneMagicLinkSms`] | `update_user_phone_magic_link_sms` | `magic_link().update_phone_sms` |
+//! | [`Operation::VerifyMagicLink`] | `verify_magic_link` | `magic_link().verify` |
+//! | [`Operation::EmbeddedLinkSignin`] | `embedded_link_signin` | `management().users().embedded_link` |
+//! | [`Operation::EmbeddedLinkSignup`] | `embedded_link_signup` | `management().users().embedded_link_signup` |
+//! | [`Operation::GetLicense`] | `get_license` | `management().license` |
 
 pub use crate::generated::table::{fields, Credential, Operation};
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use descope_ergonomic::{DescopeClient, DescopeClientBuilder, Error, RefreshJwt};
+use descope_ergonomic::{DescopeClient, DescopeClientBuilder, Error, RefreshJwt, RetryPolicy};
 use descope_spec::Operation;
 
 use crate::credentials::{MANAGEMENT_KEY, PROJECT, REFRESH_JWT, USER};
@@ -23,7 +23,9 @@ pub const KNOWN_TIER: &str = "tier2";
 
 /// A builder for a client of `base_url` with the project and its
 /// management key. Its sleeps return at once (a test that counts them sets
-/// its own), so a retried call does not wait. It knows its rate-limit tier
+/// its own), so a retried call does not wait, and its waits are the
+/// policy's without jitter, so that a test can name them (jitter has tests
+/// of its own). It knows its rate-limit tier
 /// ([`KNOWN_TIER`]), so that its management calls make no license
 /// handshake: the servers of the fault tests see the calls they test alone
 /// (the handshake has tests of its own).
@@ -39,6 +41,7 @@ pub fn builder_without_tier(base_url: impl Into<String>) -> DescopeClientBuilder
         .project_id(PROJECT)
         .management_key(MANAGEMENT_KEY)
         .base_url(base_url)
+        .retry_policy(RetryPolicy::default().with_jitter(false))
         .sleep(Arc::new(RecordedSleeps::default()))
 }
 
@@ -102,11 +105,14 @@ impl Op {
     pub async fn send(self, client: &DescopeClient, login_id: &str) -> Result<String, Error> {
         match self {
             Op::UpdatePhone => client
-                .update_phone_magic_link_sms(refresh_jwt(), login_id, NEW_PHONE)
+                .magic_link()
+                .update_phone_sms(refresh_jwt(), login_id, NEW_PHONE)
                 .send()
                 .await
                 .map(|sent| sent.masked_phone().to_string()),
             Op::EmbeddedLink => client
+                .management()
+                .users()
                 .embedded_link(login_id)
                 .send()
                 .await

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use descope_ergonomic::{Sleep, SleepFuture};
+use descope_ergonomic::tooling::{Sleep, SleepFuture};
 use tokio::sync::{mpsc, oneshot};
 
 /// Sleeps that return at once and remember what they were asked.

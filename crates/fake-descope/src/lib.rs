@@ -20,6 +20,9 @@ mod session;
 pub use behaviour::DEFAULT_LINK_URI;
 pub use bounded::DEFAULT_MAX_KEPT;
 pub use control::CONTROL_PREFIX;
+/// The operations of the spec, by which scripts and the request log name
+/// them (re-exported, so that a service's tests need no other crate).
+pub use descope_spec::Operation;
 pub use flow::{SentMessage, DEFAULT_TOKEN_LIFETIME};
 pub use masking::{mask_email, mask_phone};
 pub use received::{ReceivedRequest, DEFAULT_MAX_RECEIVED};

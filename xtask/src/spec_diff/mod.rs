@@ -4,8 +4,9 @@
 //! - the wire: [`wire`] walks the two spec models;
 //! - the Rust API: the raw client and descope-spec's operation table are
 //!   generated from what the change reaches of both specs ([`reach`]) and
-//!   their public items compared ([`rust_api`]); the wrapper re-exports the
-//!   raw client, so raw's breaks are its breaks, and whether its own source
+//!   their public items compared ([`rust_api`]); the wrapper's API is its
+//!   own types, so a wire addition is an addition of its own (minor) and a
+//!   wire break a break of its behaviour (major), and whether its source
 //!   needs edits is read from the items its source uses; fake-descope serves
 //!   the spec, so a request schema that refuses more breaks the tests of the
 //!   services that use it;
@@ -142,8 +143,9 @@ pub struct Reason {
 pub enum Why {
     /// An item of the crate's own public API changed.
     Item,
-    /// An item of the raw client, which the crate re-exports, changed.
-    ReExported,
+    /// The wire change the crate wraps: an addition gets its own setter,
+    /// accessor or method (a minor version); a break refuses or asks for more.
+    Wraps,
     /// The crate's own source must change to build, for this use.
     SourceEdit(usage::Edit),
     /// The spec embedded in the crate changes.
@@ -449,16 +451,32 @@ fn crate_effects(
             })
         })
         .collect();
-    let mut wrapper_reasons = listed(raw, &BOTH, Why::ReExported, "re-exported as `raw`: ");
+    // The wrapper's public API is its own types, none of raw's: a wire
+    // addition is one more setter, accessor or method of its own (minor); a
+    // wire break makes it refuse more or ask for more (major).
+    let wraps = |effect: WireEffect, what: &str| -> Vec<Reason> {
+        changes
+            .iter()
+            .filter(|c| c.change.wire == effect)
+            .map(|c| Reason {
+                why: Why::Wraps,
+                line: format!(
+                    "{what}: {} {}: {}",
+                    c.change.operation, c.change.place, c.change.detail
+                ),
+            })
+            .collect()
+    };
+    let wrapper_breaks = wraps(WireEffect::Breaking, "wraps a break");
+    let wrapper_adds = wraps(WireEffect::Compatible, "wraps an addition");
     let source_needs_edits = !edits.is_empty();
-    wrapper_reasons.extend(edits);
     let wrapper = effect(
         "descope-ergonomic",
-        breaking(raw),
-        additions(raw),
-        source_needs_edits,
         false,
-        wrapper_reasons,
+        !wrapper_adds.is_empty(),
+        source_needs_edits,
+        !wrapper_breaks.is_empty(),
+        [wrapper_breaks, wrapper_adds, edits].concat(),
     );
 
     let mut spec_reasons = listed(table, &BOTH, Why::Item, "");

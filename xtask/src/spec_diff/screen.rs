@@ -349,8 +349,9 @@ fn crates(report: &Report, out: &mut Vec<String>) {
                     .map(|(what, owners)| format!("{}: {what}", braced(&owners))),
             );
         }
-        if count(&Why::ReExported) > 0 {
-            parts.push("re-exports raw".to_string());
+        let wraps = count(&Why::Wraps);
+        if wraps > 0 {
+            parts.push(format!("wraps {wraps} wire change(s)"));
         }
         let mut edits: Vec<(EditKind, Vec<&str>)> = Vec::new();
         for reason in &c.reasons {

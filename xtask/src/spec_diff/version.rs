@@ -3,9 +3,9 @@
 //! the minor number from 1.0 on, the patch number before it.
 //!
 //! The crates share one workspace version (`[workspace.package]`): they are
-//! released together, and the raw client's breaks are the wrapper's (it
-//! re-exports it), so one number that covers the largest bump any of them
-//! needs is both correct and simplest for users to read.
+//! released together and depend on each other's exact releases, so one
+//! number that covers the largest bump any of them needs is both correct and
+//! simplest for users to read.
 
 use semver::Version;
 use serde::Serialize;

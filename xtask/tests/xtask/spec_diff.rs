@@ -167,8 +167,12 @@ fn the_json_report_has_the_documented_shape() {
     let by_name = |name: &str| crates.iter().find(|c| c["crate"] == name).unwrap().clone();
     let raw = by_name("descope-raw");
     assert_eq!(raw["api_breaking"], true);
+    // The wrapper's API is its own: an optional field is one more setter.
     let wrapper = by_name("descope-ergonomic");
-    assert_eq!(wrapper["api_breaking"], true);
+    assert_eq!(wrapper["api_breaking"], false);
+    assert_eq!(wrapper["api_additions"], true);
+    assert_eq!(wrapper["behaviour_breaking"], false);
+    assert_eq!(wrapper["bump"], "minor");
     assert_eq!(wrapper["source_needs_edits"], true);
     let fake = by_name("fake-descope");
     assert_eq!(fake["behaviour_breaking"], false);
@@ -431,7 +435,11 @@ fn generate_ends_with_a_summary_of_the_change() {
     edit_spec(root, "          minimum: 5\n", "          minimum: 1\n");
     let text = summary(&xtask(root, &[]));
     assert!(text.contains("descope-raw (API breaking)"), "{text}");
-    // The wrapper re-exports the raw client. (This copy has no wrapper
-    // source, so whether it needs edits is not read here; the JSON test is.)
-    assert!(text.contains("descope-ergonomic (API breaking"), "{text}");
+    // The wrapper wraps the break: it must refuse what Descope now refuses.
+    // (This copy has no wrapper source, so whether it needs edits is not
+    // read here; the JSON test is.)
+    assert!(
+        text.contains("descope-ergonomic (behaviour breaking"),
+        "{text}"
+    );
 }

@@ -14,6 +14,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use descope_ergonomic::tooling::WireJson;
 use descope_ergonomic::{
     DescopeClient, Error, ManagementAuthorization, ManagementKey, ProjectId, RefreshJwt,
     RetryPolicy, UserAuthorization,
@@ -47,9 +48,10 @@ fn validate_and_build(c: &mut Criterion) {
             let jwt = RefreshJwt::new(black_box(REFRESH_JWT)).unwrap();
             let authorization = UserAuthorization::new(client.project_id(), &jwt).header_value();
             let body = client
-                .update_phone_magic_link_sms(jwt, black_box(LOGIN_ID), black_box(PHONE))
+                .magic_link()
+                .update_phone_sms(jwt, black_box(LOGIN_ID), black_box(PHONE))
                 .uri(black_box(REDIRECT_URI))
-                .wire_body()
+                .wire_json()
                 .unwrap();
             black_box((authorization, body))
         })
@@ -58,9 +60,11 @@ fn validate_and_build(c: &mut Criterion) {
     group.bench_function("embedded_link", |b| {
         b.iter(|| {
             let body = client
+                .management()
+                .users()
                 .embedded_link(black_box(LOGIN_ID))
-                .timeout_secs(black_box(300))
-                .wire_body()
+                .timeout(black_box(Duration::from_secs(300)))
+                .wire_json()
                 .unwrap();
             black_box(body)
         })
@@ -74,9 +78,14 @@ fn parts(c: &mut Criterion) {
     let jwt = RefreshJwt::new(REFRESH_JWT).unwrap();
     let key = ManagementKey::new(MANAGEMENT_KEY).unwrap();
     let update_phone = client
-        .update_phone_magic_link_sms(jwt.clone(), LOGIN_ID, PHONE)
+        .magic_link()
+        .update_phone_sms(jwt.clone(), LOGIN_ID, PHONE)
         .uri(REDIRECT_URI);
-    let embedded_link = client.embedded_link(LOGIN_ID).timeout_secs(300);
+    let embedded_link = client
+        .management()
+        .users()
+        .embedded_link(LOGIN_ID)
+        .timeout(Duration::from_secs(300));
     let mut group = c.benchmark_group("parts");
     group.bench_function("refresh_jwt_check", |b| {
         b.iter(|| RefreshJwt::new(black_box(REFRESH_JWT)).unwrap())
@@ -88,16 +97,16 @@ fn parts(c: &mut Criterion) {
         b.iter(|| ManagementAuthorization::new(&project, black_box(&key)).header_value())
     });
     group.bench_function("update_phone_wire_body", |b| {
-        b.iter(|| black_box(&update_phone).wire_body().unwrap())
+        b.iter(|| black_box(&update_phone).wire_json().unwrap())
     });
     group.bench_function("embedded_link_wire_body", |b| {
-        b.iter(|| black_box(&embedded_link).wire_body().unwrap())
+        b.iter(|| black_box(&embedded_link).wire_json().unwrap())
     });
-    let phone_body = update_phone.wire_body().unwrap();
+    let phone_body = update_phone.wire_json().unwrap();
     group.bench_function("update_phone_json", |b| {
         b.iter(|| serde_json::to_vec(black_box(&phone_body)).unwrap())
     });
-    let link_body = embedded_link.wire_body().unwrap();
+    let link_body = embedded_link.wire_json().unwrap();
     group.bench_function("embedded_link_json", |b| {
         b.iter(|| serde_json::to_vec(black_box(&link_body)).unwrap())
     });
@@ -179,7 +188,7 @@ fn decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode");
     for answer in ANSWERS {
         let client = client(Some(&format!("{base}/{}", answer.path)));
-        let call = || runtime.block_on(client.embedded_link(LOGIN_ID).send());
+        let call = || runtime.block_on(client.management().users().embedded_link(LOGIN_ID).send());
         // Measure the intended path only: success for the 200 case, a typed
         // error (never a transport failure) for the others.
         match (answer.path, call()) {

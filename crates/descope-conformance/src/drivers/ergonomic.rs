@@ -4,9 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use descope_ergonomic::{
-    DescopeClient, DescopeClientBuilder, Error, RefreshJwt, Sleep, SleepFuture,
-};
+use descope_ergonomic::tooling::{Sleep, SleepFuture};
+use descope_ergonomic::{DescopeClient, DescopeClientBuilder, Error, RefreshJwt};
 use serde_json::Value;
 
 use crate::drivers::{success_fields, Driver, DriverError, DriverFuture, Params};

@@ -37,7 +37,12 @@ async fn tracing_reports_each_attempt_with_its_own_status() {
     })
     .await;
     let client = builder(server.base_url()).build().unwrap();
-    let result = client.embedded_link("ada").send().await;
+    let result = client
+        .management()
+        .users()
+        .embedded_link("ada")
+        .send()
+        .await;
     assert!(matches!(result, Err(Error::Transport { .. })), "{result:?}");
     assert_eq!(server.request_count(), 2);
     let log = captured.text();

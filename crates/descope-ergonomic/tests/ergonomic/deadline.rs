@@ -6,7 +6,8 @@ use std::error::Error as _;
 use std::sync::Arc;
 use std::time::Duration;
 
-use descope_ergonomic::{Error, Field, Reason, RetryPolicy, TokioSleep, TransportErrorKind};
+use descope_ergonomic::tooling::TokioSleep;
+use descope_ergonomic::{Error, Field, Reason, RetryPolicy, TransportErrorKind};
 use descope_testkit::client::{builder, builder_without_tier, call, Op, OPS};
 use descope_testkit::fault_server::{
     is_handshake, json, licensing, success_for, write, FaultServer, Step,

@@ -6,7 +6,10 @@
 
 use std::time::Duration;
 
-use descope_ergonomic::{DescopeClient, Error, Field, Reason, LICENSE_HANDSHAKE_TIMEOUT};
+use descope_ergonomic::{DescopeClient, Error, Field, Reason};
+
+/// The handshake's own bound, as the crate documents it.
+const LICENSE_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(3);
 use descope_testkit::client::{
     builder_without_tier, call, management_authorization, refresh_jwt, user_authorization, Op,
     BOUND, NEW_PHONE,
@@ -84,7 +87,8 @@ async fn the_refresh_jwt_operation_makes_no_handshake_and_carries_no_tier() {
     // Once the tier is known, the user's calls still go without it.
     call(&client, Op::EmbeddedLink).await.unwrap();
     client
-        .update_phone_magic_link_sms(refresh_jwt(), USER, NEW_PHONE)
+        .magic_link()
+        .update_phone_sms(refresh_jwt(), USER, NEW_PHONE)
         .send()
         .await
         .unwrap();
@@ -246,7 +250,7 @@ async fn a_tier_the_caller_gives_is_sent_without_a_handshake() {
 async fn the_license_can_be_read_directly_and_is_then_kept() {
     let server = licensing(tier_answer).await;
     let client = fresh_client(server.base_url());
-    let license = client.license().send().await.unwrap();
+    let license = client.management().license().send().await.unwrap();
     assert_eq!(license.rate_limit_tier(), TIER);
     call(&client, Op::EmbeddedLink).await.unwrap();
     assert_eq!(
@@ -263,7 +267,7 @@ async fn the_license_can_be_read_directly_and_is_then_kept() {
         .base_url(server.base_url())
         .build()
         .unwrap();
-    let error = no_key.license().send().await.unwrap_err();
+    let error = no_key.management().license().send().await.unwrap_err();
     assert_eq!(
         error.validation().map(|v| v.field()),
         Some(Field::ManagementKey)
@@ -271,6 +275,7 @@ async fn the_license_can_be_read_directly_and_is_then_kept() {
     // A failed read is the caller's error, unlike a failed handshake.
     let failing = licensing(|| write(json("500 Internal Server Error", "{}"))).await;
     let error = fresh_client(failing.base_url())
+        .management()
         .license()
         .send()
         .await

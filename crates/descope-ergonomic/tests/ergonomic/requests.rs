@@ -34,7 +34,8 @@ async fn update_phone_minimal_sends_only_the_required_fields() {
         })
         .await;
     let sent = mock_client(&server)
-        .update_phone_magic_link_sms(refresh_jwt(), "ada@example.com", "+1 (202) 555-0123")
+        .magic_link()
+        .update_phone_sms(refresh_jwt(), "ada@example.com", "+1 (202) 555-0123")
         .send()
         .await
         .unwrap();
@@ -64,7 +65,8 @@ async fn update_phone_sends_every_option_under_its_wire_name() {
         })
         .await;
     mock_client(&server)
-        .update_phone_magic_link_sms(refresh_jwt(), "ada@example.com", "+44 7700 900123")
+        .magic_link()
+        .update_phone_sms(refresh_jwt(), "ada@example.com", "+44 7700 900123")
         .uri("https://app.example.com/verify?from=sms")
         .add_to_login_ids(true)
         .on_merge_use_existing(false)
@@ -96,7 +98,8 @@ async fn the_auth_management_key_is_the_third_part_of_the_user_credential() {
         .auth_management_key(AUTH_MANAGEMENT_KEY)
         .build()
         .unwrap()
-        .update_phone_magic_link_sms(refresh_jwt(), "ada", "+12025550123")
+        .magic_link()
+        .update_phone_sms(refresh_jwt(), "ada", "+12025550123")
         .send()
         .await
         .unwrap();
@@ -129,6 +132,8 @@ async fn embedded_link_minimal_and_full() {
         .await;
     let client = mock_client(&server);
     let link = client
+        .management()
+        .users()
         .embedded_link("ada@example.com")
         .send()
         .await
@@ -137,6 +142,8 @@ async fn embedded_link_minimal_and_full() {
     assert_eq!(link.masked_email(), None);
 
     let link = client
+        .management()
+        .users()
         .embedded_link("grace@example.com")
         .custom_claims(
             json!({"plan": "pro", "seats": 5, "beta": true, "tags": ["a"], "org": {"id": 7}}),
@@ -224,7 +231,14 @@ async fn clones_share_one_client_and_calls_run_concurrently() {
     let client = mock_client(&server);
     let calls = (0..50).map(|i| {
         let client = client.clone();
-        tokio::spawn(async move { client.embedded_link(format!("user-{i}")).send().await })
+        tokio::spawn(async move {
+            client
+                .management()
+                .users()
+                .embedded_link(format!("user-{i}"))
+                .send()
+                .await
+        })
     });
     for call in calls {
         call.await.unwrap().unwrap();
@@ -290,7 +304,13 @@ async fn the_raw_escape_hatch_prints_what_a_server_echoes_as_documented() {
         .unwrap_err();
     assert!(format!("{error:?}").contains(MANAGEMENT_KEY));
     // The wrapper's own call scrubs the same echo.
-    let wrapped = client.embedded_link("ada").send().await.unwrap_err();
+    let wrapped = client
+        .management()
+        .users()
+        .embedded_link("ada")
+        .send()
+        .await
+        .unwrap_err();
     assert!(!format!("{wrapped} {wrapped:?}").contains(MANAGEMENT_KEY));
 }
 
@@ -324,7 +344,9 @@ async fn bad_update_phone_inputs_are_refused_before_sending() {
         .build()
         .unwrap();
     let phone = |login: &str, phone: &str| {
-        client.update_phone_magic_link_sms(refresh_jwt(), login.to_string(), phone.to_string())
+        client
+            .magic_link()
+            .update_phone_sms(refresh_jwt(), login.to_string(), phone.to_string())
     };
     let cases = [
         (phone("", "+12025550123"), (Field::LoginId, Reason::Empty)),
@@ -417,33 +439,40 @@ async fn bad_embedded_link_inputs_are_refused_before_sending() {
     let mock = catch_all(&server).await;
     let client = mock_client(&server);
     let cases = [
-        (client.embedded_link(""), (Field::LoginId, Reason::Empty)),
         (
-            client.embedded_link("ada\0"),
+            client.management().users().embedded_link(""),
+            (Field::LoginId, Reason::Empty),
+        ),
+        (
+            client.management().users().embedded_link("ada\0"),
             (Field::LoginId, Reason::ControlCharacter),
         ),
         (
             client
+                .management()
+                .users()
                 .embedded_link("ada")
                 .custom_claims(json!(["not", "an", "object"])),
             (Field::CustomClaims, Reason::NotAnObject),
         ),
         (
-            client.embedded_link("ada").custom_claims("plan=pro"),
+            client
+                .management()
+                .users()
+                .embedded_link("ada")
+                .custom_claims("plan=pro"),
             (Field::CustomClaims, Reason::NotAnObject),
         ),
         (
-            client.embedded_link("ada").timeout_secs(-1),
+            client.management().users().embedded_link("ada").timeout(
+                std::time::Duration::from_secs(u64::from(i32::MAX as u32) + 1),
+            ),
             (Field::LinkTimeout, Reason::OutOfRange),
         ),
         (
             client
-                .embedded_link("ada")
-                .timeout_secs(i64::from(i32::MAX) + 1),
-            (Field::LinkTimeout, Reason::OutOfRange),
-        ),
-        (
-            client
+                .management()
+                .users()
                 .embedded_link("ada")
                 .timeout(std::time::Duration::from_millis(1500)),
             (Field::LinkTimeout, Reason::NotWholeSeconds),
@@ -469,7 +498,14 @@ async fn embedded_link_without_a_management_key_is_refused_before_sending() {
         .build()
         .unwrap();
     assert_eq!(
-        refused(client.embedded_link("ada").send().await),
+        refused(
+            client
+                .management()
+                .users()
+                .embedded_link("ada")
+                .send()
+                .await
+        ),
         (Field::ManagementKey, Reason::Missing)
     );
     assert_eq!(mock.calls_async().await, 0);

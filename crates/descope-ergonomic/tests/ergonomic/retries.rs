@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use descope_ergonomic::{DescopeClientBuilder, Error, RetryPolicy, TokioSleep, TransportErrorKind};
+use descope_ergonomic::tooling::TokioSleep;
+use descope_ergonomic::{DescopeClientBuilder, Error, RetryPolicy, TransportErrorKind};
 use descope_testkit::client::{self, call, closed_port_url, Op, OPS};
 use descope_testkit::fault_server::{json, response, write, FaultServer, Step};
 use descope_testkit::sleep::{RecordedSleeps, SteppedSleeps};
@@ -41,7 +42,7 @@ async fn scripted(
     .await;
     let sleeps = Arc::new(RecordedSleeps::default());
     let client = builder(&server, sleeps.clone())
-        .retry_policy(policy)
+        .retry_policy(policy.with_jitter(false))
         .build()
         .unwrap();
     let result = call(&client, op).await;
@@ -62,7 +63,7 @@ async fn attempts_for(status: u16, policy: RetryPolicy) -> (usize, Vec<Duration>
     .await;
     let sleeps = Arc::new(RecordedSleeps::default());
     let client = builder(&server, sleeps.clone())
-        .retry_policy(policy)
+        .retry_policy(policy.with_jitter(false))
         .build()
         .unwrap();
     let error = call(&client, Op::EmbeddedLink)
@@ -444,7 +445,7 @@ async fn rate_limits_with_a_malformed_retry_after_wait_the_fallback() {
     let policy =
         RetryPolicy::none().retry_rate_limited(2, Duration::from_secs(30), Duration::from_secs(3));
     let client = builder(&server, sleeps.clone())
-        .retry_policy(policy.clone())
+        .retry_policy(policy.clone().with_jitter(false))
         .build()
         .unwrap();
     let error = call(&client, Op::UpdatePhone).await.unwrap_err();
@@ -481,7 +482,7 @@ async fn mixed_storms_count_each_kind_of_retry_separately() {
     );
     assert_eq!(policy.max_attempts(), 6);
     let client = builder(&server, sleeps.clone())
-        .retry_policy(policy)
+        .retry_policy(policy.with_jitter(false))
         .build()
         .unwrap();
     let error = call(&client, Op::EmbeddedLink).await.unwrap_err();
@@ -521,7 +522,7 @@ async fn the_total_time_of_a_call_is_bounded_by_the_policy() {
     let client = builder(&server, Arc::default())
         .sleep(Arc::new(TokioSleep))
         .request_timeout(timeout)
-        .retry_policy(policy.clone())
+        .retry_policy(policy.clone().with_jitter(false))
         .build()
         .unwrap();
     let started = Instant::now();
@@ -588,7 +589,8 @@ async fn a_retry_sends_the_same_request_as_the_first_attempt() {
     let sleeps = Arc::new(RecordedSleeps::default());
     let client = builder(&server, sleeps).build().unwrap();
     let sent = client
-        .update_phone_magic_link_sms(client::refresh_jwt(), "ada@example.com", "+1 202 555 0123")
+        .magic_link()
+        .update_phone_sms(client::refresh_jwt(), "ada@example.com", "+1 202 555 0123")
         .uri("https://app.example.com/verify")
         .add_to_login_ids(true)
         .provider_id("twilio")
@@ -598,8 +600,10 @@ async fn a_retry_sends_the_same_request_as_the_first_attempt() {
         .await;
     assert!(sent.is_ok(), "{sent:?}");
     let link = client
+        .management()
+        .users()
         .embedded_link("ada@example.com")
-        .timeout_secs(300)
+        .timeout(Duration::from_secs(300))
         .custom_claims(serde_json::json!({"role": "admin"}))
         .send()
         .await;

@@ -261,9 +261,11 @@ async fn no_output_holds_a_secret_through_every_fault_of_both_operations() {
 
     let mut failures = 0;
     for fault in FAULTS {
-        let phone = client.update_phone_magic_link_sms(refresh_jwt(), fault, "+12025550123");
+        let phone = client
+            .magic_link()
+            .update_phone_sms(refresh_jwt(), fault, "+12025550123");
         outputs.push((format!("{fault} phone request"), format!("{phone:?}")));
-        let link = client.embedded_link(fault);
+        let link = client.management().users().embedded_link(fault);
         outputs.push((format!("{fault} link request"), format!("{link:?}")));
         let results = [
             ("phone", phone.send().await.map(|sent| format!("{sent:?}"))),
@@ -417,12 +419,15 @@ async fn header_injection_is_refused_before_any_request() {
     // Through the operations: a login id with CR/LF is refused at send, unsent.
     let client = builder().management_key(MANAGEMENT_KEY).build().unwrap();
     let error = client
-        .update_phone_magic_link_sms(refresh_jwt(), "ada\r\nX-Injected: 1", "+12025550123")
+        .magic_link()
+        .update_phone_sms(refresh_jwt(), "ada\r\nX-Injected: 1", "+12025550123")
         .send()
         .await
         .unwrap_err();
     assert_eq!(error.validation().map(|v| v.field()), Some(Field::LoginId));
     let error = client
+        .management()
+        .users()
         .embedded_link("ada\r\nAuthorization: Bearer x")
         .send()
         .await

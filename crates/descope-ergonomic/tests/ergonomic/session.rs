@@ -2,7 +2,11 @@
 //! `send_json`), what comes back, what never prints, and what is refused
 //! before anything is sent.
 
-use descope_ergonomic::{Error, Field, NewUser, Reason, RefreshJwt};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use descope_ergonomic::management::NewUser;
+use descope_ergonomic::tooling::WireJson;
+use descope_ergonomic::{Error, Field, Reason, RefreshJwt};
 use descope_spec::Operation;
 use descope_testkit::credentials::{MANAGEMENT_KEY, PROJECT};
 use httpmock::prelude::*;
@@ -57,7 +61,8 @@ async fn verify_sends_the_token_with_the_project_id_alone_and_hands_back_the_ses
     let server = MockServer::start_async().await;
     let mock = verify_mock(&server, "tok-1").await;
     let session = mock_client(&server)
-        .verify_magic_link("tok-1")
+        .magic_link()
+        .verify("tok-1")
         .send()
         .await
         .unwrap();
@@ -65,14 +70,14 @@ async fn verify_sends_the_token_with_the_project_id_alone_and_hands_back_the_ses
     assert_eq!(session.session_jwt().expose_secret(), SESSION_JWT);
     let refresh: &RefreshJwt = session.refresh_jwt().unwrap();
     assert_eq!(refresh.expose_secret(), ISSUED_REFRESH);
-    assert_eq!(session.session_expiration(), Some(1764634200));
+    assert_eq!(session.session_expiration(), Some(unix(1764634200)));
     assert!(session.first_seen());
     let cookie = session.cookie();
     assert_eq!(cookie.domain.as_deref(), Some("example.com"));
     assert_eq!(cookie.path.as_deref(), Some("/"));
     assert_eq!(
         (cookie.max_age, cookie.expiration),
-        (Some(2419200), Some(1767225600))
+        (Some(Duration::from_secs(2419200)), Some(unix(1767225600)))
     );
     let user = session.user().unwrap();
     assert_eq!(user.user_id, "U1");
@@ -93,7 +98,7 @@ async fn verify_sends_the_token_with_the_project_id_alone_and_hands_back_the_ses
     assert_eq!((user.verified_email, user.verified_phone), (true, false));
     assert_eq!(
         (user.status.as_deref(), user.created_time),
-        (Some("enabled"), Some(1764000000))
+        (Some("enabled"), Some(unix(1764000000)))
     );
     let printed = format!("{session:?}");
     for secret in [SESSION_JWT, ISSUED_REFRESH] {
@@ -130,20 +135,20 @@ async fn bad_tokens_and_bodies_are_refused_before_anything_is_sent() {
         ("a b", Reason::InvalidCharacter),
         ("a\nb", Reason::ControlCharacter),
     ] {
-        let request = client.verify_magic_link(token);
+        let request = client.magic_link().verify(token);
         assert!(!format!("{request:?}").contains(token) || token.is_empty());
         match request.send().await.unwrap_err() {
             Error::Validation(refused) => {
                 assert_eq!(
                     (refused.field(), refused.reason()),
-                    (Field::Request("token"), reason),
+                    (Field::Token, reason),
                     "{token:?}"
                 );
             }
             other => panic!("{other}"),
         }
     }
-    let printed = format!("{:?}", client.verify_magic_link("secret-token"));
+    let printed = format!("{:?}", client.magic_link().verify("secret-token"));
     assert!(
         !printed.contains("secret-token") && printed.contains("[REDACTED]"),
         "{printed}"
@@ -200,6 +205,8 @@ async fn the_sign_up_link_sends_every_field_under_its_wire_name() {
         .await;
     let client = mock_client(&server);
     let link = client
+        .management()
+        .users()
         .embedded_link_signup("grace@example.com")
         .user(
             NewUser::new()
@@ -217,7 +224,7 @@ async fn the_sign_up_link_sends_every_field_under_its_wire_name() {
         .custom_claims(json!({"plan": "pro"}))
         .template_option("appName", "Example")
         .template_id("welcome")
-        .timeout_secs(600)
+        .timeout(Duration::from_secs(600))
         .send()
         .await
         .unwrap();
@@ -248,64 +255,87 @@ async fn sign_up_inputs_are_checked_field_by_field() {
     };
     let cases = [
         (
-            client.embedded_link_signup(""),
+            client.management().users().embedded_link_signup(""),
             (Field::LoginId, Reason::Empty),
         ),
         (
             client
+                .management()
+                .users()
                 .embedded_link_signup("a")
                 .user(NewUser::new().phone("call me")),
-            (Field::Request("user.phone"), Reason::NotE164),
+            (Field::Phone, Reason::NotE164),
         ),
         (
             client
+                .management()
+                .users()
                 .embedded_link_signup("a")
                 .user(NewUser::new().email(" ")),
             (Field::Request("user.email"), Reason::Empty),
         ),
         (
             client
+                .management()
+                .users()
                 .embedded_link_signup("a")
                 .user(NewUser::new().name("a\nb")),
             (Field::Request("user.name"), Reason::ControlCharacter),
         ),
         (
             client
+                .management()
+                .users()
                 .embedded_link_signup("a")
                 .user(NewUser::new().given_name(" ")),
             (Field::Request("user.givenName"), Reason::Empty),
         ),
         (
             client
+                .management()
+                .users()
                 .embedded_link_signup("a")
                 .user(NewUser::new().middle_name(" ")),
             (Field::Request("user.middleName"), Reason::Empty),
         ),
         (
             client
+                .management()
+                .users()
                 .embedded_link_signup("a")
                 .user(NewUser::new().family_name(" ")),
             (Field::Request("user.familyName"), Reason::Empty),
         ),
         (
-            client.embedded_link_signup("a").template_id(" "),
-            (Field::Request("loginOptions.templateId"), Reason::Empty),
+            client
+                .management()
+                .users()
+                .embedded_link_signup("a")
+                .template_id(" "),
+            (Field::TemplateId, Reason::Empty),
         ),
         (
             client
+                .management()
+                .users()
                 .embedded_link_signup("a")
                 .template_option("a\nb", "x"),
-            (
-                Field::Request("loginOptions.templateOptions"),
-                Reason::ControlCharacter,
-            ),
+            (Field::TemplateOptions, Reason::ControlCharacter),
         ),
         (
-            client.embedded_link_signup("a").custom_claims(json!([1])),
+            client
+                .management()
+                .users()
+                .embedded_link_signup("a")
+                .custom_claims(json!([1])),
             (Field::CustomClaims, Reason::NotAnObject),
         ),
         (
-            client.embedded_link_signup("a").timeout_secs(-1),
+            client
+                .management()
+                .users()
+                .embedded_link_signup("a")
+                .timeout(std::time::Duration::from_secs(1u64 << 31)),
             (Field::LinkTimeout, Reason::OutOfRange),
         ),
     ];
@@ -314,13 +344,15 @@ async fn sign_up_inputs_are_checked_field_by_field() {
     }
     // Empty claims and no template values stay off the wire.
     let body = client
+        .management()
+        .users()
         .embedded_link_signup("a")
         .custom_claims(json!({}))
         .stepup(false)
-        .wire_body()
+        .wire_json()
         .unwrap();
     assert_eq!(
-        serde_json::to_value(body).unwrap(),
+        body,
         json!({"loginId": "a", "loginOptions": {"stepup": false}})
     );
     any.assert_calls_async(0).await;
@@ -338,7 +370,8 @@ async fn a_bare_session_has_no_refresh_jwt_user_or_first_sign_in() {
         })
         .await;
     let session = mock_client(&server)
-        .verify_magic_link("tok")
+        .magic_link()
+        .verify("tok")
         .send()
         .await
         .unwrap();
@@ -346,4 +379,9 @@ async fn a_bare_session_has_no_refresh_jwt_user_or_first_sign_in() {
     assert!(session.refresh_jwt().is_none());
     assert!(session.user().is_none());
     assert_eq!(session.session_expiration(), None);
+}
+
+/// Unix seconds as a time.
+fn unix(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs)
 }

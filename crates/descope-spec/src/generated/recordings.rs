@@ -156,6 +156,10 @@ pub(crate) const RECORDED: &[(&str, &str)] = &[
         include_str!("../../spec/recorded/verify-magic-link-500.yaml"),
     ),
     (
+        "verify-magic-link-cookie-mode.yaml",
+        include_str!("../../spec/recorded/verify-magic-link-cookie-mode.yaml"),
+    ),
+    (
         "verify-magic-link-everything.yaml",
         include_str!("../../spec/recorded/verify-magic-link-everything.yaml"),
     ),

@@ -3,6 +3,8 @@
 //! late-added users, the permissive mode, and bad credentials as the client
 //! reports them.
 
+use std::time::Duration;
+
 use descope_ergonomic::{DescopeClient, RefreshJwt};
 use descope_spec::Operation;
 use descope_testkit::client::{builder, refresh_jwt};
@@ -17,7 +19,8 @@ use crate::support::{client, fake, user_bearer, UPDATE_PHONE};
 async fn update_phone_succeeds_with_the_masked_number() {
     let fake = fake().await;
     let sent = client(&fake)
-        .update_phone_magic_link_sms(refresh_jwt(), USER, "+1 (202) 555-0123")
+        .magic_link()
+        .update_phone_sms(refresh_jwt(), USER, "+1 (202) 555-0123")
         .uri("https://app.example.com/verify")
         .add_to_login_ids(true)
         .template_option("appName", "Example")
@@ -59,7 +62,8 @@ async fn update_phone_with_an_auth_management_key_succeeds() {
         .build()
         .unwrap();
     let sent = client
-        .update_phone_magic_link_sms(refresh_jwt(), USER, "+447700900123")
+        .magic_link()
+        .update_phone_sms(refresh_jwt(), USER, "+447700900123")
         .send()
         .await
         .unwrap();
@@ -76,13 +80,21 @@ async fn embedded_links_are_fresh_tokens_with_masked_contacts() {
     let fake = fake().await;
     let client = client(&fake);
     let first = client
+        .management()
+        .users()
         .embedded_link(USER)
         .custom_claims(serde_json::json!({"plan": "pro", "seats": 5}))
-        .timeout_secs(300)
+        .timeout(Duration::from_secs(300))
         .send()
         .await
         .unwrap();
-    let second = client.embedded_link(USER).send().await.unwrap();
+    let second = client
+        .management()
+        .users()
+        .embedded_link(USER)
+        .send()
+        .await
+        .unwrap();
     let (a, b) = (
         first.token().expose_secret(),
         second.token().expose_secret(),
@@ -105,6 +117,8 @@ async fn embedded_links_are_fresh_tokens_with_masked_contacts() {
 async fn an_unknown_user_is_not_found_unless_the_fake_is_permissive() {
     let fake = fake().await;
     let error = client(&fake)
+        .management()
+        .users()
         .embedded_link("bob@example.com")
         .send()
         .await
@@ -123,6 +137,8 @@ async fn an_unknown_user_is_not_found_unless_the_fake_is_permissive() {
         .build()
         .unwrap();
     let link = client
+        .management()
+        .users()
         .embedded_link("bob@example.com")
         .send()
         .await
@@ -134,7 +150,13 @@ async fn an_unknown_user_is_not_found_unless_the_fake_is_permissive() {
 async fn users_added_later_are_found() {
     let fake = fake().await;
     fake.add_user("carol");
-    let link = client(&fake).embedded_link("carol").send().await.unwrap();
+    let link = client(&fake)
+        .management()
+        .users()
+        .embedded_link("carol")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(link.masked_email(), None);
     assert_eq!(link.masked_phone(), None);
 }
@@ -151,6 +173,8 @@ async fn bad_credentials_are_refused_with_401_or_403() {
             .unwrap()
     };
     let error = with(PROJECT, "not-a-key")
+        .management()
+        .users()
         .embedded_link(USER)
         .send()
         .await
@@ -158,12 +182,16 @@ async fn bad_credentials_are_refused_with_401_or_403() {
     assert!(error.is_unauthorized(), "{error}");
     assert_eq!(error.error_code(), Some("E061004"));
     let error = with("Pother000000000000000000000", MANAGEMENT_KEY)
+        .management()
+        .users()
         .embedded_link(USER)
         .send()
         .await
         .unwrap_err();
     assert!(error.is_unauthorized(), "{error}");
     let error = with(PROJECT, REFRESH_JWT)
+        .management()
+        .users()
         .embedded_link(USER)
         .send()
         .await
@@ -176,14 +204,16 @@ async fn bad_credentials_are_refused_with_401_or_403() {
     let client = client(&fake);
     let unknown = RefreshJwt::new("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJVMiJ9.b3RoZXI").unwrap();
     let error = client
-        .update_phone_magic_link_sms(unknown, USER, "+12025550123")
+        .magic_link()
+        .update_phone_sms(unknown, USER, "+12025550123")
         .send()
         .await
         .unwrap_err();
     assert!(error.is_unauthorized(), "{error}");
     let key_as_jwt = RefreshJwt::new(MANAGEMENT_KEY).unwrap();
     let error = client
-        .update_phone_magic_link_sms(key_as_jwt, USER, "+12025550123")
+        .magic_link()
+        .update_phone_sms(key_as_jwt, USER, "+12025550123")
         .send()
         .await
         .unwrap_err();

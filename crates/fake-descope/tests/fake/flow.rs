@@ -5,7 +5,8 @@
 
 use std::time::Duration;
 
-use descope_ergonomic::{Error, NewUser};
+use descope_ergonomic::management::NewUser;
+use descope_ergonomic::Error;
 use descope_testkit::credentials::{PROJECT, USER, USER_PHONE};
 use fake_descope::{FakeDescope, KEYS_PREFIX};
 use jsonwebtoken::jwk::JwkSet;
@@ -37,13 +38,16 @@ async fn sign_in_verify_then_change_the_phone_by_sms() {
     let fake = fake().await;
     let client = client(&fake);
     let link = client
+        .management()
+        .users()
         .embedded_link(USER)
         .custom_claims(serde_json::json!({"plan": "pro"}))
         .send()
         .await
         .unwrap();
     let session = client
-        .verify_magic_link(link.token().expose_secret())
+        .magic_link()
+        .verify(link.token().expose_secret())
         .send()
         .await
         .unwrap();
@@ -59,7 +63,8 @@ async fn sign_in_verify_then_change_the_phone_by_sms() {
     let refresh = session.refresh_jwt().expect("a refresh JWT").clone();
     let new_phone = "+447700900123";
     client
-        .update_phone_magic_link_sms(refresh, USER, new_phone)
+        .magic_link()
+        .update_phone_sms(refresh, USER, new_phone)
         .add_to_login_ids(true)
         .uri("https://app.example.com/verify")
         .send()
@@ -76,7 +81,7 @@ async fn sign_in_verify_then_change_the_phone_by_sms() {
         Some(USER_PHONE),
         "not before verify"
     );
-    let verified = client.verify_magic_link(&sms.token).send().await.unwrap();
+    let verified = client.magic_link().verify(&sms.token).send().await.unwrap();
     let user = verified.user().unwrap();
     assert_eq!(user.phone.as_deref(), Some(new_phone));
     assert!(user.verified_phone);
@@ -98,27 +103,37 @@ async fn sign_in_verify_then_change_the_phone_by_sms() {
 async fn a_token_verifies_once_and_expires() {
     let fake = fake().await;
     let client = client(&fake);
-    let token = client.embedded_link(USER).send().await.unwrap();
+    let token = client
+        .management()
+        .users()
+        .embedded_link(USER)
+        .send()
+        .await
+        .unwrap();
     let token = token.token().expose_secret().to_string();
-    client.verify_magic_link(&token).send().await.unwrap();
-    let again = client.verify_magic_link(&token).send().await.unwrap_err();
+    client.magic_link().verify(&token).send().await.unwrap();
+    let again = client.magic_link().verify(&token).send().await.unwrap_err();
     assert_eq!(api_status(&again), (401, "E061102".into()));
     let unknown = client
-        .verify_magic_link("no-such-token")
+        .magic_link()
+        .verify("no-such-token")
         .send()
         .await
         .unwrap_err();
     assert_eq!(api_status(&unknown).0, 401);
 
     let short = client
+        .management()
+        .users()
         .embedded_link(USER)
-        .timeout_secs(1)
+        .timeout(Duration::from_secs(1))
         .send()
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let expired = client
-        .verify_magic_link(short.token().expose_secret())
+        .magic_link()
+        .verify(short.token().expose_secret())
         .send()
         .await
         .unwrap_err();
@@ -130,12 +145,18 @@ async fn a_token_verifies_once_and_expires() {
 async fn concurrent_verifies_of_one_token_let_exactly_one_through() {
     let fake = fake().await;
     let client = client(&fake);
-    let link = client.embedded_link(USER).send().await.unwrap();
+    let link = client
+        .management()
+        .users()
+        .embedded_link(USER)
+        .send()
+        .await
+        .unwrap();
     let token = link.token().expose_secret().to_string();
     let attempts = (0..16).map(|_| {
         let client = client.clone();
         let token = token.clone();
-        tokio::spawn(async move { client.verify_magic_link(token).send().await.is_ok() })
+        tokio::spawn(async move { client.magic_link().verify(token).send().await.is_ok() })
     });
     let mut succeeded = 0;
     for attempt in attempts {
@@ -150,6 +171,8 @@ async fn sign_up_creates_the_user_once() {
     let client = client(&fake);
     let login_id = "grace@example.com";
     let link = client
+        .management()
+        .users()
         .embedded_link_signup(login_id)
         .user(NewUser::new().given_name("Grace").phone("+1 202 555 0199"))
         .email_verified(true)
@@ -160,13 +183,16 @@ async fn sign_up_creates_the_user_once() {
     let kept = fake.user(login_id).expect("created");
     assert_eq!(kept.phone_number(), Some("+12025550199"));
     let session = client
-        .verify_magic_link(link.token().expose_secret())
+        .magic_link()
+        .verify(link.token().expose_secret())
         .send()
         .await
         .unwrap();
     assert!(session.first_seen());
     assert_eq!(session.user().unwrap().given_name.as_deref(), Some("Grace"));
     let again = client
+        .management()
+        .users()
         .embedded_link_signup(login_id)
         .send()
         .await
@@ -176,6 +202,8 @@ async fn sign_up_creates_the_user_once() {
     // Bad input: a typed error, nothing sent, nothing created.
     let sent = fake.received().len();
     let refused = client
+        .management()
+        .users()
         .embedded_link_signup("lin@example.com")
         .user(NewUser::new().phone("call me"))
         .send()
@@ -196,6 +224,8 @@ async fn state_stays_within_its_bound() {
     let client = client(&fake);
     for n in 0..5 {
         client
+            .management()
+            .users()
             .embedded_link(format!("user{n}@example.com"))
             .send()
             .await

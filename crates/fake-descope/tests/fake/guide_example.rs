@@ -1,13 +1,17 @@
 //! The example of the README's "Testing your service" section, kept
 //! compiling and passing here: a service function and its tests.
 
+use std::time::Duration;
+
 use descope_ergonomic::{DescopeClient, Error};
 
 /// The service's own code: a sign-in URL for a user, with a one-time token.
 pub async fn sign_in_url(descope: &DescopeClient, email: &str) -> Result<String, Error> {
     let link = descope
+        .management()
+        .users()
         .embedded_link(email)
-        .timeout_secs(600)
+        .timeout(Duration::from_secs(600))
         .send()
         .await?;
     Ok(format!(
@@ -18,7 +22,7 @@ pub async fn sign_in_url(descope: &DescopeClient, email: &str) -> Result<String,
 
 mod tests {
     use super::*;
-    use descope_spec::Operation;
+    use fake_descope::Operation;
     use fake_descope::{FakeDescope, Project, Reply};
     use serde_json::json;
 

@@ -31,7 +31,8 @@ async fn a_client_carries_the_tier_the_fake_is_told() {
     call(&client, Op::EmbeddedLink).await.unwrap();
     call(&client, Op::EmbeddedLink).await.unwrap();
     client
-        .update_phone_magic_link_sms(refresh_jwt(), USER, NEW_PHONE)
+        .magic_link()
+        .update_phone_sms(refresh_jwt(), USER, NEW_PHONE)
         .send()
         .await
         .unwrap();
@@ -80,7 +81,13 @@ async fn the_default_tier_is_the_free_one_and_a_broken_one_is_loud() {
     let fake = crate::support::fake().await;
     let client = fresh_client(&fake);
     assert_eq!(
-        client.license().send().await.unwrap().rate_limit_tier(),
+        client
+            .management()
+            .license()
+            .send()
+            .await
+            .unwrap()
+            .rate_limit_tier(),
         "tier1"
     );
     // A tier the spec refuses is the fake's own answer breaking the spec: a

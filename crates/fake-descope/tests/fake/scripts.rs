@@ -39,14 +39,21 @@ async fn scripted_errors_reach_the_caller_typed() {
     for (reply, want_status, want_code) in cases {
         fake.script(reply.clone());
         let error = client
-            .update_phone_magic_link_sms(refresh_jwt(), USER, "+12025550123")
+            .magic_link()
+            .update_phone_sms(refresh_jwt(), USER, "+12025550123")
             .send()
             .await
             .unwrap_err();
         assert_eq!(status(&error), want_status, "{error}");
         assert_eq!(error.error_code(), Some(want_code));
         fake.script(reply);
-        let error = client.embedded_link(USER).send().await.unwrap_err();
+        let error = client
+            .management()
+            .users()
+            .embedded_link(USER)
+            .send()
+            .await
+            .unwrap_err();
         assert_eq!(status(&error), want_status, "{error}");
         assert_eq!(error.error_code(), Some(want_code));
     }
@@ -59,14 +66,26 @@ async fn a_rate_limit_reports_its_retry_after() {
     let fake = fake().await;
     let client = client(&fake);
     fake.script(Reply::rate_limited().retry_after(7));
-    let error = client.embedded_link(USER).send().await.unwrap_err();
+    let error = client
+        .management()
+        .users()
+        .embedded_link(USER)
+        .send()
+        .await
+        .unwrap_err();
     assert!(error.is_rate_limited(), "{error}");
     assert_eq!(error.error_code(), Some("E130429"));
     assert_eq!(error.retry_after(), Some(Duration::from_secs(7)));
     assert_eq!(fake.received()[0].status, 429);
 
     fake.script(Reply::error(429, "E170429"));
-    let error = client.embedded_link(USER).send().await.unwrap_err();
+    let error = client
+        .management()
+        .users()
+        .embedded_link(USER)
+        .send()
+        .await
+        .unwrap_err();
     assert!(error.is_rate_limited());
     assert_eq!(error.retry_after(), None);
     assert_eq!(fake.received().len(), 2, "a 429 is not retried");
@@ -82,7 +101,8 @@ async fn a_burst_of_503_is_retried_until_it_passes() {
         .unwrap();
     fake.script(Reply::unavailable().times(3));
     let sent = client
-        .update_phone_magic_link_sms(refresh_jwt(), USER, "+12025550123")
+        .magic_link()
+        .update_phone_sms(refresh_jwt(), USER, "+12025550123")
         .send()
         .await
         .expect("the fourth attempt succeeds");
@@ -104,7 +124,13 @@ async fn a_burst_of_503_is_retried_until_it_passes() {
             .times(4)
             .on(Operation::EmbeddedLinkSignin),
     );
-    let error = client.embedded_link(USER).send().await.unwrap_err();
+    let error = client
+        .management()
+        .users()
+        .embedded_link(USER)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(status(&error), 503);
     assert_eq!(fake.received().len(), 4, "three retries, then the error");
 }
@@ -115,12 +141,19 @@ async fn a_script_for_one_endpoint_leaves_the_other_alone() {
     let client = client(&fake);
     fake.script(Reply::error(500, "E000000").on(Operation::EmbeddedLinkSignin));
     client
-        .update_phone_magic_link_sms(refresh_jwt(), USER, "+12025550123")
+        .magic_link()
+        .update_phone_sms(refresh_jwt(), USER, "+12025550123")
         .send()
         .await
         .expect("not the scripted endpoint");
     assert_eq!(fake.scripted(), 1);
-    assert!(client.embedded_link(USER).send().await.is_err());
+    assert!(client
+        .management()
+        .users()
+        .embedded_link(USER)
+        .send()
+        .await
+        .is_err());
     assert_eq!(fake.scripted(), 0);
 }
 
@@ -129,7 +162,13 @@ async fn a_delay_holds_the_answer_and_can_outlast_the_client() {
     let fake = fake().await;
     fake.script(Reply::normal().after(Duration::from_millis(300)));
     let started = std::time::Instant::now();
-    client(&fake).embedded_link(USER).send().await.unwrap();
+    client(&fake)
+        .management()
+        .users()
+        .embedded_link(USER)
+        .send()
+        .await
+        .unwrap();
     assert!(started.elapsed() >= Duration::from_millis(300));
 
     let impatient = builder(fake.base_url())
@@ -137,7 +176,13 @@ async fn a_delay_holds_the_answer_and_can_outlast_the_client() {
         .build()
         .unwrap();
     fake.script(Reply::normal().after(Duration::from_secs(2)));
-    let error = impatient.embedded_link(USER).send().await.unwrap_err();
+    let error = impatient
+        .management()
+        .users()
+        .embedded_link(USER)
+        .send()
+        .await
+        .unwrap_err();
     assert!(error.is_timeout(), "{error}");
     assert_eq!(
         fake.received().len(),

@@ -33,7 +33,8 @@ async fn shutdown_lets_a_request_in_progress_finish() {
     let fake = fake().await;
     fake.script(Reply::normal().after(Duration::from_millis(300)));
     let client = client(&fake);
-    let call = tokio::spawn(async move { client.embedded_link(USER).send().await });
+    let call =
+        tokio::spawn(async move { client.management().users().embedded_link(USER).send().await });
     tokio::time::sleep(Duration::from_millis(100)).await;
     let addr = fake.addr();
     fake.shutdown().await;
@@ -51,8 +52,20 @@ async fn shutdown_lets_a_request_in_progress_finish() {
 async fn fakes_run_side_by_side_without_sharing_state() {
     let (a, b) = (fake().await, FakeDescope::start().await);
     assert_ne!(a.base_url(), b.base_url());
-    client(&a).embedded_link(USER).send().await.unwrap();
-    let error = client(&b).embedded_link(USER).send().await.unwrap_err();
+    client(&a)
+        .management()
+        .users()
+        .embedded_link(USER)
+        .send()
+        .await
+        .unwrap();
+    let error = client(&b)
+        .management()
+        .users()
+        .embedded_link(USER)
+        .send()
+        .await
+        .unwrap_err();
     assert!(error.is_unauthorized());
     assert_eq!((a.received().len(), b.received().len()), (1, 1));
 }
@@ -68,12 +81,18 @@ async fn parallel_calls_are_all_answered_and_recorded() {
         let client = client.clone();
         tasks.spawn(async move {
             if i % 2 == 0 {
-                let link = client.embedded_link(USER).send().await?;
+                let link = client
+                    .management()
+                    .users()
+                    .embedded_link(USER)
+                    .send()
+                    .await?;
                 Ok::<_, descope_ergonomic::Error>(Some(link.token().expose_secret().to_string()))
             } else {
                 let phone = format!("+1202555{:04}", i);
                 let sent = client
-                    .update_phone_magic_link_sms(refresh_jwt(), USER, &phone)
+                    .magic_link()
+                    .update_phone_sms(refresh_jwt(), USER, &phone)
                     .send()
                     .await?;
                 assert_eq!(sent.masked_phone(), format!("+1******{:04}", i));
@@ -124,7 +143,7 @@ async fn a_burst_under_load_is_served_exactly_as_often_as_queued() {
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..CALLS {
         let client = client.clone();
-        tasks.spawn(async move { client.embedded_link(USER).send().await });
+        tasks.spawn(async move { client.management().users().embedded_link(USER).send().await });
     }
     let (mut ok, mut failed) = (0, 0);
     while let Some(result) = tasks.join_next().await {

@@ -2,46 +2,30 @@
 
 use std::collections::HashMap;
 
-use descope_raw::types::{
-    UpdatePhoneMagicLinkSmsRequest as WireBody, UpdatePhoneMagicLinkSmsResponse as WireResponse,
-};
-use serde::Deserialize;
-
+use descope_raw::types::UpdatePhoneMagicLinkSmsRequest as WireBody;
 use descope_spec::Operation;
 
 use crate::client::DescopeClient;
 use crate::credentials::{RefreshJwt, UserAuthorization};
 use crate::error::{Error, Field, Reason, ValidationError};
-use crate::input::{check_text, LoginId, PhoneNumber, RedirectUri};
+use crate::input::{check_text, Given, LoginId, PhoneNumber, RedirectUri};
 
 /// A phone-update call being prepared; see
-/// [`DescopeClient::update_phone_magic_link_sms`]. Nothing is checked or sent
-/// until [`send`](Self::send); unset options stay off the wire.
+/// [`MagicLink::update_phone_sms`](super::MagicLink::update_phone_sms).
+/// Nothing is sent until [`send`](Self::send), which reports the first
+/// refused input; unset options stay off the wire.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdatePhoneRequest<'c> {
     client: &'c DescopeClient,
-    refresh_jwt: RefreshJwt,
-    inputs: Inputs,
-}
-
-/// The inputs as given, unchecked, by their spec names: what the setters
-/// fill and what [`DescopeClient::send_json`] reads.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Inputs {
-    #[serde(default)]
-    login_id: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(rename = "URI")]
-    uri: Option<String>,
-    #[serde(rename = "addToLoginIDs")]
+    refresh_jwt: Result<RefreshJwt, ValidationError>,
+    login_id: Result<LoginId, ValidationError>,
+    phone: Result<PhoneNumber, ValidationError>,
+    uri: Option<Result<RedirectUri, ValidationError>>,
     add_to_login_ids: Option<bool>,
     on_merge_use_existing: Option<bool>,
     provider_id: Option<String>,
     template_id: Option<String>,
-    #[serde(default, deserialize_with = "super::null_as_default")]
     template_options: HashMap<String, String>,
     locale: Option<String>,
     fail_on_conflict: Option<bool>,
@@ -50,71 +34,60 @@ struct Inputs {
 impl<'c> UpdatePhoneRequest<'c> {
     pub(crate) fn new(
         client: &'c DescopeClient,
-        refresh_jwt: RefreshJwt,
-        login_id: String,
-        phone: String,
+        refresh_jwt: Result<RefreshJwt, ValidationError>,
+        login_id: Result<LoginId, ValidationError>,
+        phone: Result<PhoneNumber, ValidationError>,
     ) -> Self {
-        let inputs = Inputs {
-            login_id,
-            phone,
-            ..Inputs::default()
-        };
         Self {
             client,
             refresh_jwt,
-            inputs,
+            login_id,
+            phone,
+            uri: None,
+            add_to_login_ids: None,
+            on_merge_use_existing: None,
+            provider_id: None,
+            template_id: None,
+            template_options: HashMap::new(),
+            locale: None,
+            fail_on_conflict: None,
         }
-    }
-
-    /// The request whose inputs are the JSON body `body` (spec names).
-    pub(crate) fn from_json(
-        client: &'c DescopeClient,
-        refresh_jwt: RefreshJwt,
-        body: serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            client,
-            refresh_jwt,
-            inputs: serde_json::from_value(body)?,
-        })
     }
 
     /// Where the link points (`<uri>?t=<token>`); absolute http(s), no
     /// fragment, within the client's approved domains if it has any.
-    pub fn uri(mut self, uri: impl Into<String>) -> Self {
-        self.inputs.uri = Some(uri.into());
+    pub fn uri(mut self, uri: impl Given<RedirectUri>) -> Self {
+        self.uri = Some(uri.check());
         self
     }
 
     /// Also make the new number one of the user's login ids.
     pub fn add_to_login_ids(mut self, add: bool) -> Self {
-        self.inputs.add_to_login_ids = Some(add);
+        self.add_to_login_ids = Some(add);
         self
     }
 
     /// With `add_to_login_ids`, merge into the user who already has this number.
     pub fn on_merge_use_existing(mut self, merge: bool) -> Self {
-        self.inputs.on_merge_use_existing = Some(merge);
+        self.on_merge_use_existing = Some(merge);
         self
     }
 
     /// The SMS provider to use.
     pub fn provider_id(mut self, provider_id: impl Into<String>) -> Self {
-        self.inputs.provider_id = Some(provider_id.into());
+        self.provider_id = Some(provider_id.into());
         self
     }
 
     /// The message template to use.
     pub fn template_id(mut self, template_id: impl Into<String>) -> Self {
-        self.inputs.template_id = Some(template_id.into());
+        self.template_id = Some(template_id.into());
         self
     }
 
     /// Adds one value substituted into the message template.
     pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.inputs
-            .template_options
-            .insert(key.into(), value.into());
+        self.template_options.insert(key.into(), value.into());
         self
     }
 
@@ -124,54 +97,49 @@ impl<'c> UpdatePhoneRequest<'c> {
         K: Into<String>,
         V: Into<String>,
     {
-        self.inputs
-            .template_options
+        self.template_options
             .extend(options.into_iter().map(|(k, v)| (k.into(), v.into())));
         self
     }
 
     /// The language of the message, such as `en-GB`.
     pub fn locale(mut self, locale: impl Into<String>) -> Self {
-        self.inputs.locale = Some(locale.into());
+        self.locale = Some(locale.into());
         self
     }
 
     /// Refuse when the number already belongs to another user.
     pub fn fail_on_conflict(mut self, fail: bool) -> Self {
-        self.inputs.fail_on_conflict = Some(fail);
+        self.fail_on_conflict = Some(fail);
         self
     }
 
-    /// Validates every input and returns the exact body that would be sent,
-    /// without sending anything.
-    pub fn wire_body(&self) -> Result<WireBody, Error> {
-        let inputs = &self.inputs;
-        // Checked, not parsed: the generated type makes the one copy.
-        LoginId::check(&inputs.login_id)?;
-        let phone = PhoneNumber::parse(&inputs.phone)?;
-        let uri = inputs.uri.as_deref().map(RedirectUri::parse).transpose()?;
+    /// Validates every input and returns the exact body that would be sent.
+    pub(crate) fn wire_body(&self) -> Result<WireBody, Error> {
+        let login_id = self.login_id.clone()?;
+        let phone = self.phone.clone()?;
+        let uri = self.uri.clone().transpose()?;
         if let (Some(uri), Some(approved)) = (&uri, &self.client.shared().approved_domains) {
             if !approved.permits(uri) {
                 return Err(ValidationError::new(Field::Uri, Reason::DomainNotApproved).into());
             }
         }
         for (field, value) in [
-            (Field::ProviderId, &inputs.provider_id),
-            (Field::TemplateId, &inputs.template_id),
-            (Field::Locale, &inputs.locale),
+            (Field::ProviderId, &self.provider_id),
+            (Field::TemplateId, &self.template_id),
+            (Field::Locale, &self.locale),
         ] {
             if let Some(value) = value {
                 check_text(field, value)?;
             }
         }
-        for key in inputs.template_options.keys() {
+        for key in self.template_options.keys() {
             check_text(Field::TemplateOptions, key)?;
         }
         // A struct literal, not a builder: when the spec gains a field, this
         // stops compiling and says so.
         Ok(WireBody {
-            login_id: inputs
-                .login_id
+            login_id: login_id
                 .as_str()
                 .try_into()
                 .map_err(|_| ValidationError::new(Field::LoginId, Reason::Empty))?,
@@ -180,14 +148,14 @@ impl<'c> UpdatePhoneRequest<'c> {
                 .map(|u| u.into_string().try_into())
                 .transpose()
                 .map_err(|_| ValidationError::new(Field::Uri, Reason::NotAbsoluteHttpUrl))?,
-            add_to_login_i_ds: inputs.add_to_login_ids,
-            on_merge_use_existing: inputs.on_merge_use_existing,
-            provider_id: inputs.provider_id.clone(),
-            template_id: inputs.template_id.clone(),
-            template_options: (!inputs.template_options.is_empty())
-                .then(|| inputs.template_options.clone()),
-            locale: inputs.locale.clone(),
-            fail_on_conflict: inputs.fail_on_conflict,
+            add_to_login_i_ds: self.add_to_login_ids,
+            on_merge_use_existing: self.on_merge_use_existing,
+            provider_id: self.provider_id.clone(),
+            template_id: self.template_id.clone(),
+            template_options: (!self.template_options.is_empty())
+                .then(|| self.template_options.clone()),
+            locale: self.locale.clone(),
+            fail_on_conflict: self.fail_on_conflict,
         })
     }
 
@@ -200,24 +168,27 @@ impl<'c> UpdatePhoneRequest<'c> {
     }
 
     /// [`send`](Self::send), answering the generated response type.
-    pub(crate) async fn exchange(self) -> Result<WireResponse, Error> {
+    pub(crate) async fn exchange(
+        self,
+    ) -> Result<descope_raw::types::UpdatePhoneMagicLinkSmsResponse, Error> {
+        let refresh_jwt = self.refresh_jwt.clone()?;
         let body = self.wire_body()?;
         let shared = self.client.shared();
-        let authorization = UserAuthorization::new(&shared.project_id, &self.refresh_jwt)
+        let authorization = UserAuthorization::new(&shared.project_id, &refresh_jwt)
             .auth_management_key(shared.auth_management_key.as_ref())
             .header_value();
-        let scrub = self
-            .client
-            .scrub(Some(self.refresh_jwt.expose_secret()), false);
+        let scrub = self.client.scrub(Some(refresh_jwt.expose_secret()), false);
         let context = self
             .client
             .call_context(Operation::UpdateUserPhoneMagicLinkSms, authorization)
             .await;
-        self.client
+        let reply = self
+            .client
             .call(&context, scrub, body, |raw, body| {
                 raw.update_user_phone_magic_link_sms().body(body).send()
             })
-            .await
+            .await?;
+        Ok(reply.value)
     }
 }
 
@@ -233,4 +204,44 @@ impl PhoneUpdateSent {
     pub fn masked_phone(&self) -> &str {
         &self.masked_phone
     }
+}
+
+/// The request from its JSON body (spec names), through the setters.
+#[cfg(feature = "unstable-tooling")]
+pub(crate) fn from_json<'c>(
+    client: &'c DescopeClient,
+    refresh_jwt: RefreshJwt,
+    body: serde_json::Value,
+) -> Result<UpdatePhoneRequest<'c>, serde_json::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Inputs {
+        #[serde(default)]
+        login_id: String,
+        #[serde(default)]
+        phone: String,
+        #[serde(rename = "URI")]
+        uri: Option<String>,
+        #[serde(rename = "addToLoginIDs")]
+        add_to_login_ids: Option<bool>,
+        on_merge_use_existing: Option<bool>,
+        provider_id: Option<String>,
+        template_id: Option<String>,
+        #[serde(default, deserialize_with = "crate::tooling::null_as_default")]
+        template_options: HashMap<String, String>,
+        locale: Option<String>,
+        fail_on_conflict: Option<bool>,
+    }
+    let inputs: Inputs = serde_json::from_value(body)?;
+    let mut request =
+        super::MagicLink::new(client).update_phone_sms(refresh_jwt, inputs.login_id, inputs.phone);
+    request.uri = inputs.uri.map(Given::check);
+    request.add_to_login_ids = inputs.add_to_login_ids;
+    request.on_merge_use_existing = inputs.on_merge_use_existing;
+    request.provider_id = inputs.provider_id;
+    request.template_id = inputs.template_id;
+    request.template_options = inputs.template_options;
+    request.locale = inputs.locale;
+    request.fail_on_conflict = inputs.fail_on_conflict;
+    Ok(request)
 }

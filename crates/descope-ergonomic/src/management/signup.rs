@@ -7,48 +7,39 @@ use descope_raw::types::{
     LoginOptions, LoginOptionsInner, SignupUser, SignupUserInner,
 };
 use descope_spec::Operation;
-use serde::Deserialize;
 use serde_json::Value;
 
-use super::embedded_link::{EmbeddedLink, Lifetime};
+use super::embedded_link::EmbeddedLink;
 use crate::client::DescopeClient;
 use crate::error::{Error, Field, Reason, ValidationError};
-use crate::input::{check_text, claims_object, LoginId, PhoneNumber};
+use crate::input::{check_text, claims_object, Given, LinkTimeout, LoginId, PhoneNumber};
 
-/// A sign-up link call being prepared; see [`DescopeClient::embedded_link_signup`].
-/// Nothing is checked or sent until [`send`](Self::send); unset options stay
-/// off the wire.
+/// A sign-up link call being prepared; see
+/// [`Users::embedded_link_signup`](super::Users::embedded_link_signup).
+/// Nothing is sent until [`send`](Self::send), which reports the first
+/// refused input; unset options stay off the wire.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct EmbeddedLinkSignupRequest<'c> {
     client: &'c DescopeClient,
-    inputs: Inputs,
-}
-
-/// The inputs as given, unchecked, by their spec names.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Inputs {
-    #[serde(default)]
-    login_id: String,
+    login_id: Result<LoginId, ValidationError>,
     user: Option<NewUser>,
     email_verified: Option<bool>,
     phone_verified: Option<bool>,
     login_options: Option<Options>,
-    timeout: Option<Lifetime>,
+    timeout: Option<Result<LinkTimeout, ValidationError>>,
 }
 
 /// The details the new user starts with; see
 /// [`EmbeddedLinkSignupRequest::user`].
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct NewUser {
     name: Option<String>,
     given_name: Option<String>,
     middle_name: Option<String>,
     family_name: Option<String>,
-    phone: Option<String>,
+    phone: Option<Result<PhoneNumber, ValidationError>>,
     email: Option<String>,
 }
 
@@ -82,9 +73,10 @@ impl NewUser {
         self
     }
 
-    /// The phone number; normalised to E.164 as the phone update's is.
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.phone = Some(phone.into());
+    /// The phone number: a [`PhoneNumber`], or text normalised to E.164 as
+    /// the phone update's is.
+    pub fn phone(mut self, phone: impl Given<PhoneNumber>) -> Self {
+        self.phone = Some(phone.check());
         self
     }
 
@@ -101,81 +93,63 @@ impl NewUser {
                 .map(|v| check_text(Field::Request(name), v).map(|()| v.to_string()))
                 .transpose()
         };
-        // The phone update's rule, reported at this field with its own reason.
-        let refuse = |reason| ValidationError::new(Field::Request("user.phone"), reason);
-        let phone = match &self.phone {
-            None => None,
-            Some(phone) => Some(
-                PhoneNumber::parse(phone)
-                    .map_err(|refused| refuse(refused.reason()))?
-                    .into_wire(),
-            ),
-        };
         Ok(SignupUserInner {
             name: text("user.name", &self.name)?,
             given_name: text("user.givenName", &self.given_name)?,
             middle_name: text("user.middleName", &self.middle_name)?,
             family_name: text("user.familyName", &self.family_name)?,
             email: text("user.email", &self.email)?,
-            phone,
+            phone: self.phone.clone().transpose()?.map(PhoneNumber::into_wire),
         })
     }
 }
 
 /// How the session the token starts is shaped.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 struct Options {
     stepup: Option<bool>,
     mfa: Option<bool>,
     custom_claims: Option<Value>,
-    #[serde(default, deserialize_with = "super::null_as_default")]
     template_options: HashMap<String, String>,
     template_id: Option<String>,
 }
 
 impl<'c> EmbeddedLinkSignupRequest<'c> {
-    pub(crate) fn new(client: &'c DescopeClient, login_id: String) -> Self {
-        let inputs = Inputs {
-            login_id,
-            ..Inputs::default()
-        };
-        Self { client, inputs }
-    }
-
-    /// The request whose inputs are the JSON body `body` (spec names).
-    pub(crate) fn from_json(
+    pub(crate) fn new(
         client: &'c DescopeClient,
-        body: Value,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(Self {
+        login_id: Result<LoginId, ValidationError>,
+    ) -> Self {
+        Self {
             client,
-            inputs: serde_json::from_value(body)?,
-        })
+            login_id,
+            user: None,
+            email_verified: None,
+            phone_verified: None,
+            login_options: None,
+            timeout: None,
+        }
     }
 
     /// The details the user is created with.
     pub fn user(mut self, user: NewUser) -> Self {
-        self.inputs.user = Some(user);
+        self.user = Some(user);
         self
     }
 
     /// Marks the user's email as verified.
     pub fn email_verified(mut self, verified: bool) -> Self {
-        self.inputs.email_verified = Some(verified);
+        self.email_verified = Some(verified);
         self
     }
 
     /// Marks the user's phone number as verified.
     pub fn phone_verified(mut self, verified: bool) -> Self {
-        self.inputs.phone_verified = Some(verified);
+        self.phone_verified = Some(verified);
         self
     }
 
     fn options(&mut self) -> &mut Options {
-        self.inputs
-            .login_options
-            .get_or_insert_with(Options::default)
+        self.login_options.get_or_insert_with(Options::default)
     }
 
     /// The session is a step-up of an existing one.
@@ -197,11 +171,23 @@ impl<'c> EmbeddedLinkSignupRequest<'c> {
         self
     }
 
-    /// Adds a value substituted into message templates.
+    /// Adds one value substituted into message templates.
     pub fn template_option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.options()
             .template_options
             .insert(key.into(), value.into());
+        self
+    }
+
+    /// Adds values substituted into message templates.
+    pub fn template_options<K, V>(mut self, options: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.options()
+            .template_options
+            .extend(options.into_iter().map(|(k, v)| (k.into(), v.into())));
         self
     }
 
@@ -211,26 +197,25 @@ impl<'c> EmbeddedLinkSignupRequest<'c> {
         self
     }
 
-    /// The token's lifetime in whole seconds, 0 or more (0: the project default).
-    pub fn timeout_secs(mut self, secs: i64) -> Self {
-        self.inputs.timeout = Some(Lifetime::Secs(secs));
+    /// The token's lifetime: a [`LinkTimeout`], or a `Duration` of whole
+    /// seconds (zero: the project's default).
+    pub fn timeout(mut self, lifetime: impl Given<LinkTimeout>) -> Self {
+        self.timeout = Some(lifetime.check());
         self
     }
 
-    /// Validates every input and returns the exact body that would be sent,
-    /// without sending anything.
-    pub fn wire_body(&self) -> Result<WireBody, Error> {
-        let inputs = &self.inputs;
-        LoginId::check(&inputs.login_id)?;
-        let user = inputs.user.as_ref().map(NewUser::wire).transpose()?;
-        let login_options = match &inputs.login_options {
+    /// Validates every input and returns the exact body that would be sent.
+    pub(crate) fn wire_body(&self) -> Result<WireBody, Error> {
+        let login_id = self.login_id.clone()?;
+        let user = self.user.as_ref().map(NewUser::wire).transpose()?;
+        let login_options = match &self.login_options {
             None => None,
             Some(options) => {
                 if let Some(id) = &options.template_id {
-                    check_text(Field::Request("loginOptions.templateId"), id)?;
+                    check_text(Field::TemplateId, id)?;
                 }
                 for key in options.template_options.keys() {
-                    check_text(Field::Request("loginOptions.templateOptions"), key)?;
+                    check_text(Field::TemplateOptions, key)?;
                 }
                 let claims = options
                     .custom_claims
@@ -248,26 +233,25 @@ impl<'c> EmbeddedLinkSignupRequest<'c> {
                 })
             }
         };
-        let timeout = inputs.timeout.map(Lifetime::check).transpose()?;
+        let timeout = self.timeout.clone().transpose()?;
         // A struct literal, not a builder: when the spec gains a field, this
         // stops compiling and says so.
         Ok(WireBody {
-            login_id: inputs
-                .login_id
+            login_id: login_id
                 .as_str()
                 .try_into()
                 .map_err(|_| ValidationError::new(Field::LoginId, Reason::Empty))?,
             user: user.map(|user| SignupUser(Some(user))),
-            email_verified: inputs.email_verified,
-            phone_verified: inputs.phone_verified,
+            email_verified: self.email_verified,
+            phone_verified: self.phone_verified,
             login_options: login_options.map(|options| LoginOptions(Some(options))),
-            timeout: timeout.map(|t| t.secs()),
+            timeout: timeout.map(LinkTimeout::secs),
         })
     }
 
     /// Validates, then sends with the management key; retries by the client's policy.
     pub async fn send(self) -> Result<EmbeddedLink, Error> {
-        self.exchange().await.map(EmbeddedLink::from)
+        EmbeddedLink::from_wire(self.exchange().await?)
     }
 
     /// [`send`](Self::send), answering the generated response type.
@@ -279,10 +263,75 @@ impl<'c> EmbeddedLinkSignupRequest<'c> {
             .client
             .call_context(Operation::EmbeddedLinkSignup, authorization.clone())
             .await;
-        self.client
+        let reply = self
+            .client
             .call(&context, scrub, body, |raw, body| {
                 raw.embedded_link_signup().body(body).send()
             })
-            .await
+            .await?;
+        Ok(reply.value)
     }
+}
+
+/// The request from its JSON body (spec names), through the setters.
+#[cfg(feature = "unstable-tooling")]
+pub(crate) fn from_json(
+    client: &DescopeClient,
+    body: Value,
+) -> Result<EmbeddedLinkSignupRequest<'_>, serde_json::Error> {
+    use crate::tooling::null_as_default;
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Inputs {
+        #[serde(default)]
+        login_id: String,
+        user: Option<User>,
+        email_verified: Option<bool>,
+        phone_verified: Option<bool>,
+        login_options: Option<JsonOptions>,
+        timeout: Option<i64>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct User {
+        name: Option<String>,
+        given_name: Option<String>,
+        middle_name: Option<String>,
+        family_name: Option<String>,
+        phone: Option<String>,
+        email: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct JsonOptions {
+        stepup: Option<bool>,
+        mfa: Option<bool>,
+        custom_claims: Option<Value>,
+        #[serde(default, deserialize_with = "null_as_default")]
+        template_options: HashMap<String, String>,
+        template_id: Option<String>,
+    }
+    let inputs: Inputs = serde_json::from_value(body)?;
+    let mut request = super::Management::new(client)
+        .users()
+        .embedded_link_signup(inputs.login_id);
+    request.user = inputs.user.map(|user| NewUser {
+        name: user.name,
+        given_name: user.given_name,
+        middle_name: user.middle_name,
+        family_name: user.family_name,
+        phone: user.phone.map(Given::check),
+        email: user.email,
+    });
+    request.email_verified = inputs.email_verified;
+    request.phone_verified = inputs.phone_verified;
+    request.login_options = inputs.login_options.map(|options| Options {
+        stepup: options.stepup,
+        mfa: options.mfa,
+        custom_claims: options.custom_claims,
+        template_options: options.template_options,
+        template_id: options.template_id,
+    });
+    request.timeout = inputs.timeout.map(LinkTimeout::from_secs);
+    Ok(request)
 }

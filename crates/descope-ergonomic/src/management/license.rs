@@ -7,7 +7,7 @@ use reqwest::header::HeaderValue;
 use crate::client::{Deadline, DescopeClient};
 use crate::error::{Error, Field, Reason, ValidationError};
 
-/// A license call being prepared; see [`DescopeClient::license`].
+/// A license call being prepared; see [`Management::license`](super::Management::license).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct LicenseRequest<'c> {
@@ -38,7 +38,8 @@ impl<'c> LicenseRequest<'c> {
         let response = self
             .client
             .call(&context, scrub, (), |raw, ()| raw.get_license().send())
-            .await?;
+            .await?
+            .value;
         let license = ProjectLicense {
             rate_limit_tier: response.rate_limit_tier.into(),
         };
