@@ -496,3 +496,35 @@ impl fmt::Display for Reason {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16) -> Error {
+        ApiError {
+            status: StatusCode::from_u16(status).unwrap(),
+            code: "E000000".into(),
+            description: None,
+            message: None,
+            retry_after: None,
+        }
+        .into()
+    }
+
+    #[test]
+    fn answers_the_caller_handles_are_expected_failures_of_the_service_are_not() {
+        let refused = Error::from(ValidationError::new(Field::LoginId, Reason::Empty));
+        for expected in [refused, api(400), api(401), api(404), api(409)] {
+            assert!(expected.is_expected(), "{expected}");
+        }
+        let cut_off = Error::OperationTimeout {
+            timeout: Duration::from_secs(20),
+            attempts: 1,
+            last_error: None,
+        };
+        for failure in [api(429), api(500), api(503), cut_off] {
+            assert!(!failure.is_expected(), "{failure}");
+        }
+    }
+}
