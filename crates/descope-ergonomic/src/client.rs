@@ -326,7 +326,8 @@ impl DescopeClient {
                     let mut answer = transport.take();
                     let status = answer.as_ref().map(|a| a.status);
                     let max_body = transport.max_body();
-                    let result = attempt_result(operation, result, answer.as_ref(), max_body, &scrub).await;
+                    let result =
+                        attempt_result(operation, result, answer.as_ref(), max_body, &scrub).await;
                     let reply = result.map(|value| Reply {
                         value,
                         cookies: answer

@@ -126,10 +126,8 @@ fn refused_field(operation: Operation, message: &str) -> Field {
     };
     // The innermost name: the body's conversion quotes its field's.
     let named = message
-        .rsplit(" for ")
-        .next()
-        .filter(|_| message.contains(" for "))
-        .and_then(|rest| rest.split([':', ' ']).next())
+        .rsplit_once(" for ")
+        .and_then(|(_, rest)| rest.split([':', ' ']).next())
         .map(folded)
         .unwrap_or_default();
     operation

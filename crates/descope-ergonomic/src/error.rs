@@ -195,6 +195,17 @@ impl Error {
         }
     }
 
+    /// A success (HTTP 200) whose content the spec admits but no caller can
+    /// use, such as a session without its JWT: `reason` says what is missing.
+    pub(crate) fn unusable_success(reason: String) -> Self {
+        Error::MalformedResponse {
+            status: StatusCode::OK,
+            reason,
+            excerpt: None,
+            retry_after: None,
+        }
+    }
+
     /// True for a call past its operation timeout (see
     /// `DescopeClientBuilder::operation_timeout`).
     pub fn is_operation_timeout(&self) -> bool {

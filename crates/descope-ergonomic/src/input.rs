@@ -94,6 +94,12 @@ impl Given<LinkTimeout> for Duration {
     }
 }
 
+/// A setter's checked value, borrowed, or its refusal: what `send` reads,
+/// without copying the value (a secret among them).
+pub(crate) fn checked<T>(given: &Result<T, ValidationError>) -> Result<&T, ValidationError> {
+    given.as_ref().map_err(Clone::clone)
+}
+
 fn refuse<T>(field: Field, reason: Reason) -> Result<T, ValidationError> {
     Err(ValidationError::new(field, reason))
 }

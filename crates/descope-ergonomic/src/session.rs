@@ -6,7 +6,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use descope_raw::types::{JwtResponse as WireSession, ResponseUser};
 use reqwest::header::{GetAll, HeaderValue};
-use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::credentials::RefreshJwt;
@@ -35,11 +34,8 @@ impl Session {
     /// leaves them empty, from the `DS` / `DSR` cookies the answer set.
     pub(crate) fn from_wire(wire: WireSession, mut cookies: TokenCookies) -> Result<Self, Error> {
         let (session, refresh) = cookies.fill(wire.session_jwt, wire.refresh_jwt);
-        let session_jwt = session.ok_or_else(|| Error::MalformedResponse {
-            status: StatusCode::OK,
-            reason: "no session JWT: neither in the body nor in a DS cookie".to_string(),
-            excerpt: None,
-            retry_after: None,
+        let session_jwt = session.ok_or_else(|| {
+            Error::unusable_success("no session JWT: neither in the body nor in a DS cookie".into())
         })?;
         // A refresh JWT that the client could not send back is no credential.
         let refresh_jwt = refresh.map(RefreshJwt::new).transpose()?;

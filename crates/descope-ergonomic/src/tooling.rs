@@ -9,7 +9,6 @@ use serde_json::Value;
 use crate::client::DescopeClient;
 use crate::credentials::RefreshJwt;
 use crate::error::{Error, Field, Reason, ValidationError};
-use crate::magic_link::VerifyRequest;
 use crate::management::EmbeddedLink;
 use crate::{magic_link, management};
 
@@ -80,8 +79,7 @@ impl DescopeClient {
                     token: String,
                 }
                 let inputs: Inputs = serde_json::from_value(body).map_err(unreadable)?;
-                let request: VerifyRequest<'_> = self.magic_link().verify(inputs.token);
-                let mut reply = request.exchange().await?;
+                let mut reply = self.magic_link().verify(inputs.token).exchange().await?;
                 // The JWTs as `send` reads them: from the cookies where the body has none.
                 let (session, refresh) = reply.cookies.fill(
                     reply.value.session_jwt.take(),

@@ -8,7 +8,7 @@ use descope_spec::Operation;
 use crate::client::DescopeClient;
 use crate::credentials::{RefreshJwt, UserAuthorization};
 use crate::error::{Error, Field, Reason, ValidationError};
-use crate::input::{check_text, Given, LoginId, PhoneNumber, RedirectUri};
+use crate::input::{check_text, checked, Given, LoginId, PhoneNumber, RedirectUri};
 
 /// A phone-update call being prepared; see
 /// [`MagicLink::update_phone_sms`](super::MagicLink::update_phone_sms).
@@ -116,8 +116,8 @@ impl<'c> UpdatePhoneRequest<'c> {
 
     /// Validates every input and returns the exact body that would be sent.
     pub(crate) fn wire_body(&self) -> Result<WireBody, Error> {
-        let login_id = self.login_id.clone()?;
-        let phone = self.phone.clone()?;
+        let login_id = checked(&self.login_id)?;
+        let phone = checked(&self.phone)?;
         let uri = self.uri.clone().transpose()?;
         if let (Some(uri), Some(approved)) = (&uri, &self.client.shared().approved_domains) {
             if !approved.permits(uri) {
@@ -143,7 +143,7 @@ impl<'c> UpdatePhoneRequest<'c> {
                 .as_str()
                 .try_into()
                 .map_err(|_| ValidationError::new(Field::LoginId, Reason::Empty))?,
-            phone: phone.into_wire(),
+            phone: phone.clone().into_wire(),
             uri: uri
                 .map(|u| u.into_string().try_into())
                 .transpose()
@@ -171,10 +171,10 @@ impl<'c> UpdatePhoneRequest<'c> {
     pub(crate) async fn exchange(
         self,
     ) -> Result<descope_raw::types::UpdatePhoneMagicLinkSmsResponse, Error> {
-        let refresh_jwt = self.refresh_jwt.clone()?;
+        let refresh_jwt = checked(&self.refresh_jwt)?;
         let body = self.wire_body()?;
         let shared = self.client.shared();
-        let authorization = UserAuthorization::new(&shared.project_id, &refresh_jwt)
+        let authorization = UserAuthorization::new(&shared.project_id, refresh_jwt)
             .auth_management_key(shared.auth_management_key.as_ref())
             .header_value();
         let scrub = self.client.scrub(Some(refresh_jwt.expose_secret()), false);

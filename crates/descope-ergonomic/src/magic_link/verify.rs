@@ -8,7 +8,7 @@ use descope_spec::Operation;
 use crate::client::{DescopeClient, Reply};
 use crate::credentials::ProjectAuthorization;
 use crate::error::{Error, Field, Reason, ValidationError};
-use crate::input::LinkToken;
+use crate::input::{checked, LinkToken};
 use crate::session::Session;
 
 /// A verification being prepared; see
@@ -38,7 +38,7 @@ impl<'c> VerifyRequest<'c> {
 
     /// Validates the token and returns the exact body that would be sent.
     pub(crate) fn wire_body(&self) -> Result<WireBody, Error> {
-        let token = self.token.clone()?;
+        let token = checked(&self.token)?;
         Ok(WireBody {
             token: token
                 .expose_secret()
@@ -60,7 +60,7 @@ impl<'c> VerifyRequest<'c> {
     /// the cookies it came with.
     pub(crate) async fn exchange(self) -> Result<Reply<WireResponse>, Error> {
         let body = self.wire_body()?;
-        let token = self.token.as_ref().map_err(Clone::clone)?;
+        let token = checked(&self.token)?;
         let shared = self.client.shared();
         let authorization = ProjectAuthorization::new(&shared.project_id).header_value();
         let scrub = self.client.scrub(Some(token.expose_secret()), true);

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::client::DescopeClient;
 use crate::error::{Error, Field, Reason, ValidationError};
-use crate::input::{claims_object, Given, LinkTimeout, LinkToken, LoginId};
+use crate::input::{checked, claims_object, Given, LinkTimeout, LinkToken, LoginId};
 
 /// An embedded-link call being prepared; see
 /// [`Users::embedded_link`](super::Users::embedded_link). Nothing is sent
@@ -52,7 +52,7 @@ impl<'c> EmbeddedLinkRequest<'c> {
 
     /// Validates every input and returns the exact body that would be sent.
     pub(crate) fn wire_body(&self) -> Result<WireBody, Error> {
-        let login_id = self.login_id.clone()?;
+        let login_id = checked(&self.login_id)?;
         let claims = self
             .custom_claims
             .clone()
@@ -111,12 +111,7 @@ impl EmbeddedLink {
     pub(crate) fn from_wire(response: WireResponse) -> Result<Self, Error> {
         // A token that verification would refuse is no token.
         let token = LinkToken::new(response.token.into_exposed()).map_err(|refused| {
-            Error::MalformedResponse {
-                status: reqwest::StatusCode::OK,
-                reason: format!("the token is unusable: {}", refused.reason()),
-                excerpt: None,
-                retry_after: None,
-            }
+            Error::unusable_success(format!("the token is unusable: {}", refused.reason()))
         })?;
         Ok(EmbeddedLink {
             token,

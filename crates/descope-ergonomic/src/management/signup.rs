@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::embedded_link::EmbeddedLink;
 use crate::client::DescopeClient;
 use crate::error::{Error, Field, Reason, ValidationError};
-use crate::input::{check_text, claims_object, Given, LinkTimeout, LoginId, PhoneNumber};
+use crate::input::{check_text, checked, claims_object, Given, LinkTimeout, LoginId, PhoneNumber};
 
 /// A sign-up link call being prepared; see
 /// [`Users::embedded_link_signup`](super::Users::embedded_link_signup).
@@ -206,7 +206,7 @@ impl<'c> EmbeddedLinkSignupRequest<'c> {
 
     /// Validates every input and returns the exact body that would be sent.
     pub(crate) fn wire_body(&self) -> Result<WireBody, Error> {
-        let login_id = self.login_id.clone()?;
+        let login_id = checked(&self.login_id)?;
         let user = self.user.as_ref().map(NewUser::wire).transpose()?;
         let login_options = match &self.login_options {
             None => None,
