@@ -119,7 +119,10 @@ async fn each_server_exchange_passes_with_the_fakes_own_errors_where_it_has_them
         assert!(problems.is_empty(), "{problems:#?}");
         assert_eq!(fake.received().len(), 1);
     }
-    assert_eq!(own_errors, 3, "the 404 and the two 401 exchanges");
+    // The unknown user's 404, and the 401s of unusable credentials: the
+    // phone update's two, and the session operations' revoked, expired,
+    // other project's and malformed refresh JWTs.
+    assert_eq!(own_errors, 10, "the 404 and the 401 exchanges");
 }
 
 /// The body a client would send for the exchange's inputs if it did not

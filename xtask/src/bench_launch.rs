@@ -2,7 +2,7 @@
 //! measurements of the `descope-bench` crate, built in release and run
 //! (`--workflow`: the timings alone).
 //! `--instructions`: the per-call instruction and allocation counts of that
-//! crate instead.
+//! crate instead; `--signing`: what signing a session costs fake-descope.
 //!
 //! The measuring code is a crate of its own rather than part of this binary:
 //! it needs both Descope clients, and xtask must keep building while the
@@ -15,15 +15,25 @@ use anyhow::{Context, Result};
 
 use crate::bench_workflow;
 
-/// Runs the whole bench from the workspace at `root`; the output ends with
-/// the `RATIO` lines the measuring half prints (or the `INSTR` and `ALLOC`
-/// lines, with `instructions`); with `workflow_only`, the workflow timings
-/// are all.
-pub fn run(root: &Path, quick: bool, instructions: bool, workflow_only: bool) -> Result<ExitCode> {
-    if !instructions {
+/// What a bench run measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Only {
+    /// The workflow timings, then the clients (`RATIO` lines).
+    Everything,
+    /// The workflow timings alone.
+    Workflow,
+    /// Instructions and allocations per call (`INSTR`, `ALLOC` lines).
+    Instructions,
+    /// The fake's cost of signing a session (`SIGNING` lines).
+    Signing,
+}
+
+/// Runs the bench from the workspace at `root`, as `only` says.
+pub fn run(root: &Path, quick: bool, only: Only) -> Result<ExitCode> {
+    if matches!(only, Only::Everything | Only::Workflow) {
         bench_workflow::report(root, if quick { 1 } else { 3 });
     }
-    if workflow_only {
+    if only == Only::Workflow {
         return Ok(ExitCode::SUCCESS);
     }
     eprintln!("bench: building descope-bench in release (slow the first time)");
@@ -35,8 +45,14 @@ pub fn run(root: &Path, quick: bool, instructions: bool, workflow_only: bool) ->
     if quick {
         command.arg("--quick");
     }
-    if instructions {
-        command.arg("--instructions");
+    match only {
+        Only::Instructions => {
+            command.arg("--instructions");
+        }
+        Only::Signing => {
+            command.arg("--signing");
+        }
+        Only::Everything | Only::Workflow => {}
     }
     let status = command
         .status()

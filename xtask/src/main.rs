@@ -115,6 +115,10 @@ enum Command {
         /// sizes, conformance), not the clients.
         #[arg(long)]
         workflow: bool,
+        /// Instead: what signing a session costs fake-descope, RS256 against
+        /// ES256, ending with `SIGNING` lines.
+        #[arg(long, conflicts_with_all = ["workflow", "instructions"])]
+        signing: bool,
     },
 }
 
@@ -188,8 +192,16 @@ fn main() -> ExitCode {
             quick,
             instructions,
             workflow,
-        } => workspace::default_root()
-            .and_then(|root| bench_launch::run(&root, quick, instructions, workflow)),
+            signing,
+        } => workspace::default_root().and_then(|root| {
+            let only = match (instructions, signing) {
+                (true, _) => bench_launch::Only::Instructions,
+                (_, true) => bench_launch::Only::Signing,
+                _ if workflow => bench_launch::Only::Workflow,
+                _ => bench_launch::Only::Everything,
+            };
+            bench_launch::run(&root, quick, only)
+        }),
     };
     match result {
         Ok(code) => code,

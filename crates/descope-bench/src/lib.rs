@@ -14,6 +14,7 @@ pub mod load;
 pub mod memory;
 pub mod report;
 pub mod server;
+pub mod signing;
 pub mod stats;
 
 use std::time::Duration;

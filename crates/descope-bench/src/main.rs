@@ -25,6 +25,10 @@ struct Args {
     /// of measuring throughput (valgrind must be installed).
     #[arg(long, conflicts_with_all = ["check", "serve", "client"])]
     instructions: bool,
+    /// Instead: what signing a session costs fake-descope, RS256 against
+    /// ES256 (`SIGNING` lines).
+    #[arg(long, conflicts_with_all = ["check", "serve", "client", "instructions"])]
+    signing: bool,
     /// Only serve on loopback, printing the base URL, until killed.
     #[arg(long)]
     serve: bool,
@@ -53,6 +57,10 @@ fn main() -> ExitCode {
     };
     let result = match (args.client, &args.base_url) {
         _ if args.serve => serve(),
+        _ if args.signing => {
+            let (rounds, window) = if args.quick { (3, 200) } else { (7, 500) };
+            descope_bench::signing::measure(rounds, std::time::Duration::from_millis(window))
+        }
         _ if args.instructions => {
             let (repeats, calls) = if args.quick {
                 (1, (instructions::SMALL / 2, instructions::LARGE / 2))

@@ -174,13 +174,28 @@ async fn run_probes(
 }
 
 /// The recordings' credentials: the first exchange's project, with the
-/// first refresh JWT and management key recorded for it.
+/// refresh JWT most of its exchanges use (a logout's own refresh JWT is
+/// used by that logout alone, which ends it) and the first management key
+/// recorded for it.
 fn recorded_credentials(recordings: &Recordings) -> Option<Credentials> {
     let all = || recordings.exchanges.iter().map(|e| &e.input.credentials);
     let project_id = all().next()?.project_id.clone();
     let same = || all().filter(|c| c.project_id == project_id);
+    let uses = |jwt: &String| {
+        same()
+            .filter(|c| c.refresh_jwt.as_ref() == Some(jwt))
+            .count()
+    };
+    // The first of the most used, so that a tie keeps the file order.
+    let (mut refresh_jwt, mut most) = (None, 0);
+    for jwt in same().filter_map(|c| c.refresh_jwt.as_ref()) {
+        let used = uses(jwt);
+        if used > most {
+            (refresh_jwt, most) = (Some(jwt.clone()), used);
+        }
+    }
     Some(Credentials {
-        refresh_jwt: same().find_map(|c| c.refresh_jwt.clone()),
+        refresh_jwt,
         management_key: same().find_map(|c| c.management_key.clone()),
         auth_management_key: None,
         project_id,

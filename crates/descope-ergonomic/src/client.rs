@@ -6,6 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use descope_raw::types::ErrorBody;
 use descope_raw::{Error as RawError, RequestContext, ResponseValue};
 use descope_spec::Operation;
@@ -13,7 +14,9 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::time::Instant;
 use tracing::{field, Instrument};
 
-use crate::credentials::{AuthManagementKey, ManagementKey, ProjectId};
+use crate::credentials::{
+    AuthManagementKey, ManagementKey, ProjectId, RefreshJwt, UserAuthorization,
+};
 use crate::decode::attempt_result;
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::ApprovedDomains;
@@ -22,7 +25,7 @@ use crate::magic_link::MagicLink;
 use crate::management::Management;
 use crate::redact::Scrub;
 use crate::retry::{RetryCount, RetryPolicy, Sleep};
-use crate::session::TokenCookies;
+use crate::session::{Sessions, TokenCookies};
 use crate::transport::CallTransport;
 use crate::DescopeClientBuilder;
 
@@ -146,22 +149,26 @@ impl DescopeClient {
     #[cfg(feature = "unstable-raw")]
     pub fn raw(&self, authorization: HeaderValue) -> descope_raw::Client {
         let shared = &*self.shared;
-        let context = self.request_context(authorization, shared.license.tier());
+        let context = self.request_context(Some(authorization), shared.license.tier());
         descope_raw::Client::new_with_client(&shared.base_url, shared.http.clone(), context)
     }
 
-    /// What every request of this client carries: `authorization`, the SDK
-    /// headers, the request timeout and, when given, the rate-limit tier.
+    /// What every request of this client carries: `authorization` (none for
+    /// an operation that needs no credential), the SDK headers, the request
+    /// timeout and, when given, the rate-limit tier.
     fn request_context(
         &self,
-        authorization: HeaderValue,
+        authorization: Option<HeaderValue>,
         tier: Option<HeaderValue>,
     ) -> RequestContext {
         let shared = &*self.shared;
         let context = RequestContext::new()
-            .with_authorization(authorization)
             .with_headers(shared.sdk_headers.clone())
             .with_timeout(shared.request_timeout);
+        let context = match authorization {
+            Some(authorization) => context.with_authorization(authorization),
+            None => context,
+        };
         match tier {
             Some(tier) => context.with_header(LICENSE_HEADER, tier),
             None => context,
@@ -184,6 +191,13 @@ impl DescopeClient {
         MagicLink::new(self)
     }
 
+    /// The session operations: a signed-in user's refresh, logout and
+    /// details (by their refresh JWT), and the keys session JWTs are
+    /// signed with.
+    pub fn sessions(&self) -> Sessions<'_> {
+        Sessions::new(self)
+    }
+
     /// The management operations (they need the management key): users
     /// and their embedded links, the project's license.
     pub fn management(&self) -> Management<'_> {
@@ -200,6 +214,15 @@ impl DescopeClient {
             .management_authorization
             .as_ref()
             .ok_or_else(|| ValidationError::new(Field::ManagementKey, Reason::Missing).into())
+    }
+
+    /// The credential of a call on behalf of the user whose refresh JWT is
+    /// given: `Bearer <ProjectId>:<RefreshJWT>[:<AuthManagementKey>]`.
+    pub(crate) fn user_authorization(&self, refresh_jwt: &RefreshJwt) -> HeaderValue {
+        let shared = &*self.shared;
+        UserAuthorization::new(&shared.project_id, refresh_jwt)
+            .auth_management_key(shared.auth_management_key.as_ref())
+            .header_value()
     }
 
     /// What a call must scrub from response text: every key of this client,
@@ -227,15 +250,15 @@ impl DescopeClient {
     }
 
     /// The generated client for one call's attempts of `operation`, with
-    /// the call's credential, the SDK headers, a fresh transport and, for a
-    /// management operation, the rate-limit tier (after the license
-    /// handshake, when this is the client's first management call). The
-    /// call's operation timeout starts here, so that it bounds the
-    /// handshake too.
+    /// the call's credential (none for an operation that needs none), the
+    /// SDK headers, a fresh transport and, for a management operation, the
+    /// rate-limit tier (after the license handshake, when this is the
+    /// client's first management call). The call's operation timeout starts
+    /// here, so that it bounds the handshake too.
     pub(crate) async fn call_context(
         &self,
         operation: Operation,
-        authorization: HeaderValue,
+        authorization: Option<HeaderValue>,
     ) -> CallContext {
         let deadline = self.shared.operation_timeout.map(Deadline::after);
         self.call_context_by(operation, authorization, deadline)
@@ -247,13 +270,14 @@ impl DescopeClient {
     pub(crate) async fn call_context_by(
         &self,
         operation: Operation,
-        authorization: HeaderValue,
+        authorization: Option<HeaderValue>,
         deadline: Option<Deadline>,
     ) -> CallContext {
         let shared = &*self.shared;
         let transport = Arc::new(CallTransport::new(
             shared.max_response_bytes,
             shared.caller_http,
+            keeps_success_body(operation),
         ));
         let tier = if carries_license(operation) {
             match shared.license.settled() {
@@ -334,6 +358,7 @@ impl DescopeClient {
                             .as_mut()
                             .map(|a| std::mem::take(&mut a.cookies))
                             .unwrap_or_default(),
+                        body: answer.as_mut().and_then(|a| a.body.take()),
                     });
                     (status, reply)
                 };
@@ -391,10 +416,20 @@ impl DescopeClient {
     }
 }
 
-/// A call's value, and the session cookies its answer set.
+/// A call's value, the session cookies its answer set and, for an
+/// operation that keeps it ([`keeps_success_body`]), the body as it came.
 pub(crate) struct Reply<T> {
     pub(crate) value: T,
     pub(crate) cookies: TokenCookies,
+    pub(crate) body: Option<Bytes>,
+}
+
+/// Whether a success of `operation` is read from its body as well as from
+/// the generated type: the key set's keys have members the spec leaves open
+/// (an EC key's `crv`, `x`, `y`; certificate chains), which the generated
+/// type drops. The body is small, and read once per key rotation.
+fn keeps_success_body(operation: Operation) -> bool {
+    operation == Operation::GetKeysV2
 }
 
 /// What the attempts of one call share: built once per call, so that an

@@ -1,5 +1,17 @@
-//! A signed-in user's session as Descope hands it back: its JWTs, its cookie
-//! settings and the user. (Refreshing and validating sessions will live here.)
+//! Sessions: a signed-in user's session as Descope hands it back (its JWTs,
+//! its cookie settings and the user), and the operations on it
+//! ([`Sessions`]): refresh, logout, the user's details, and the keys session
+//! JWTs are signed with. (Validating session JWTs locally will live here.)
+
+pub(crate) mod keys;
+pub(crate) mod logout;
+pub(crate) mod me;
+pub(crate) mod refresh;
+
+pub use keys::{Jwk, KeySet, KeysRequest};
+pub use logout::LogoutRequest;
+pub use me::MeRequest;
+pub use refresh::{RefreshRequest, RefreshedSession};
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -8,8 +20,56 @@ use descope_raw::types::{JwtResponse as WireSession, ResponseUser};
 use reqwest::header::{GetAll, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::client::DescopeClient;
 use crate::credentials::RefreshJwt;
 use crate::error::Error;
+use crate::input::Given;
+
+/// The session operations of a client; see [`DescopeClient::sessions`].
+/// Each but [`keys`](Self::keys) acts for the user whose refresh JWT it is
+/// given (`Bearer <ProjectId>:<RefreshJWT>[:<AuthManagementKey>]`).
+#[derive(Debug, Clone, Copy)]
+pub struct Sessions<'c> {
+    client: &'c DescopeClient,
+}
+
+impl<'c> Sessions<'c> {
+    pub(crate) fn new(client: &'c DescopeClient) -> Self {
+        Self { client }
+    }
+
+    /// Exchanges the user's refresh JWT for a new session JWT; a project
+    /// that rotates refresh JWTs answers a new one too, and the one given
+    /// stops working. An expired, logged-out or otherwise unusable refresh
+    /// JWT is refused with 401 ([`Error::is_unauthorized`]).
+    pub fn refresh(self, refresh_jwt: impl Given<RefreshJwt>) -> RefreshRequest<'c> {
+        RefreshRequest::new(self.client, refresh_jwt.check())
+    }
+
+    /// Ends the session the refresh JWT belongs to: the refresh JWT stops
+    /// working. Session JWTs already issued stay valid until they expire
+    /// (they are checked without asking Descope).
+    pub fn logout(self, refresh_jwt: impl Given<RefreshJwt>) -> LogoutRequest<'c> {
+        LogoutRequest::new(self.client, refresh_jwt.check(), false)
+    }
+
+    /// Ends every session of the user the refresh JWT belongs to, on every
+    /// device.
+    pub fn logout_all(self, refresh_jwt: impl Given<RefreshJwt>) -> LogoutRequest<'c> {
+        LogoutRequest::new(self.client, refresh_jwt.check(), true)
+    }
+
+    /// Reads the user the refresh JWT belongs to.
+    pub fn me(self, refresh_jwt: impl Given<RefreshJwt>) -> MeRequest<'c> {
+        MeRequest::new(self.client, refresh_jwt.check())
+    }
+
+    /// Reads the project's public keys, which session JWTs are signed with
+    /// (needs no credential): for validating session JWTs locally.
+    pub fn keys(self) -> KeysRequest<'c> {
+        KeysRequest::new(self.client)
+    }
+}
 
 /// The cookie Descope sets the session JWT in, for a project that keeps
 /// tokens in cookies (the official SDKs read the same names).

@@ -6,11 +6,12 @@ use descope_spec::Operation;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::client::DescopeClient;
+use crate::client::{DescopeClient, Reply};
 use crate::credentials::RefreshJwt;
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::management::EmbeddedLink;
-use crate::{magic_link, management};
+use crate::session::{KeySet, Session, TokenCookies};
+use crate::{magic_link, management, session};
 
 pub use crate::config::is_loopback_url;
 pub use crate::redact::scrub_secrets;
@@ -31,13 +32,17 @@ impl DescopeClient {
     /// names), through the same builder, checks and retries as its typed
     /// method, and answers the response body as JSON, secrets included
     /// (a session's JWTs as the typed method reads them, from the body or
-    /// the cookies): for replay tools and conformance suites, which hold
-    /// calls as data. `refresh_jwt` is the user's, for the operations that
-    /// take one.
+    /// the cookies; a key set's keys with every member): for replay tools
+    /// and conformance suites, which hold calls as data. `refresh_jwt` is
+    /// the user's, for the operations that take one. An operation without a
+    /// request body takes its query parameters in `body` instead, by spec
+    /// name (`GetKeysV2`: `certs`); its path parameter is the client's
+    /// project id.
     ///
     /// A body the builder cannot read (a field of the wrong JSON type, an
-    /// unknown field) is refused as [`Field::Request`]`("body")` with
-    /// [`Reason::NotAnObject`], before anything is sent.
+    /// unknown field, including one the typed method has no setter for) is
+    /// refused as [`Field::Request`]`("body")` with [`Reason::NotAnObject`],
+    /// before anything is sent.
     pub async fn send_json(
         &self,
         operation: Operation,
@@ -54,12 +59,13 @@ impl DescopeClient {
             Value::Null => Value::Object(Default::default()),
             body => body,
         };
+        let user = move || {
+            refresh_jwt.ok_or_else(|| ValidationError::new(Field::RefreshJwt, Reason::Missing))
+        };
         let answer = match operation {
             Operation::UpdateUserPhoneMagicLinkSms => {
-                let jwt = refresh_jwt
-                    .ok_or_else(|| ValidationError::new(Field::RefreshJwt, Reason::Missing))?;
                 let request =
-                    magic_link::update_phone::from_json(self, jwt, body).map_err(unreadable)?;
+                    magic_link::update_phone::from_json(self, user()?, body).map_err(unreadable)?;
                 to_json(request.exchange().await?)
             }
             Operation::EmbeddedLinkSignin => {
@@ -79,17 +85,39 @@ impl DescopeClient {
                     token: String,
                 }
                 let inputs: Inputs = serde_json::from_value(body).map_err(unreadable)?;
-                let mut reply = self.magic_link().verify(inputs.token).exchange().await?;
-                // The JWTs as `send` reads them: from the cookies where the body has none.
-                let (session, refresh) = reply.cookies.fill(
-                    reply.value.session_jwt.take(),
-                    reply.value.refresh_jwt.take(),
-                );
-                reply.value.session_jwt = session.and_then(|jwt| jwt.try_into().ok());
-                reply.value.refresh_jwt = refresh.and_then(|jwt| jwt.try_into().ok());
-                to_json(reply.value)
+                session_json(self.magic_link().verify(inputs.token).exchange().await?)?
+            }
+            Operation::RefreshSession => {
+                let request =
+                    session::refresh::from_json(self, user()?, body).map_err(unreadable)?;
+                session_json(request.exchange().await?)?
+            }
+            Operation::Logout | Operation::LogoutAllDevices => {
+                let all_devices = operation == Operation::LogoutAllDevices;
+                let request = session::logout::from_json(self, user()?, all_devices, body)
+                    .map_err(unreadable)?;
+                to_json(request.exchange().await?)
+            }
+            Operation::Me => {
+                let jwt = user()?;
+                no_inputs(body).map_err(unreadable)?;
+                to_json(self.sessions().me(jwt).exchange().await?)
+            }
+            Operation::GetKeysV2 => {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Inputs {
+                    certs: Option<bool>,
+                }
+                let inputs: Inputs = serde_json::from_value(body).map_err(unreadable)?;
+                let mut request = self.sessions().keys();
+                if let Some(certs) = inputs.certs {
+                    request = request.certs(certs);
+                }
+                keys_json(request.exchange().await?)
             }
             Operation::GetLicense => {
+                no_inputs(body).map_err(unreadable)?;
                 let license = self.management().license().send().await?;
                 serde_json::json!({
                     descope_spec::fields::get_license::response::RATE_LIMIT_TIER:
@@ -99,6 +127,48 @@ impl DescopeClient {
         };
         Ok(answer)
     }
+}
+
+/// An operation that takes no inputs: an empty body is all there is to read.
+fn no_inputs(body: Value) -> Result<(), serde_json::Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Inputs {}
+    serde_json::from_value(body).map(|Inputs {}| ())
+}
+
+/// A session's answer as JSON, once it has passed what `send` checks, with
+/// the JWTs where `send` reads them: from the cookies where the body has none.
+fn session_json(reply: Reply<descope_raw::types::JwtResponse>) -> Result<Value, Error> {
+    let Reply {
+        mut value,
+        mut cookies,
+        ..
+    } = reply;
+    let (session, refresh) = cookies.fill(value.session_jwt.take(), value.refresh_jwt.take());
+    value.session_jwt = session.and_then(|jwt| jwt.try_into().ok());
+    value.refresh_jwt = refresh.and_then(|jwt| jwt.try_into().ok());
+    Session::from_wire(value.clone(), TokenCookies::default())?;
+    Ok(to_json(value))
+}
+
+/// A key set as JSON, each key with every member the answer gave it (the
+/// generated type's, then the others `send` reads from the body).
+fn keys_json(reply: Reply<descope_raw::types::Sessionv1JwksResponseV2>) -> Value {
+    let set = KeySet::from_wire(reply.value.clone(), reply.body.as_deref());
+    let mut answer = to_json(reply.value);
+    let keys = answer
+        .get_mut(descope_spec::fields::get_keys_v2::response::KEYS)
+        .and_then(Value::as_array_mut);
+    for (json, key) in keys.into_iter().flatten().zip(set.keys()) {
+        if let Value::Object(json) = json {
+            json.extend(
+                key.members()
+                    .map(|(name, value)| (name.to_string(), value.clone())),
+            );
+        }
+    }
+    answer
 }
 
 /// An embedded link's answer as JSON, once it has passed what `send` checks.
@@ -132,6 +202,8 @@ macro_rules! wire_json {
 wire_json!(
     magic_link::UpdatePhoneRequest<'_>,
     magic_link::VerifyRequest<'_>,
+    session::RefreshRequest<'_>,
+    session::LogoutRequest<'_>,
     management::EmbeddedLinkRequest<'_>,
     management::EmbeddedLinkSignupRequest<'_>,
 );

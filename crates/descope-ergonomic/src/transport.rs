@@ -1,7 +1,8 @@
 //! The transport the generated client hands each request of a call to: it
 //! sends the request, and reads off the response, once, what the error
 //! mapping needs (the [`Answer`]), refusing there a body over the cap or a
-//! success that is not JSON.
+//! success that is not JSON. For a call that asks, it keeps a success's body
+//! too (the key set's keys have members the generated type drops).
 //!
 //! The answer is kept for the call to take because progenitor passes back
 //! neither the status nor the headers of a body that does not decode
@@ -35,6 +36,8 @@ pub(crate) struct Answer {
     /// The session and refresh JWTs of a success that set them as cookies
     /// (a project that keeps tokens in cookies).
     pub(crate) cookies: TokenCookies,
+    /// A success's body as it came, for a call whose transport keeps it.
+    pub(crate) body: Option<Bytes>,
 }
 
 /// Why a response body was not handed to the generated client.
@@ -55,14 +58,18 @@ pub(crate) struct CallTransport {
     /// request went: needed only with a caller's client, whose redirect
     /// policy is unknown (this crate's own never follows one).
     check_redirects: bool,
+    /// Whether a success's body is kept beside the answer (read whole, within
+    /// the cap, whatever its framing) for the call to read itself.
+    keep_body: bool,
     latest: Mutex<Option<Answer>>,
 }
 
 impl CallTransport {
-    pub(crate) fn new(max_body: usize, check_redirects: bool) -> Self {
+    pub(crate) fn new(max_body: usize, check_redirects: bool, keep_body: bool) -> Self {
         Self {
             max_body,
             check_redirects,
+            keep_body,
             latest: Mutex::new(None),
         }
     }
@@ -106,6 +113,7 @@ impl CallTransport {
             } else {
                 TokenCookies::default()
             },
+            body: None,
         }
     }
 }
@@ -121,15 +129,21 @@ impl Transport for CallTransport {
             let sent_to = self.check_redirects.then(|| request.url().clone());
             let mut response = client.execute(request).await?;
             let mut answer = self.answer(&response, sent_to.as_ref());
+            let keep = self.keep_body && answer.status.is_success();
             let response = match (&answer.refused, response.content_length()) {
                 // Nothing of the body is read: the generated client gets an
                 // empty one, and the call reports the refusal.
                 (Some(_), _) => with_body(response, Bytes::new()),
                 // A body of known length within the cap cannot outgrow it
-                // (the connection's framing ends it there): handed on as it came.
-                (None, Some(_)) => response,
-                (None, None) => match read_within(&mut response, self.max_body).await {
-                    Ok(Some(body)) => with_body(response, body),
+                // (the connection's framing ends it there): handed on as it
+                // came, unless the call keeps it.
+                (None, Some(_)) if !keep => response,
+                (None, _) => match read_within(&mut response, self.max_body).await {
+                    Ok(Some(body)) => {
+                        // A copy of the handle, not of the bytes.
+                        answer.body = keep.then(|| body.clone());
+                        with_body(response, body)
+                    }
                     Ok(None) => {
                         answer.refused = Some(Refusal::TooLarge);
                         with_body(response, Bytes::new())

@@ -238,6 +238,35 @@ impl<'a> OperationSpec<'a> {
         Ok(schema.get(keyword).and_then(read).unwrap_or_default())
     }
 
+    /// The parameters declared `in` `location` (`path`, `query`, `header`),
+    /// by name, with their schemas (`$ref`s followed), if they have one.
+    /// Only the operation's own: this spec declares none on path items.
+    pub fn parameters(&self, location: &str) -> Result<Vec<(&'a str, Option<&'a Value>)>, String> {
+        let mut found = Vec::new();
+        for parameter in self
+            .node
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let parameter = self.spec.resolve(parameter)?;
+            if parameter.get("in").and_then(Value::as_str) != Some(location) {
+                continue;
+            }
+            let name = parameter
+                .get("name")
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("a {location} parameter of {} has no name", self.id))?;
+            let schema = match parameter.get("schema") {
+                Some(schema) => Some(self.spec.resolve(schema)?),
+                None => None,
+            };
+            found.push((name, schema));
+        }
+        Ok(found)
+    }
+
     /// The declared response keys: codes such as `200`, ranges such as `4XX`,
     /// and `default`.
     pub fn response_keys(&self) -> Vec<&'a str> {
@@ -349,6 +378,16 @@ mod tests {
         assert!(op.request_properties().unwrap().contains(&"addToLoginIDs"));
         let headers = op.response_headers(429).unwrap();
         assert_eq!(headers[0].0, "retry-after");
+        assert!(op.parameters("query").unwrap().is_empty());
+        let keys = spec.operation("GetKeysV2").unwrap();
+        let query = keys.parameters("query").unwrap();
+        assert_eq!(query.len(), 1);
+        assert_eq!(
+            (query[0].0, query[0].1),
+            ("certs", Some(&json!({"type": "boolean"})))
+        );
+        let path = keys.parameters("path").unwrap();
+        assert_eq!(path.iter().map(|p| p.0).collect::<Vec<_>>(), ["projectId"]);
     }
 
     #[test]

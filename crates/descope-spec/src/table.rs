@@ -11,6 +11,11 @@
 //! | [`Operation::EmbeddedLinkSignin`] | `embedded_link_signin` | `management().users().embedded_link` |
 //! | [`Operation::EmbeddedLinkSignup`] | `embedded_link_signup` | `management().users().embedded_link_signup` |
 //! | [`Operation::GetLicense`] | `get_license` | `management().license` |
+//! | [`Operation::RefreshSession`] | `refresh_session` | `sessions().refresh` |
+//! | [`Operation::Logout`] | `logout` | `sessions().logout` |
+//! | [`Operation::LogoutAllDevices`] | `logout_all_devices` | `sessions().logout_all` |
+//! | [`Operation::Me`] | `me` | `sessions().me` |
+//! | [`Operation::GetKeysV2`] | `get_keys_v2` | `sessions().keys` |
 
 pub use crate::generated::table::{fields, Credential, Operation};
 

@@ -1,5 +1,5 @@
 // The sign-in flow of Descope's official Node SDK against a running fake:
-//   fake-descope --permissive --port 8089 &
+//   fake-descope --project P2aAc4T2V93bddihGEx2Ryhc8e5Z --management-key K2-management-key --user ada@example.com &
 //   npm install @descope/node-sdk && node node-flow.js http://127.0.0.1:8089
 // It exits non-zero when a step does not go as Descope's own service would have it.
 const sdk = require('@descope/node-sdk');

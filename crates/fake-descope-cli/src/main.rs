@@ -5,13 +5,15 @@
 //! stderr, and stops cleanly on Ctrl-C or SIGTERM.
 
 use std::process::ExitCode;
+use std::time::{Duration, UNIX_EPOCH};
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser};
 use descope_spec::recorded::Recordings;
-use fake_descope::{FakeDescope, Project};
+use fake_descope::{FakeDescope, Project, Signing};
 
 /// A local, spec-checked fake of the Descope API (update phone by magic link
-/// over SMS, embedded links, and the license handshake). Credentials belong
+/// over SMS, embedded links, verification, sessions and their keys, and the
+/// license handshake). Credentials belong
 /// to the `--project` given before them.
 #[derive(Debug, Parser)]
 #[command(version)]
@@ -56,6 +58,29 @@ struct Args {
     /// oldest go first, and are counted.
     #[arg(long = "max-kept", value_name = "N", default_value_t = fake_descope::DEFAULT_MAX_KEPT)]
     max_kept: usize,
+    /// Every --project rotates refresh JWTs: a refresh answers a new one and
+    /// the one presented stops working (per project: the control API's `rotateRefreshJwts`).
+    #[arg(long)]
+    rotate_refresh_jwts: bool,
+    /// How sessions are signed: rs256 (as Descope) or es256 (cheaper per session).
+    #[arg(long, value_name = "ALG", default_value = "rs256", value_parser = parse_signing)]
+    signing: Signing,
+    /// Makes every id, token and key the same run after run.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Fixes the fake's clock at this Unix time; it then moves only through
+    /// `POST /_fake/clock` (with --seed, the same JWTs run after run).
+    #[arg(long = "clock-at", value_name = "UNIX_SECS")]
+    clock_at: Option<u64>,
+    /// How long a session JWT lives, in seconds.
+    #[arg(long = "session-lifetime", value_name = "SECS", default_value_t = fake_descope::SESSION_LIFETIME_SECS)]
+    session_lifetime: u64,
+    /// How long a refresh JWT lives, in seconds.
+    #[arg(long = "refresh-lifetime", value_name = "SECS", default_value_t = fake_descope::REFRESH_LIFETIME_SECS)]
+    refresh_lifetime: u64,
+    /// How long a rotated-out signing key stays in the key set, in seconds.
+    #[arg(long = "key-grace", value_name = "SECS", default_value_t = fake_descope::DEFAULT_KEY_GRACE_SECS)]
+    key_grace: u64,
     /// Do not log requests on stderr.
     #[arg(long)]
     quiet: bool,
@@ -92,9 +117,19 @@ async fn run(args: Args, projects: Vec<Project>) -> ExitCode {
         .max_request_bytes(args.max_request_bytes)
         .max_received(args.max_received)
         .max_kept(args.max_kept)
+        .signing(args.signing)
+        .session_lifetime(Duration::from_secs(args.session_lifetime))
+        .refresh_lifetime(Duration::from_secs(args.refresh_lifetime))
+        .key_grace(Duration::from_secs(args.key_grace))
         .log_to_stderr(!args.quiet);
+    if let Some(seed) = args.seed {
+        builder = builder.seed(seed);
+    }
+    if let Some(at) = args.clock_at {
+        builder = builder.clock_at(UNIX_EPOCH + Duration::from_secs(at));
+    }
     for project in projects {
-        builder = builder.project(project);
+        builder = builder.project(project.rotate_refresh_jwts(args.rotate_refresh_jwts));
     }
     for user in args.users {
         builder = builder.user(user);
@@ -143,6 +178,11 @@ async fn stop_signal() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
+}
+
+/// `rs256` or `es256`, either case.
+fn parse_signing(name: &str) -> Result<Signing, String> {
+    Signing::from_name(name).ok_or_else(|| format!("{name:?} is not rs256 or es256"))
 }
 
 /// Adds one credential to a project.

@@ -308,9 +308,66 @@ async fn the_sms_and_the_keys_are_served_and_the_state_bound_is_the_command_line
     .json()
     .await
     .unwrap();
-    assert_eq!(keys["keys"][0]["alg"], "ES256");
+    assert_eq!(keys["keys"][0]["alg"], "RS256");
     let unknown = reqwest::get(format!("{}/v2/keys/P9", fake.base_url))
         .await
         .unwrap();
-    assert_eq!(unknown.status().as_u16(), 404);
+    assert_eq!(unknown.status().as_u16(), 400);
+}
+
+/// The session flags: two binaries with the same seed and fixed clock serve
+/// the same ES256 key set and mint the same JWTs; the clock moves only
+/// through the control API; rotation is the project's.
+#[tokio::test]
+async fn seed_clock_signing_and_rotation_come_from_the_command_line() {
+    let args = [
+        "--quiet",
+        "--project",
+        "P1aaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "--rotate-refresh-jwts",
+        "--signing",
+        "ES256",
+        "--seed",
+        "7",
+        "--clock-at",
+        "1800000000",
+        "--session-lifetime",
+        "60",
+    ];
+    let (a, b) = (Running::start(&args), Running::start(&args));
+    let keys = |base: String| async move {
+        reqwest::get(format!("{base}/v2/keys/P1aaaaaaaaaaaaaaaaaaaaaaaaaa"))
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+    let (ka, kb) = (
+        keys(a.base_url.clone()).await,
+        keys(b.base_url.clone()).await,
+    );
+    assert_eq!((ka["keys"][0]["alg"].as_str(), &ka), (Some("ES256"), &kb));
+    let mint = json!({"loginId": "ada@example.com"});
+    let (_, sa) = post(&a.base_url, "/_fake/sessions", None, mint.clone()).await;
+    let (_, sb) = post(&b.base_url, "/_fake/sessions", None, mint).await;
+    assert_eq!(sa["sessionJwt"], sb["sessionJwt"]);
+    assert_eq!(sa["sessionExpiration"], 1_800_000_060);
+    let (_, moved) = post(&a.base_url, "/_fake/clock", None, json!({"advanceSecs": 5})).await;
+    assert_eq!(moved["now"], 1_800_000_005);
+    let bearer = format!(
+        "Bearer P1aaaaaaaaaaaaaaaaaaaaaaaaaa:{}",
+        sa["refreshJwt"].as_str().unwrap()
+    );
+    let (status, refreshed) = post(&a.base_url, "/v1/auth/refresh", Some(&bearer), json!({})).await;
+    assert_eq!(status, 200, "{refreshed}");
+    assert!(refreshed["refreshJwt"].is_string(), "rotated: {refreshed}");
+    let (status, _) = post(&a.base_url, "/v1/auth/refresh", Some(&bearer), json!({})).await;
+    assert_eq!(status, 401, "the rotated-out refresh JWT");
+    let refused = Command::new(BIN)
+        .args(["--signing", "hs256"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not rs256 or es256"));
 }

@@ -6,23 +6,33 @@
 use http::HeaderValue;
 
 use crate::refusal::Refusal;
-use crate::registry::{Project, Registry};
-use crate::session::SessionKeys;
+use crate::registry::Project;
+use crate::service::State;
+use crate::session::Sessions;
 use descope_spec::Credential;
+
+/// What a valid credential says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Checked<'h> {
+    pub(crate) project_id: &'h str,
+    /// The refresh JWT of a refresh-JWT credential; empty otherwise.
+    pub(crate) refresh_jwt: &'h str,
+}
 
 /// Checks `header` for an endpoint that takes `kind`. A permissive fake
 /// accepts unknown projects and secrets, as long as the secret has the shape
 /// of the kind expected (a refresh JWT has three dot-separated parts, a
 /// management key does not); registered secrets are still told apart. A
-/// refresh JWT the fake issued (by `VerifyMagicLink`) is accepted while it
-/// lives. Returns the project id.
+/// refresh JWT the fake signed for the project is accepted here; whether its
+/// session still lives is each operation's to check (a logout ends a session
+/// by any of its refresh JWTs, a refresh wants the current one).
 pub(crate) fn check<'h>(
     header: Option<&'h HeaderValue>,
     kind: Credential,
-    registry: &Registry,
-    keys: &SessionKeys,
+    state: &State,
     permissive: bool,
-) -> Result<&'h str, Refusal> {
+) -> Result<Checked<'h>, Refusal> {
+    let registry = &state.registry;
     let header = header.ok_or_else(|| {
         Refusal::unauthorized(
             "The Authorization header is missing: send `Bearer <ProjectId>:<credential>`",
@@ -50,6 +60,10 @@ pub(crate) fn check<'h>(
         )));
     }
     let project_id = parts[0];
+    let mut checked = Checked {
+        project_id,
+        refresh_jwt: "",
+    };
     let unknown = Project::new(project_id);
     let project = match registry.project(project_id) {
         Some(project) => project,
@@ -72,7 +86,7 @@ pub(crate) fn check<'h>(
                 ));
             }
             let accepted = project.refresh_jwts.contains(secret)
-                || keys.refresh_subject(secret, project_id).is_some()
+                || Sessions::signed_for(&state.keys, secret, project_id, state.clock.now())
                 || (permissive && looks_like_jwt(secret));
             if !accepted {
                 return Err(if permissive {
@@ -88,6 +102,7 @@ pub(crate) fn check<'h>(
                     ));
                 }
             }
+            checked.refresh_jwt = secret;
         }
         Credential::ProjectManagementKey => {
             let secret = parts[1];
@@ -107,7 +122,7 @@ pub(crate) fn check<'h>(
             }
         }
     }
-    Ok(project_id)
+    Ok(checked)
 }
 
 /// Three non-empty base64url segments joined by dots: the shape of a JWT.
@@ -126,26 +141,24 @@ fn looks_like_jwt(secret: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn registry() -> Registry {
-        let mut registry = Registry::default();
-        registry.add_project(
+    use crate::registry::User;
+    use crate::service::Setup;
+    use crate::session::Grant;
+
+    fn state() -> State {
+        let mut state = State::new(&Setup::default());
+        state.registry.add_project(
             Project::new("P1")
                 .management_key("mgmt")
                 .refresh_jwt("a.b.c")
                 .auth_management_key("amk"),
         );
-        registry
+        state
     }
 
     fn status(header: Option<&str>, kind: Credential, permissive: bool) -> u16 {
         let header = header.map(|h| HeaderValue::from_str(h).unwrap());
-        match check(
-            header.as_ref(),
-            kind,
-            &registry(),
-            &SessionKeys::new(),
-            permissive,
-        ) {
+        match check(header.as_ref(), kind, &state(), permissive) {
             Ok(_) => 200,
             Err(refusal) => refusal.status,
         }
@@ -191,18 +204,26 @@ mod tests {
         assert_eq!(status(Some("Bearer P2"), ProjectId, false), 401);
         assert_eq!(status(Some("Bearer P1:mgmt"), ProjectId, false), 401);
         assert_eq!(status(Some("Bearer P9"), ProjectId, true), 200);
-        let keys = SessionKeys::new();
-        let issued = keys.issue("P1", "U1", &serde_json::Map::new());
-        let header = HeaderValue::from_str(&format!("Bearer P1:{}", issued.refresh_jwt)).unwrap();
-        let checked = check(Some(&header), RefreshJwt, &registry(), &keys, false);
-        assert_eq!(checked.map_err(|r| r.status), Ok("P1"));
-        let other_fake = check(
-            Some(&header),
-            RefreshJwt,
-            &registry(),
-            &SessionKeys::new(),
-            false,
+        let mut state = state();
+        let user = state.registry.add_user(User::new("ada")).clone();
+        let issuer = crate::session::Issuer {
+            keys: &state.keys,
+            ids: &state.ids,
+            now: state.clock.now(),
+            lifetimes: state.lifetimes,
+        };
+        let expirations = issuer.default_expirations();
+        let issued = state
+            .sessions
+            .start(&issuer, "P1", &user, Grant::default(), expirations);
+        let jwt = issued.refresh_jwt.unwrap();
+        let header = HeaderValue::from_str(&format!("Bearer P1:{jwt}")).unwrap();
+        let checked = check(Some(&header), RefreshJwt, &state, false).map_err(|r| r.status);
+        assert_eq!(
+            checked.map(|c| (c.project_id, c.refresh_jwt)),
+            Ok(("P1", jwt.as_str()))
         );
+        let other_fake = check(Some(&header), RefreshJwt, &self::state(), false);
         assert_eq!(other_fake.map_err(|r| r.status), Err(401));
     }
 
@@ -223,15 +244,9 @@ mod tests {
         use Credential::{ProjectManagementKey as ManagementKey, ProjectRefreshJwt as RefreshJwt};
         let message = |header: &str, kind, permissive| {
             let header = HeaderValue::from_str(header).unwrap();
-            check(
-                Some(&header),
-                kind,
-                &registry(),
-                &SessionKeys::new(),
-                permissive,
-            )
-            .unwrap_err()
-            .message
+            check(Some(&header), kind, &state(), permissive)
+                .unwrap_err()
+                .message
         };
         assert_eq!(
             message("Bearer P2:a.b.c", RefreshJwt, false),

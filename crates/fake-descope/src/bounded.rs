@@ -138,7 +138,13 @@ impl<K: Clone + Eq + Hash, V> BoundedMap<K, V> {
         self.limit
     }
 
+    /// How many entries were dropped to keep within the limit.
+    pub(crate) fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
     /// The entries, oldest first.
+    #[cfg(test)]
     pub(crate) fn values(&self) -> impl Iterator<Item = &V> {
         self.order.iter().filter_map(|(seq, key)| {
             self.entries
@@ -146,11 +152,6 @@ impl<K: Clone + Eq + Hash, V> BoundedMap<K, V> {
                 .filter(|(at, _)| at == seq)
                 .map(|(_, value)| value)
         })
-    }
-
-    /// How many entries were dropped to keep within the limit.
-    pub(crate) fn dropped(&self) -> u64 {
-        self.dropped
     }
 }
 

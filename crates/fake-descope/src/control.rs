@@ -1,8 +1,19 @@
 //! The control API under `/_fake/`: what the library offers, over HTTP, for
 //! tests written in other languages against the binary.
 //!
-//! - `POST /_fake/projects` `{"id", "managementKeys": [], "refreshJwts": [], "authManagementKeys": []}`
-//! - `POST /_fake/users` `{"loginId", "email"?, "phone"?}`
+//! - `POST /_fake/projects` `{"id", "managementKeys": [], "refreshJwts": [], "authManagementKeys": [],
+//!   "rotateRefreshJwts"?: bool}`
+//! - `POST /_fake/users` `{"loginId", "email"?, "phone"?, "tenants"?: {"<id>": {"roles": [],
+//!   "permissions": []}}, "roles"?: [], "permissions"?: [], "currentTenant"?, "customClaims"?: {}}`:
+//!   the user and what its session JWTs carry
+//! - `POST /_fake/sessions` `{"loginId", "projectId"?, "stepUp"?, "amr"?: [], "claims"?: {},
+//!   "expired"?: bool, "fullyExpired"?: bool, "sessionExpiresInSecs"?, "refreshExpiresInSecs"?}`:
+//!   a session minted without a sign-in (the user is registered if new), answered as
+//!   `{sessionJwt, refreshJwt, userId, sessionExpiration, refreshExpiration}`
+//! - `GET /_fake/clock`: `{"now": <unix seconds>}`, the fake's time; `POST /_fake/clock`
+//!   `{"advanceSecs"}` moves it on (at most ten years a call) and answers the same
+//! - `POST /_fake/keys/rotate` `{}`: a new signing key, answered as `{"kid"}`; the one before
+//!   stays in the key set for the grace period
 //! - `POST /_fake/replies` `{"status"?, "errorCode"?, "errorMessage"?, "retryAfter"?, "delayMs"?, "times"?, "endpoint"?}`
 //!   (no `status`: the normal answer, after `delayMs`; `times` from 1 to 100,000,
 //!   `delayMs` at most 600,000)
@@ -23,14 +34,16 @@
 //!
 //! Control requests are not logged among the received requests.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Method, Response};
 use http_body_util::Full;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
+use crate::minting::{IssuedSession, SessionFor};
 use crate::registry::{Project, User};
 use crate::reply::Reply;
 use crate::service::{json_response, Service};
@@ -60,6 +73,8 @@ struct ProjectIn {
     refresh_jwts: Vec<String>,
     #[serde(default)]
     auth_management_keys: Vec<String>,
+    #[serde(default)]
+    rotate_refresh_jwts: bool,
 }
 
 #[derive(Deserialize)]
@@ -68,7 +83,53 @@ struct UserIn {
     login_id: String,
     email: Option<String>,
     phone: Option<String>,
+    #[serde(default)]
+    tenants: BTreeMap<String, TenantIn>,
+    #[serde(default)]
+    roles: Vec<String>,
+    #[serde(default)]
+    permissions: Vec<String>,
+    current_tenant: Option<String>,
+    #[serde(default)]
+    custom_claims: Map<String, Value>,
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TenantIn {
+    #[serde(default)]
+    roles: Vec<String>,
+    #[serde(default)]
+    permissions: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SessionIn {
+    login_id: String,
+    project_id: Option<String>,
+    #[serde(default)]
+    step_up: bool,
+    #[serde(default)]
+    amr: Vec<String>,
+    #[serde(default)]
+    claims: Map<String, Value>,
+    #[serde(default)]
+    expired: bool,
+    #[serde(default)]
+    fully_expired: bool,
+    session_expires_in_secs: Option<u64>,
+    refresh_expires_in_secs: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ClockIn {
+    advance_secs: u64,
+}
+
+/// The longest one `POST /_fake/clock` moves the clock: ten years.
+const MAX_ADVANCE_SECS: u64 = 10 * 366 * 24 * 3600;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -162,6 +223,37 @@ pub(crate) fn handle(
             }
             Err(e) => refused(e),
         },
+        (&Method::POST, "sessions") => {
+            match serde_json::from_slice::<SessionIn>(body)
+                .map_err(|e| e.to_string())
+                .and_then(|input| session_from(service, input))
+            {
+                Ok(session) => json_response(200, &session.to_json(), Vec::new()),
+                Err(e) => refused(e),
+            }
+        }
+        (&Method::GET, "clock") => {
+            json_response(200, &json!({"now": service.lock().clock.now()}), Vec::new())
+        }
+        (&Method::POST, "clock") => match serde_json::from_slice::<ClockIn>(body) {
+            Ok(input) if input.advance_secs <= MAX_ADVANCE_SECS => {
+                let state = service.lock();
+                state.clock.advance(Duration::from_secs(input.advance_secs));
+                json_response(200, &json!({"now": state.clock.now()}), Vec::new())
+            }
+            Ok(input) => refused(format!(
+                "advanceSecs must be at most {MAX_ADVANCE_SECS}, not {}",
+                input.advance_secs
+            )),
+            Err(e) => refused(e.to_string()),
+        },
+        (&Method::POST, "keys/rotate") => {
+            let mut state = service.lock();
+            let state = &mut *state;
+            let now = state.clock.now();
+            let kid = state.keys.rotate(&state.ids, now, state.key_grace);
+            json_response(200, &json!({ "kid": kid }), Vec::new())
+        }
         (&Method::POST, "replies") => match serde_json::from_slice::<ReplyIn>(body)
             .map_err(|e| e.to_string())
             .and_then(reply_from)
@@ -201,7 +293,7 @@ fn name(what: &str, value: &str, colon_allowed: bool) -> Result<(), String> {
 
 fn project_from(input: ProjectIn) -> Result<Project, String> {
     name("the project id", &input.id, false)?;
-    let mut project = Project::new(input.id);
+    let mut project = Project::new(input.id).rotate_refresh_jwts(input.rotate_refresh_jwts);
     for key in input.management_keys {
         name("a management key", &key, true)?;
         project = project.management_key(key);
@@ -222,7 +314,47 @@ fn user_from(input: UserIn) -> Result<User, String> {
     let mut user = User::new(input.login_id);
     user.email = input.email;
     user.phone = input.phone;
+    for (id, tenant) in input.tenants {
+        name("a tenant id", &id, true)?;
+        user = user.tenant(id, tenant.roles, tenant.permissions);
+    }
+    user = user.roles(input.roles).permissions(input.permissions);
+    if let Some(tenant) = input.current_tenant {
+        user = user.current_tenant(tenant);
+    }
+    for (claim, value) in input.custom_claims {
+        user = user.claim(claim, value);
+    }
     Ok(user)
+}
+
+fn session_from(service: &Service, input: SessionIn) -> Result<IssuedSession, String> {
+    name("loginId", &input.login_id, true)?;
+    let mut session = SessionFor::new(service, User::new(input.login_id)).amr(input.amr);
+    if let Some(project_id) = input.project_id {
+        name("the project id", &project_id, false)?;
+        session = session.project(project_id);
+    }
+    if input.step_up {
+        session = session.step_up();
+    }
+    for (claim, value) in input.claims {
+        session = session.claim(claim, value);
+    }
+    let bounded = |secs: u64| Duration::from_secs(secs.min(MAX_ADVANCE_SECS));
+    if let Some(secs) = input.session_expires_in_secs {
+        session = session.session_expires_in(bounded(secs));
+    }
+    if let Some(secs) = input.refresh_expires_in_secs {
+        session = session.refresh_expires_in(bounded(secs));
+    }
+    if input.expired {
+        session = session.expired();
+    }
+    if input.fully_expired {
+        session = session.fully_expired();
+    }
+    session.try_issue()
 }
 
 fn reply_from(input: ReplyIn) -> Result<Reply, String> {

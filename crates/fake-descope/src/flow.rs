@@ -1,13 +1,16 @@
 //! The state of the sign-in flow: tokens waiting to be verified, and the
 //! messages the fake "sent". Both are bounded.
 
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::bounded::{BoundedLog, BoundedMap, DEFAULT_MAX_KEPT};
+use crate::clock::Clock;
+use crate::ids::Ids;
 use crate::refusal::Refusal;
-use crate::registry::random_id;
+use crate::session::Grant;
 
 /// How long a token lives when its call gives no lifetime (or 0): the fake's
 /// stand-in for the project setting.
@@ -19,10 +22,10 @@ pub(crate) const BAD_TOKEN: &str = "E061102";
 /// What verifying a token does.
 #[derive(Clone, Debug)]
 pub(crate) enum Purpose {
-    /// Signs `login_id` in, with `claims` on the session JWT.
+    /// Signs `login_id` in, with what `grant` adds to the session JWT.
     SignIn {
         login_id: String,
-        claims: Map<String, Value>,
+        grant: Grant,
         first_seen: bool,
     },
     /// Makes `phone` the user's number (and a login id with `add_to_login_ids`).
@@ -38,7 +41,8 @@ pub(crate) enum Purpose {
 pub(crate) struct Pending {
     pub(crate) project_id: String,
     pub(crate) purpose: Purpose,
-    expires_at: Instant,
+    /// Seconds since the epoch, on the fake's clock.
+    expires_at: u64,
 }
 
 /// The tokens waiting for verification, at most a bound of them; expired
@@ -47,25 +51,23 @@ pub(crate) struct Pending {
 pub(crate) struct Tokens {
     pending: BoundedMap<String, Pending>,
     issued_since_sweep: usize,
-}
-
-impl Default for Tokens {
-    fn default() -> Self {
-        Tokens::new(DEFAULT_MAX_KEPT)
-    }
+    ids: Arc<Ids>,
+    clock: Arc<Clock>,
 }
 
 impl Tokens {
-    pub(crate) fn new(limit: usize) -> Self {
+    pub(crate) fn new(limit: usize, ids: Arc<Ids>, clock: Arc<Clock>) -> Self {
         Tokens {
             pending: BoundedMap::new(limit),
             issued_since_sweep: 0,
+            ids,
+            clock,
         }
     }
 
     /// A fresh token for `purpose`, good once within `lifetime` (0: the default).
     pub(crate) fn issue(&mut self, project_id: &str, purpose: Purpose, lifetime: u64) -> String {
-        let token = random_id();
+        let token = self.ids.id();
         self.insert(token.clone(), project_id, purpose, lifetime);
         token
     }
@@ -79,23 +81,23 @@ impl Tokens {
         lifetime: u64,
     ) {
         let lifetime = match lifetime {
-            0 => DEFAULT_TOKEN_LIFETIME,
-            secs => Duration::from_secs(secs),
+            0 => DEFAULT_TOKEN_LIFETIME.as_secs(),
+            secs => secs,
         };
+        let now = self.clock.now();
         // A full map is swept of expired tokens before the oldest live one is
         // dropped, at most once per quarter of the bound: cheap per token.
         self.issued_since_sweep += 1;
         if self.pending.len() >= self.pending.limit()
             && self.issued_since_sweep > self.pending.limit() / 4
         {
-            let now = Instant::now();
             self.pending.retain(|_, pending| pending.expires_at > now);
             self.issued_since_sweep = 0;
         }
         let pending = Pending {
             project_id: project_id.to_string(),
             purpose,
-            expires_at: Instant::now() + lifetime,
+            expires_at: now.saturating_add(lifetime),
         };
         self.pending.insert(token, pending);
     }
@@ -112,7 +114,7 @@ impl Tokens {
             .filter(|p| p.project_id == project_id)
         {
             None => Err(refused("The token is unknown or was already used")),
-            Some(pending) if pending.expires_at <= Instant::now() => {
+            Some(pending) if pending.expires_at <= self.clock.now() => {
                 self.pending.remove(&key);
                 Err(refused("The token expired"))
             }
@@ -212,14 +214,18 @@ mod tests {
     fn sign_in() -> Purpose {
         Purpose::SignIn {
             login_id: "ada@example.com".into(),
-            claims: Map::new(),
+            grant: Grant::default(),
             first_seen: false,
         }
     }
 
+    fn tokens(limit: usize) -> Tokens {
+        Tokens::new(limit, Arc::default(), Arc::default())
+    }
+
     #[test]
     fn a_token_verifies_once_for_its_project() {
-        let mut tokens = Tokens::default();
+        let mut tokens = tokens(DEFAULT_MAX_KEPT);
         let token = tokens.issue("P1", sign_in(), 0);
         assert_eq!(tokens.take(&token, "P2").unwrap_err().status, 401);
         assert!(tokens.take(&token, "P1").is_ok());
@@ -230,13 +236,13 @@ mod tests {
 
     #[test]
     fn expired_tokens_are_refused_and_swept() {
-        let mut tokens = Tokens::new(4);
+        let mut tokens = tokens(4);
         tokens.insert("old".into(), "P1", sign_in(), 0);
         tokens
             .pending
             .get_mut(&"old".to_string())
             .unwrap()
-            .expires_at = Instant::now();
+            .expires_at = tokens.clock.now();
         assert_eq!(
             tokens.take("old", "P1").unwrap_err().message,
             "The token expired"
@@ -247,7 +253,8 @@ mod tests {
         }
         for pending in [0, 1] {
             let key = format!("t{pending}");
-            tokens.pending.get_mut(&key).unwrap().expires_at = Instant::now();
+            let now = tokens.clock.now();
+            tokens.pending.get_mut(&key).unwrap().expires_at = now;
         }
         tokens.issue("P1", sign_in(), 0);
         assert_eq!(

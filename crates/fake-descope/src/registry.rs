@@ -1,11 +1,13 @@
 //! What the fake knows: projects with their credentials, and users.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
+use serde_json::{json, Map, Value};
 
-use crate::bounded::{BoundedMap, DEFAULT_MAX_KEPT};
+use crate::bounded::BoundedMap;
+use crate::clock::Clock;
+use crate::ids::Ids;
 
 /// A Descope project and the credentials the fake accepts for it.
 ///
@@ -23,6 +25,7 @@ pub struct Project {
     pub(crate) management_keys: BTreeSet<String>,
     pub(crate) refresh_jwts: BTreeSet<String>,
     pub(crate) auth_management_keys: BTreeSet<String>,
+    pub(crate) rotates_refresh_jwts: bool,
 }
 
 impl Project {
@@ -53,12 +56,20 @@ impl Project {
         self
     }
 
+    /// Rotates refresh JWTs, as the project setting does: each refresh
+    /// answers a new refresh JWT, and the one presented stops working.
+    pub fn rotate_refresh_jwts(mut self, rotate: bool) -> Project {
+        self.rotates_refresh_jwts = rotate;
+        self
+    }
+
     /// The project id.
     pub fn id(&self) -> &str {
         &self.id
     }
 
     fn merge(&mut self, other: Project) {
+        self.rotates_refresh_jwts |= other.rotates_refresh_jwts;
         self.management_keys.extend(other.management_keys);
         self.refresh_jwts.extend(other.refresh_jwts);
         self.auth_management_keys.extend(other.auth_management_keys);
@@ -80,6 +91,51 @@ pub struct User {
     pub(crate) verified_phone: bool,
     pub(crate) names: Names,
     pub(crate) created_time: u64,
+    pub(crate) claims: Claims,
+}
+
+/// What a user's session JWTs carry besides Descope's standard claims.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Claims {
+    /// `tenants`: tenant id to the user's roles and permissions there.
+    pub(crate) tenants: BTreeMap<String, (Vec<String>, Vec<String>)>,
+    /// Top-level `roles` and `permissions` (the project's, not a tenant's).
+    pub(crate) roles: Vec<String>,
+    pub(crate) permissions: Vec<String>,
+    /// `dct`: the tenant the user works in now.
+    pub(crate) current_tenant: Option<String>,
+    /// Claims of the service's own.
+    pub(crate) custom: Map<String, Value>,
+}
+
+impl Claims {
+    /// The authorization claims, in Descope's names; empty ones left out.
+    pub(crate) fn descope_claims(&self) -> Map<String, Value> {
+        let mut claims = Map::new();
+        if !self.tenants.is_empty() {
+            let tenants: Map<String, Value> = self
+                .tenants
+                .iter()
+                .map(|(id, (roles, permissions))| {
+                    (
+                        id.clone(),
+                        json!({"roles": roles, "permissions": permissions}),
+                    )
+                })
+                .collect();
+            claims.insert("tenants".into(), Value::Object(tenants));
+        }
+        if !self.roles.is_empty() {
+            claims.insert("roles".into(), json!(self.roles));
+        }
+        if !self.permissions.is_empty() {
+            claims.insert("permissions".into(), json!(self.permissions));
+        }
+        if let Some(tenant) = &self.current_tenant {
+            claims.insert("dct".into(), json!(tenant));
+        }
+        claims
+    }
 }
 
 /// The name fields of a user, as Descope keeps them.
@@ -103,7 +159,50 @@ impl User {
             verified_phone: false,
             names: Names::default(),
             created_time: 0,
+            claims: Claims::default(),
         }
+    }
+
+    /// Roles and permissions in a tenant (`tenants.<id>` of its sessions).
+    pub fn tenant<R, P>(mut self, id: impl Into<String>, roles: R, permissions: P) -> User
+    where
+        R: IntoIterator,
+        R::Item: Into<String>,
+        P: IntoIterator,
+        P::Item: Into<String>,
+    {
+        let roles = roles.into_iter().map(Into::into).collect();
+        let permissions = permissions.into_iter().map(Into::into).collect();
+        self.claims.tenants.insert(id.into(), (roles, permissions));
+        self
+    }
+
+    /// Project-level roles (`roles` of its sessions).
+    pub fn roles<I: IntoIterator<Item = S>, S: Into<String>>(mut self, roles: I) -> User {
+        self.claims.roles = roles.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Project-level permissions (`permissions` of its sessions).
+    pub fn permissions<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        permissions: I,
+    ) -> User {
+        self.claims.permissions = permissions.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The tenant the user works in now (`dct` of its sessions).
+    pub fn current_tenant(mut self, tenant: impl Into<String>) -> User {
+        self.claims.current_tenant = Some(tenant.into());
+        self
+    }
+
+    /// A claim of the service's own on its sessions; Descope's claims
+    /// (`sub`, `iss`, `exp`, ...) keep their values whatever is set here.
+    pub fn claim(mut self, name: impl Into<String>, value: impl Into<Value>) -> User {
+        self.claims.custom.insert(name.into(), value.into());
+        self
     }
 
     /// The user's email address.
@@ -152,6 +251,33 @@ impl User {
     }
 }
 
+impl User {
+    /// The user as Descope answers it; fields the user has no value for
+    /// are left out.
+    pub(crate) fn to_json(&self) -> Value {
+        let mut fields = Map::new();
+        fields.insert("loginIds".into(), json!(self.login_ids));
+        fields.insert("userId".into(), json!(self.user_id));
+        for (name, value) in [
+            ("name", self.names.name.as_deref()),
+            ("givenName", self.names.given.as_deref()),
+            ("middleName", self.names.middle.as_deref()),
+            ("familyName", self.names.family.as_deref()),
+            ("email", self.email_address()),
+            ("phone", self.phone_number()),
+        ] {
+            if let Some(value) = value {
+                fields.insert(name.into(), value.into());
+            }
+        }
+        fields.insert("verifiedEmail".into(), json!(self.verified_email));
+        fields.insert("verifiedPhone".into(), json!(self.verified_phone));
+        fields.insert("status".into(), json!("enabled"));
+        fields.insert("createdTime".into(), json!(self.created_time));
+        Value::Object(fields)
+    }
+}
+
 impl From<&str> for User {
     fn from(login_id: &str) -> User {
         User::new(login_id)
@@ -165,8 +291,10 @@ impl From<String> for User {
 }
 
 /// Projects by id, users by id and login id, and the license tier.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct Registry {
+    ids: Arc<Ids>,
+    clock: Arc<Clock>,
     projects: BTreeMap<String, Project>,
     users: BoundedMap<String, User>,
     /// Login id to user id, for every kept user.
@@ -177,32 +305,18 @@ pub(crate) struct Registry {
 /// The tier the license handshake answers unless told otherwise: the free one.
 const DEFAULT_RATE_LIMIT_TIER: &str = "tier1";
 
-impl Default for Registry {
-    fn default() -> Self {
-        Registry::new(DEFAULT_MAX_KEPT)
-    }
-}
-
 impl Registry {
-    /// A registry that keeps at most `max_users` users.
-    pub(crate) fn new(max_users: usize) -> Self {
+    /// A registry that keeps at most `max_users` users, their ids from
+    /// `ids`, their creation times from `clock`.
+    pub(crate) fn new(max_users: usize, ids: Arc<Ids>, clock: Arc<Clock>) -> Self {
         Registry {
+            ids,
+            clock,
             projects: BTreeMap::new(),
             users: BoundedMap::new(max_users),
             login_ids: HashMap::new(),
             rate_limit_tier: DEFAULT_RATE_LIMIT_TIER.to_string(),
         }
-    }
-
-    /// The same registrations, keeping at most `max_users` users from now on.
-    pub(crate) fn with_max_users(self, max_users: usize) -> Self {
-        let mut bounded = Registry::new(max_users);
-        bounded.projects = self.projects;
-        bounded.rate_limit_tier = self.rate_limit_tier;
-        for user in self.users.values() {
-            bounded.add_user(user.clone());
-        }
-        bounded
     }
 
     /// The `rateLimitTier` the license handshake answers.
@@ -234,10 +348,10 @@ impl Registry {
             }
         }
         if user.user_id.is_empty() {
-            user.user_id = format!("U{}", &random_id()[..27]);
+            user.user_id = format!("U{}", &self.ids.id()[..27]);
         }
         if user.created_time == 0 {
-            user.created_time = unix_now();
+            user.created_time = self.clock.now();
         }
         let id = user.user_id.clone();
         for login_id in &user.login_ids {
@@ -280,6 +394,14 @@ impl Registry {
         }
     }
 
+    /// The id of the one project registered, if there is exactly one.
+    pub(crate) fn only_project(&self) -> Option<&str> {
+        match self.projects.len() {
+            1 => self.projects.keys().next().map(String::as_str),
+            _ => None,
+        }
+    }
+
     pub(crate) fn project(&self, id: &str) -> Option<&Project> {
         self.projects.get(id)
     }
@@ -287,6 +409,11 @@ impl Registry {
     /// The user with this login id.
     pub(crate) fn user(&self, login_id: &str) -> Option<&User> {
         self.users.get(self.login_ids.get(login_id)?)
+    }
+
+    /// The user with this user id.
+    pub(crate) fn user_by_id(&self, user_id: &str) -> Option<&User> {
+        self.users.get(&user_id.to_string())
     }
 
     /// The user with this login id, to change.
@@ -301,36 +428,17 @@ impl Registry {
     }
 }
 
-/// 32 random bytes as base64url (43 characters): as hard to guess as the
-/// real thing, for tokens and ids.
-pub(crate) fn random_id() -> String {
-    let mut bytes = [0u8; 32];
-    // The OS generator failing means the machine cannot run tests at all.
-    getrandom::fill(&mut bytes).expect("the operating system's random generator works");
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// Seconds since the Unix epoch.
-pub(crate) fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn random_ids_are_long_and_differ() {
-        let (a, b) = (random_id(), random_id());
-        assert_eq!(a.len(), 43);
-        assert_ne!(a, b);
+    pub(crate) fn registry(max_users: usize) -> Registry {
+        Registry::new(max_users, Arc::default(), Arc::default())
     }
 
     #[test]
     fn users_are_found_by_every_login_id_and_bounded() {
-        let mut registry = Registry::new(2);
+        let mut registry = registry(2);
         let ada = registry
             .add_user(User::new("ada@example.com"))
             .user_id

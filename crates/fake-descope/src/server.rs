@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use descope_spec::recorded::{Exchange, Recordings};
 use descope_spec::{Operation, Spec};
@@ -16,13 +16,14 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::bounded::DEFAULT_MAX_KEPT;
-use crate::flow::{Outbox, SentMessage, Tokens};
-use crate::received::{ReceivedRequest, RequestLog, DEFAULT_MAX_RECEIVED};
+use crate::flow::SentMessage;
+use crate::keys::Signing;
+use crate::minting::SessionFor;
+use crate::received::ReceivedRequest;
 use crate::recorded::{prepare_recorded, recorded_projects, recorded_replies};
-use crate::registry::{Project, Registry, User};
+use crate::registry::{Project, User};
 use crate::reply::Reply;
-use crate::service::{Service, Settings, State, DEFAULT_MAX_REQUEST_BYTES};
+use crate::service::{Service, Settings, Setup, State, DEFAULT_MAX_REQUEST_BYTES};
 
 /// How long [`FakeDescope::shutdown`] lets open connections finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -55,14 +56,15 @@ pub struct FakeDescope {
 #[derive(Debug, Default)]
 pub struct FakeDescopeBuilder {
     port: u16,
-    registry: Registry,
+    projects: Vec<Project>,
+    users: Vec<User>,
+    rate_limit_tier: Option<String>,
     permissive: bool,
     log: bool,
     spec: Option<Spec>,
     scripts: Vec<Reply>,
     max_request_bytes: Option<usize>,
-    max_received: Option<usize>,
-    max_kept: Option<usize>,
+    setup: Setup,
     recorded: Vec<Exchange>,
 }
 
@@ -75,13 +77,13 @@ impl FakeDescopeBuilder {
 
     /// Registers a project and its credentials.
     pub fn project(mut self, project: Project) -> Self {
-        self.registry.add_project(project);
+        self.projects.push(project);
         self
     }
 
     /// Registers a user, by login id or as a [`User`] with contact details.
     pub fn user(mut self, user: impl Into<User>) -> Self {
-        self.registry.add_user(user.into());
+        self.users.push(user.into());
         self
     }
 
@@ -118,9 +120,7 @@ impl FakeDescopeBuilder {
     /// # }
     /// ```
     pub fn recorded(mut self, recordings: &Recordings) -> Self {
-        for project in recorded_projects(recordings) {
-            self.registry.add_project(project);
-        }
+        self.projects.extend(recorded_projects(recordings));
         self.recorded.extend(recordings.exchanges.iter().cloned());
         self.scripts.extend(recorded_replies(recordings));
         self
@@ -129,7 +129,49 @@ impl FakeDescopeBuilder {
     /// The `rateLimitTier` the license handshake answers (default `tier1`),
     /// which clients then send back as `x-descope-license`.
     pub fn rate_limit_tier(mut self, tier: impl Into<String>) -> Self {
-        self.registry.set_rate_limit_tier(tier.into());
+        self.rate_limit_tier = Some(tier.into());
+        self
+    }
+
+    /// How sessions are signed: RS256 (the default, as Descope) or ES256.
+    pub fn signing(mut self, signing: Signing) -> Self {
+        self.setup.signing = signing;
+        self
+    }
+
+    /// Makes every id, token and key come from `seed`: the same run after
+    /// run (with [`clock_at`](Self::clock_at), the same JWTs too).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.setup.seed = Some(seed);
+        self
+    }
+
+    /// Fixes the fake's clock at `at`: it moves only when advanced
+    /// ([`FakeDescope::advance_clock`]). By default it is the system's,
+    /// plus what tests advanced it by.
+    pub fn clock_at(mut self, at: SystemTime) -> Self {
+        self.setup.clock_at = Some(at);
+        self
+    }
+
+    /// How long a session JWT lives (default
+    /// [`SESSION_LIFETIME_SECS`](crate::SESSION_LIFETIME_SECS), 10 minutes).
+    pub fn session_lifetime(mut self, lifetime: Duration) -> Self {
+        self.setup.lifetimes.session = lifetime.as_secs();
+        self
+    }
+
+    /// How long a refresh JWT lives (default
+    /// [`REFRESH_LIFETIME_SECS`](crate::REFRESH_LIFETIME_SECS), 4 weeks).
+    pub fn refresh_lifetime(mut self, lifetime: Duration) -> Self {
+        self.setup.lifetimes.refresh = lifetime.as_secs();
+        self
+    }
+
+    /// How long a rotated-out key stays in the key set, its sessions still
+    /// valid (default [`DEFAULT_KEY_GRACE_SECS`](crate::DEFAULT_KEY_GRACE_SECS), an hour).
+    pub fn key_grace(mut self, grace: Duration) -> Self {
+        self.setup.key_grace = grace.as_secs();
         self
     }
 
@@ -145,7 +187,7 @@ impl FakeDescopeBuilder {
     /// [`DEFAULT_MAX_RECEIVED`]); past it the oldest are dropped, and
     /// counted ([`FakeDescope::received_dropped`]).
     pub fn max_received(mut self, limit: usize) -> Self {
-        self.max_received = Some(limit);
+        self.setup.max_received = limit;
         self
     }
 
@@ -154,7 +196,7 @@ impl FakeDescopeBuilder {
     /// and users. Past it the oldest go first, and are counted
     /// ([`FakeDescope::dropped`]); expired tokens go before any live one.
     pub fn max_kept(mut self, limit: usize) -> Self {
-        self.max_kept = Some(limit);
+        self.setup.kept = limit;
         self
     }
 
@@ -191,14 +233,17 @@ impl FakeDescopeBuilder {
         };
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, self.port)).await?;
         let addr = listener.local_addr()?;
-        let kept = self.max_kept.unwrap_or(DEFAULT_MAX_KEPT);
-        let mut state = State {
-            registry: self.registry.with_max_users(kept),
-            scripts: self.scripts.into(),
-            received: RequestLog::new(self.max_received.unwrap_or(DEFAULT_MAX_RECEIVED)),
-            tokens: Tokens::new(kept),
-            outbox: Outbox::new(kept),
-        };
+        let mut state = State::new(&self.setup);
+        for project in self.projects {
+            state.registry.add_project(project);
+        }
+        for user in self.users {
+            state.registry.add_user(user);
+        }
+        if let Some(tier) = self.rate_limit_tier {
+            state.registry.set_rate_limit_tier(tier);
+        }
+        state.scripts = self.scripts.into();
         prepare_recorded(&self.recorded, &mut state);
         let settings = Settings {
             permissive: self.permissive,
@@ -244,6 +289,59 @@ impl FakeDescope {
     /// The address the fake listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Now, on the fake's clock.
+    pub fn now(&self) -> SystemTime {
+        self.service.lock().clock.time()
+    }
+
+    /// Moves the fake's clock on by `by` (whole seconds): every expiry it
+    /// keeps follows (link tokens, session and refresh JWTs, a rotated key's
+    /// grace), so a test reaches one without sleeping. The JWTs it issues
+    /// after carry the moved time.
+    pub fn advance_clock(&self, by: Duration) {
+        self.service.lock().clock.advance(by);
+    }
+
+    /// Signs with a new key from now on and answers its `kid`; the key
+    /// before stays in the key set, its sessions valid, for the grace period
+    /// ([`FakeDescopeBuilder::key_grace`]), and is retired after it.
+    pub fn rotate_keys(&self) -> String {
+        let mut state = self.service.lock();
+        let state = &mut *state;
+        let now = state.clock.now();
+        state.keys.rotate(&state.ids, now, state.key_grace)
+    }
+
+    /// The key set `GET /v2/keys/{projectId}` answers now (`{"keys": [..]}`).
+    pub fn jwks(&self) -> serde_json::Value {
+        let state = self.service.lock();
+        state.keys.jwks(state.clock.now())
+    }
+
+    /// A session for `user`, minted without a sign-in: registers the user
+    /// (given as a login id or as a [`User`] with its claims) and answers its
+    /// JWTs, which the fake then refreshes, logs out and answers `me` for.
+    ///
+    /// ```no_run
+    /// # async fn example() {
+    /// use fake_descope::{FakeDescope, Project, User};
+    ///
+    /// let fake = FakeDescope::builder().project(Project::new("P2aAc4T2V93bddihGEx2Ryhc8e5Z")).start().await;
+    /// let admin = User::new("ada@example.com").tenant("T1", ["admin"], ["billing.read"]);
+    /// let session = fake.session_for(admin).issue();
+    /// let expired = fake.session_for("ada@example.com").expired().issue();
+    /// # let _ = (session, expired);
+    /// # }
+    /// ```
+    pub fn session_for(&self, user: impl Into<User>) -> SessionFor<'_> {
+        SessionFor::new(&self.service, user.into())
+    }
+
+    /// How many sessions are live (signed in, not logged out, within the bound).
+    pub fn live_sessions(&self) -> usize {
+        self.service.lock().sessions.len()
     }
 
     /// Whether it accepts unknown projects, credentials and users.
@@ -331,6 +429,7 @@ impl FakeDescope {
             tokens: state.tokens.dropped(),
             messages: state.outbox.dropped(),
             users: state.registry.users_dropped(),
+            sessions: state.sessions.dropped(),
         }
     }
 
@@ -382,6 +481,8 @@ pub struct Dropped {
     pub messages: u64,
     /// Users.
     pub users: u64,
+    /// Sessions (ended by the bound: their refresh JWTs are refused after).
+    pub sessions: u64,
 }
 
 /// Accepts connections until told to stop, then lets the open ones end.

@@ -2,8 +2,8 @@
 //! a check of the answer against the spec, and the log.
 
 use std::collections::VecDeque;
-use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use descope_spec::fields::error as error_fields;
@@ -16,16 +16,17 @@ use serde_json::Value;
 use crate::auth;
 use crate::behaviour::{self, Call};
 use crate::body_check::check_body;
+use crate::bounded::DEFAULT_MAX_KEPT;
+use crate::clock::Clock;
 use crate::control;
 use crate::flow::{Outbox, Tokens};
-use crate::received::{ReceivedRequest, RequestLog};
+use crate::ids::Ids;
+use crate::keys::{KeyRing, Signing, DEFAULT_KEY_GRACE_SECS};
+use crate::received::{ReceivedRequest, RequestLog, DEFAULT_MAX_RECEIVED};
 use crate::refusal::{codes, Refusal};
 use crate::registry::Registry;
 use crate::reply::Reply;
-use crate::session::SessionKeys;
-
-/// Where the fake serves its public keys, as Descope does: `<prefix><projectId>`.
-pub const KEYS_PREFIX: &str = "/v2/keys/";
+use crate::session::{Lifetimes, Sessions};
 
 /// The largest request body read unless set; Descope's bodies for these
 /// calls are tiny.
@@ -38,18 +39,71 @@ pub(crate) struct Service {
     permissive: bool,
     log: bool,
     max_request_bytes: usize,
-    keys: SessionKeys,
     state: Mutex<State>,
 }
 
 /// What changes while the fake runs; every part is bounded.
-#[derive(Default)]
 pub(crate) struct State {
     pub(crate) registry: Registry,
     pub(crate) scripts: VecDeque<Reply>,
     pub(crate) received: RequestLog,
     pub(crate) tokens: Tokens,
     pub(crate) outbox: Outbox,
+    pub(crate) sessions: Sessions,
+    pub(crate) keys: KeyRing,
+    /// How long a rotated-out key stays in the key set, in seconds.
+    pub(crate) key_grace: u64,
+    pub(crate) lifetimes: Lifetimes,
+    pub(crate) ids: Arc<Ids>,
+    pub(crate) clock: Arc<Clock>,
+}
+
+/// What a fresh state is made with.
+#[derive(Clone, Debug)]
+pub(crate) struct Setup {
+    /// The bound of each kind of state kept.
+    pub(crate) kept: usize,
+    pub(crate) max_received: usize,
+    pub(crate) signing: Signing,
+    pub(crate) seed: Option<u64>,
+    pub(crate) clock_at: Option<SystemTime>,
+    pub(crate) lifetimes: Lifetimes,
+    pub(crate) key_grace: u64,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            kept: DEFAULT_MAX_KEPT,
+            max_received: DEFAULT_MAX_RECEIVED,
+            signing: Signing::default(),
+            seed: None,
+            clock_at: None,
+            lifetimes: Lifetimes::default(),
+            key_grace: DEFAULT_KEY_GRACE_SECS,
+        }
+    }
+}
+
+impl State {
+    /// An empty state: no project, user, token, session or script.
+    pub(crate) fn new(setup: &Setup) -> State {
+        let ids = Arc::new(Ids::new(setup.seed));
+        let clock = Arc::new(Clock::new(setup.clock_at));
+        State {
+            registry: Registry::new(setup.kept, ids.clone(), clock.clone()),
+            scripts: VecDeque::new(),
+            received: RequestLog::new(setup.max_received),
+            tokens: Tokens::new(setup.kept, ids.clone(), clock.clone()),
+            outbox: Outbox::new(setup.kept),
+            sessions: Sessions::new(setup.kept),
+            keys: KeyRing::new(setup.signing, &ids),
+            key_grace: setup.key_grace,
+            lifetimes: setup.lifetimes,
+            ids,
+            clock,
+        }
+    }
 }
 
 /// The settings a service starts with.
@@ -59,11 +113,43 @@ pub(crate) struct Settings {
     pub(crate) max_request_bytes: usize,
 }
 
-/// A method and path the fake serves.
+/// A method and path template the fake serves.
 struct Route {
     method: Method,
+    /// The template's segments; `{name}` takes any one segment.
+    segments: Vec<String>,
     path: String,
     endpoint: Operation,
+}
+
+impl Route {
+    /// The path parameters when `path` fits the template.
+    fn fit(&self, path: &str) -> Option<Vec<(String, String)>> {
+        let given: Vec<&str> = path.split('/').collect();
+        if given.len() != self.segments.len() {
+            return None;
+        }
+        let mut params = Vec::new();
+        for (template, segment) in self.segments.iter().zip(given) {
+            match template.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                Some(name) if !segment.is_empty() => {
+                    let value = percent_decoded(segment)?;
+                    params.push((name.to_string(), value));
+                }
+                Some(_) => return None,
+                None if template == segment => {}
+                None => return None,
+            }
+        }
+        Some(params)
+    }
+}
+
+/// A path segment, percent-decoded; `None` when it is not UTF-8 after.
+fn percent_decoded(segment: &str) -> Option<String> {
+    url::form_urlencoded::parse(format!("v={}", segment.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
 }
 
 /// What the fake sends back.
@@ -101,6 +187,7 @@ impl Service {
             .filter_map(|operation| {
                 Some(Route {
                     method: operation.method.parse().ok()?,
+                    segments: operation.path.split('/').map(str::to_string).collect(),
                     path: operation.path.to_string(),
                     endpoint: Operation::from_id(operation.id)?,
                 })
@@ -112,7 +199,6 @@ impl Service {
             permissive: settings.permissive,
             log: settings.log,
             max_request_bytes: settings.max_request_bytes,
-            keys: SessionKeys::new(),
             state: Mutex::new(state),
         }
     }
@@ -136,9 +222,6 @@ impl Service {
         let body = read.map(|collected| collected.to_bytes());
         if let Some(response) = control::handle(self, &parts, body.as_ref().ok()) {
             return response;
-        }
-        if let Some(project_id) = parts.uri.path().strip_prefix(KEYS_PREFIX) {
-            return self.public_keys(&parts.method, project_id);
         }
         let (endpoint, answer) = match &body {
             Ok(bytes) => self.decide(&parts, bytes),
@@ -195,8 +278,8 @@ impl Service {
 
     /// The endpoint a request is for, and the answer it gets.
     fn decide(&self, parts: &http::request::Parts, body: &[u8]) -> (Option<Operation>, Answer) {
-        let endpoint = match self.route(&parts.method, parts.uri.path()) {
-            Ok(endpoint) => endpoint,
+        let (endpoint, path) = match self.route(&parts.method, parts.uri.path()) {
+            Ok(found) => found,
             Err(answer) => return (None, answer),
         };
         let refused = |refusal: Refusal| (Some(endpoint), Answer::from(refusal));
@@ -204,19 +287,13 @@ impl Service {
         // about what the fake thinks of its body.
         let authorization = parts.headers.get(header::AUTHORIZATION);
         // An operation the spec declares without security takes anyone.
-        let project_id = match endpoint.credential().map(|kind| {
+        let credential = match endpoint.credential().map(|kind| {
             let state = self.lock();
-            auth::check(
-                authorization,
-                kind,
-                &state.registry,
-                &self.keys,
-                self.permissive,
-            )
+            auth::check(authorization, kind, &state, self.permissive)
         }) {
-            Some(Ok(project_id)) => project_id,
+            Some(Ok(credential)) => credential,
             Some(Err(refusal)) => return refused(refusal),
-            None => "",
+            None => auth::Checked::default(),
         };
         let body = match check_body(&self.spec, endpoint, &parts.headers, body) {
             Ok(body) => body,
@@ -229,55 +306,47 @@ impl Service {
             .map_or(Duration::ZERO, |reply| reply.delay);
         let answer = match scripted.and_then(|reply| reply.refusal) {
             Some(refusal) => Answer::from(refusal),
-            None => match behaviour::answer(
-                endpoint,
-                &Call {
+            None => {
+                let (ids, now, lifetimes) = (state.ids.clone(), state.clock.now(), state.lifetimes);
+                let call = Call {
                     body: &body,
-                    project_id,
+                    project_id: credential.project_id,
+                    refresh_jwt: credential.refresh_jwt,
+                    path: &path,
+                    query: parts.uri.query(),
                     permissive: self.permissive,
-                    keys: &self.keys,
-                },
-                &mut state,
-            ) {
-                Ok(body) => Answer {
-                    status: 200,
-                    body,
-                    headers: Vec::new(),
-                    delay: Duration::ZERO,
-                },
-                Err(refusal) => Answer::from(refusal),
-            },
+                    now,
+                    ids: &ids,
+                    lifetimes,
+                };
+                match behaviour::answer(endpoint, &call, &mut state) {
+                    Ok(body) => Answer {
+                        status: 200,
+                        body,
+                        headers: Vec::new(),
+                        delay: Duration::ZERO,
+                    },
+                    Err(refusal) => Answer::from(refusal),
+                }
+            }
         };
         (Some(endpoint), Answer { delay, ..answer })
     }
 
-    /// `GET /v2/keys/<projectId>`: the JWKS that validates the sessions the
-    /// fake issues, for a project it knows (any, when permissive).
-    fn public_keys(&self, method: &Method, project_id: &str) -> Response<Full<Bytes>> {
-        let answer = if method != Method::GET {
-            Refusal::new(
-                405,
-                codes::BAD_REQUEST,
-                format!("{method} is not allowed; use GET"),
-            )
-        } else if self.permissive || self.lock().registry.project(project_id).is_some() {
-            return json_response(200, &self.keys.jwks(), Vec::new());
-        } else {
-            Refusal::new(
-                404,
-                codes::NOT_FOUND,
-                format!("The project id {project_id:?} is not known"),
-            )
-        };
-        respond(answer.into())
-    }
-
     /// The endpoint at `path`, or the answer for a path or method it does
     /// not serve.
-    fn route(&self, method: &Method, path: &str) -> Result<Operation, Answer> {
-        let at_path: Vec<&Route> = self.routes.iter().filter(|r| r.path == path).collect();
-        if let Some(route) = at_path.iter().find(|r| r.method == *method) {
-            return Ok(route.endpoint);
+    fn route(
+        &self,
+        method: &Method,
+        path: &str,
+    ) -> Result<(Operation, Vec<(String, String)>), Answer> {
+        let at_path: Vec<(&Route, Vec<(String, String)>)> = self
+            .routes
+            .iter()
+            .filter_map(|r| Some((r, r.fit(path)?)))
+            .collect();
+        if let Some((route, params)) = at_path.iter().find(|(r, _)| r.method == *method) {
+            return Ok((route.endpoint, params.clone()));
         }
         if at_path.is_empty() {
             let served: Vec<String> = self
@@ -295,7 +364,7 @@ impl Service {
             )
             .into());
         }
-        let allowed: Vec<&str> = at_path.iter().map(|r| r.method.as_str()).collect();
+        let allowed: Vec<&str> = at_path.iter().map(|(r, _)| r.method.as_str()).collect();
         let mut answer = Answer::from(Refusal::new(
             405,
             codes::BAD_REQUEST,

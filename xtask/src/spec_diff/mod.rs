@@ -86,6 +86,10 @@ pub struct Report {
     /// Every item of descope-spec's operation table that changed.
     #[serde(skip)]
     pub table_items: Vec<ItemChange>,
+    /// How many operations the old spec has: a change at every one of them
+    /// is named "every operation" on screen.
+    #[serde(skip)]
+    pub operations: usize,
 }
 
 impl Report {
@@ -278,6 +282,7 @@ pub fn compare(
         version,
         raw_items: raw,
         table_items: table,
+        operations: old.operations().len(),
     })
 }
 

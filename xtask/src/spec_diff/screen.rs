@@ -114,16 +114,20 @@ fn wire(report: &Report, out: &mut Vec<String>) -> Vec<Vec<usize>> {
             None => entries.push((kind, vec![detail], vec![pointer])),
         }
     }
+    let named = |ops: &[&str]| match ops.len() {
+        n if n > 2 && n == report.operations => "every operation".to_string(),
+        _ => ops.join(", "),
+    };
     for (number, ((ops, effect), entries, _)) in lines.iter().enumerate() {
         // The operations head their lines; a single line goes on with them.
         let first = number == 0 || lines[number - 1].0 .0 != *ops;
         let alone = first && lines.get(number + 1).is_none_or(|next| next.0 .0 != *ops);
         if first && !alone {
-            out.push(format!("  {}:", ops.join(", ")));
+            out.push(format!("  {}:", named(ops)));
         }
         let mut listed = Vec::new();
         if alone {
-            listed.push(format!("{} ", ops.join(", ")));
+            listed.push(format!("{} ", named(ops)));
         }
         let mut section = None;
         for ((at, kind), details, pointers) in entries {

@@ -1,5 +1,6 @@
 //! Coverage of the spec: by the recordings (every operation, every declared
-//! response status or range, every request field in some exchange), and by
+//! response status or range, every request field and query parameter in
+//! some exchange), and by
 //! the probes (every constraint of the request bodies), as figures and as
 //! the list of what is missing.
 
@@ -28,7 +29,14 @@ pub fn coverage(spec: &Spec, exchanges: &[&Exchange]) -> (Coverage, Vec<String>)
                 Vec::new()
             }
         };
-        figures.request_fields.declared += properties.len();
+        let query = match op.parameters("query") {
+            Ok(query) => query.into_iter().map(|(name, _)| name).collect(),
+            Err(error) => {
+                missing.push(format!("{}: query parameters: {error}", op.id));
+                Vec::new()
+            }
+        };
+        figures.request_fields.declared += properties.len() + query.len();
         let mine: Vec<&Exchange> = exchanges
             .iter()
             .copied()
@@ -62,6 +70,22 @@ pub fn coverage(spec: &Spec, exchanges: &[&Exchange]) -> (Coverage, Vec<String>)
                 figures.request_fields.covered += 1;
             } else {
                 missing.push(format!("{}: no recorded request sends `{field}`", op.id));
+            }
+        }
+        let sent_query: BTreeSet<&str> = mine
+            .iter()
+            .filter_map(|exchange| exchange.request.as_ref()?.path.split_once('?'))
+            .flat_map(|(_, query)| query.split('&'))
+            .map(|pair| pair.split_once('=').map_or(pair, |(name, _)| name))
+            .collect();
+        for name in query {
+            if sent_query.contains(name) {
+                figures.request_fields.covered += 1;
+            } else {
+                missing.push(format!(
+                    "{}: no recorded request sends query parameter `{name}`",
+                    op.id
+                ));
             }
         }
     }

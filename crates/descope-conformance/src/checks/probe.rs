@@ -1,8 +1,8 @@
 //! `--probe`: requests a server must refuse, sent to it. One per constraint
 //! of each request body (derived from the spec: see
-//! [`crate::probe::Probes`]), answered with a 400; and per operation a
-//! missing, a malformed and a wrong kind of credential, answered with a 401
-//! or 403. Every refusal must carry the error body the spec declares.
+//! [`crate::probe::Probes`]), answered with a 400; and per operation that
+//! needs a credential a missing, a malformed and a wrong kind of one,
+//! answered with a 401 or 403. Every refusal must carry the error body the spec declares.
 //!
 //! Messages name statuses, error codes and schema keywords only: never the
 //! credentials sent, nor text the server wrote (which might echo them).
@@ -17,7 +17,7 @@ use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::Value;
 
 use crate::capture::{CaptureResponses, SeenResponse};
-use crate::drivers::bearer;
+use crate::drivers::{bearer, filled_path};
 use crate::report::{CheckKind, CheckResult};
 use descope_ergonomic::DEFAULT_MAX_RESPONSE_BYTES;
 
@@ -92,7 +92,11 @@ pub(crate) async fn probe_server(
         let target = Target {
             op: &op,
             operation,
-            url: format!("{}{}", base_url.trim_end_matches('/'), op.path),
+            url: format!(
+                "{}{}",
+                base_url.trim_end_matches('/'),
+                filled_path(op.path, &credentials.project_id)
+            ),
             http,
         };
         let valid = match bearer(operation.credential(), credentials) {
@@ -106,7 +110,7 @@ pub(crate) async fn probe_server(
             }
         };
         for probe in &probes.probes {
-            let problems = target.send(Some(&valid), &probe.body, &[400]).await;
+            let problems = target.send(valid.as_ref(), &probe.body, &[400]).await;
             probed.constraints_probed += 1;
             probed
                 .results
@@ -118,7 +122,13 @@ pub(crate) async fn probe_server(
                 .results
                 .push(result(unprobed.constraint.to_string(), vec![problem]));
         }
-        for case in BadCredential::ALL {
+        // An operation that needs no credential (the key set) has no wrong one.
+        let cases = if operation.credential().is_some() {
+            &BadCredential::ALL[..]
+        } else {
+            &[]
+        };
+        for &case in cases {
             let problems = match wrong_authorization(case, operation, credentials) {
                 Ok(header) => {
                     target
@@ -150,9 +160,7 @@ fn wrong_authorization(
             let other = Credential::ALL
                 .into_iter()
                 .find(|kind| Some(*kind) != operation.credential());
-            bearer(other, credentials)
-                .map(Some)
-                .map_err(|error| error.to_string())
+            bearer(other, credentials).map_err(|error| error.to_string())
         }
     }
 }

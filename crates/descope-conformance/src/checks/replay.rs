@@ -35,6 +35,7 @@ pub async fn replay(spec: &Spec, exchange: &Exchange, driver: &dyn Driver) -> Ve
     let mut problems = Vec::new();
     compare_handshakes(exchange, driver, &server.handshakes(), &mut problems);
     compare_requests(exchange, driver, &arrived, &mut problems);
+    check_no_credential(exchange, &arrived, &mut problems);
     check_sent_bodies(spec, exchange, driver, &arrived, &mut problems);
     let expected = exchange.expected_outcome(driver.client());
     match result {
@@ -108,6 +109,27 @@ fn compare_handshakes(
             if handshake.header("authorization") != [want.as_str()] {
                 problems.push("the license handshake has another credential than the call".into());
             }
+        }
+    }
+}
+
+/// An operation that needs no credential (`security: []`, such as the key
+/// set) is sent none: a recording can list the headers a request must
+/// carry, not those it must not.
+fn check_no_credential(
+    exchange: &Exchange,
+    arrived: &[ArrivedRequest],
+    problems: &mut Vec<String>,
+) {
+    let needs_none =
+        Operation::from_id(&exchange.operation).is_some_and(|op| op.credential().is_none());
+    for (i, request) in arrived.iter().enumerate() {
+        if needs_none && !request.header("authorization").is_empty() {
+            problems.push(format!(
+                "request {}: carries authorization; {} needs no credential",
+                i + 1,
+                exchange.operation
+            ));
         }
     }
 }
@@ -200,5 +222,45 @@ fn schema_error(message: String) -> descope_spec::Violation {
         at: String::new(),
         keyword: String::new(),
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arrived(authorization: Option<&str>) -> ArrivedRequest {
+        ArrivedRequest {
+            method: "GET".into(),
+            path: "/".into(),
+            headers: authorization
+                .map(|value| ("authorization".to_string(), value.to_string()))
+                .into_iter()
+                .collect(),
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_operation_that_needs_no_credential_is_sent_none() {
+        let exchange = |operation: Operation| {
+            let text = format!(
+                "operation: {}\nname: x\ndescription: x\ninput:\n  credentials: {{projectId: P}}\n\
+                 outcome: {{error: {{kind: transport}}}}\n",
+                operation.id()
+            );
+            Exchange::parse("x.yaml", &text).unwrap()
+        };
+        let problems = |operation, request| {
+            let mut found = Vec::new();
+            check_no_credential(&exchange(operation), &[request], &mut found);
+            found
+        };
+        assert_eq!(
+            problems(Operation::GetKeysV2, arrived(Some("Bearer P"))),
+            ["request 1: carries authorization; GetKeysV2 needs no credential"]
+        );
+        assert!(problems(Operation::GetKeysV2, arrived(None)).is_empty());
+        assert!(problems(Operation::Me, arrived(Some("Bearer P:jwt"))).is_empty());
     }
 }

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use descope_ergonomic::tooling::{Sleep, SleepFuture};
 use descope_ergonomic::{DescopeClient, DescopeClientBuilder, Error, RefreshJwt};
-use serde_json::Value;
 
 use crate::drivers::{success_fields, Driver, DriverError, DriverFuture, Params};
 use descope_spec::recorded::{ClientKind, Credentials, Inputs};
@@ -62,7 +61,7 @@ impl Driver for ErgonomicDriver {
         base_url: &'a str,
     ) -> DriverFuture<'a> {
         Box::pin(async move {
-            let (op, params) = Params::of_call(ClientKind::Ergonomic, operation, &inputs.params)?;
+            let (op, params) = Params::of_call(ClientKind::Ergonomic, operation, inputs)?;
             let client = match Self::client(&inputs.credentials, base_url) {
                 Ok(client) => client,
                 Err(error) => return Ok(Outcome::Error(error_outcome(&error))),
@@ -79,11 +78,12 @@ impl Driver for ErgonomicDriver {
                 },
                 _ => None,
             };
-            let body = Value::Object(params.all().clone());
-            Ok(match client.send_json(op, refresh_jwt, body).await {
-                Ok(answer) => Outcome::Success(success_fields(answer)),
-                Err(error) => Outcome::Error(error_outcome(&error)),
-            })
+            Ok(
+                match client.send_json(op, refresh_jwt, params.as_json(op)).await {
+                    Ok(answer) => Outcome::Success(success_fields(answer)),
+                    Err(error) => Outcome::Error(error_outcome(&error)),
+                },
+            )
         })
     }
 }

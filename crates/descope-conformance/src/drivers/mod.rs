@@ -100,39 +100,82 @@ pub enum DriverError {
     Timeout(u64),
 }
 
-/// An exchange's `params`, checked once for both drivers: an operation the
-/// table holds, and no input that is not one of its request fields.
+/// An exchange's `params` and `query`, checked once for both drivers: an
+/// operation the table holds, no input that is not one of its request
+/// fields, and query parameters only for an operation without a request
+/// body (the only kind that has them).
 #[derive(Clone, Copy, Debug)]
 pub struct Params<'a> {
     params: &'a Map<String, Value>,
+    query: &'a Map<String, Value>,
 }
 
 impl<'a> Params<'a> {
-    /// The operation whose `operationId` is `operation`, and its `params`
-    /// as `client` receives them; fails on an operation the table does not
-    /// hold and on the first input that is not one of its request fields.
+    /// The operation whose `operationId` is `operation`, and its inputs as
+    /// `client` receives them; fails on an operation the table does not
+    /// hold, on the first input that is not one of its request fields, and
+    /// on a query parameter of an operation that takes a body.
     pub fn of_call(
         client: ClientKind,
         operation: &'a str,
-        params: &'a Map<String, Value>,
+        inputs: &'a Inputs,
     ) -> Result<(Operation, Self), DriverError> {
         let op = Operation::from_id(operation).ok_or_else(|| DriverError::UnknownOperation {
             client,
             operation: operation.to_string(),
         })?;
         let known = op.request_fields();
-        if let Some(field) = params.keys().find(|name| !known.contains(&name.as_str())) {
+        let unknown = inputs
+            .params
+            .keys()
+            .find(|name| !known.contains(&name.as_str()))
+            .or_else(|| inputs.query.keys().find(|_| !known.is_empty()));
+        if let Some(field) = unknown {
             return Err(DriverError::UnknownInput {
                 client,
                 operation: operation.to_string(),
                 field: field.clone(),
             });
         }
-        Ok((op, Params { params }))
+        let (params, query) = (&inputs.params, &inputs.query);
+        Ok((op, Params { params, query }))
     }
 
     /// Every input, by spec name: the request body as recorded.
     pub fn all(&self) -> &'a Map<String, Value> {
         self.params
     }
+
+    /// The query parameters, by spec name (the driver reads the ones its
+    /// operation has; the spec check refuses any other).
+    pub fn query(&self) -> &'a Map<String, Value> {
+        self.query
+    }
+
+    /// The request body as recorded or, for an operation that takes none,
+    /// its query parameters: what the ergonomic client's `send_json` reads.
+    pub fn as_json(&self, op: Operation) -> Value {
+        let inputs = if op.request_fields().is_empty() {
+            self.query
+        } else {
+            self.params
+        };
+        Value::Object(inputs.clone())
+    }
+}
+
+/// `path` (an operation's template) with every `{parameter}` filled by the
+/// caller's project id: the one path parameter the spec's operations have
+/// (`GetKeysV2`'s), and what the recorded format takes path parameters from.
+pub(crate) fn filled_path(path: &str, project_id: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            if segment.starts_with('{') && segment.ends_with('}') {
+                project_id
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }

@@ -40,8 +40,11 @@ impl RawDriver {
         self
     }
 
-    fn client(&self, base_url: &str, authorization: HeaderValue) -> Client {
-        let mut context = RequestContext::new().with_authorization(authorization);
+    fn client(&self, base_url: &str, authorization: Option<HeaderValue>) -> Client {
+        let mut context = RequestContext::new();
+        if let Some(authorization) = authorization {
+            context = context.with_authorization(authorization);
+        }
         if let Some(transport) = &self.transport {
             context = context.with_transport(transport.clone());
         }
@@ -78,10 +81,20 @@ impl Driver for RawDriver {
         base_url: &'a str,
     ) -> DriverFuture<'a> {
         Box::pin(async move {
-            let (op, params) = Params::of_call(ClientKind::Raw, operation, &inputs.params)?;
+            let (op, params) = Params::of_call(ClientKind::Raw, operation, inputs)?;
             let authorization = bearer(op.credential(), &inputs.credentials)?;
             let client = self.client(base_url, authorization);
             let body = Value::Object(params.all().clone());
+            // The path parameter is the caller's project id; the query is read
+            // by a type of its parameters, so that one the driver does not
+            // know is reported rather than dropped.
+            let project_id = inputs.credentials.project_id.as_str();
+            let query = Value::Object(params.query().clone());
+            let unknown_query = |error: serde_json::Error| DriverError::UnknownInput {
+                client: ClientKind::Raw,
+                operation: operation.to_string(),
+                field: format!("query: {error}"),
+            };
             // One line per operation: the generated client has a method each.
             // The recorded body is read by the generated request type, so a
             // refusal is the generated type's own, naming the spec field.
@@ -92,7 +105,24 @@ impl Driver for RawDriver {
                             Ok(body) => outcome(client.$method().body(body).send().await),
                             Err(refused) => refused,
                         },)*
-                        Operation::GetLicense => outcome(client.get_license().send().await),
+                        Operation::GetLicense => {
+                            let NoQuery {} = serde_json::from_value(query).map_err(unknown_query)?;
+                            outcome(client.get_license().send().await)
+                        }
+                        Operation::Me => {
+                            let NoQuery {} = serde_json::from_value(query).map_err(unknown_query)?;
+                            outcome(client.me().send().await)
+                        }
+                        Operation::GetKeysV2 => {
+                            let query: KeysQuery =
+                                serde_json::from_value(query).map_err(unknown_query)?;
+                            let request = client.get_keys_v2().project_id(project_id);
+                            let request = match query.certs {
+                                Some(certs) => request.certs(certs),
+                                None => request,
+                            };
+                            outcome(request.send().await)
+                        }
                     }
                 };
             }
@@ -101,10 +131,26 @@ impl Driver for RawDriver {
                 EmbeddedLinkSignin => embedded_link_signin(EmbeddedLinkSigninRequest),
                 EmbeddedLinkSignup => embedded_link_signup(EmbeddedLinkSignupRequest),
                 VerifyMagicLink => verify_magic_link(VerifyMagicLinkRequest),
+                RefreshSession => refresh_session(RefreshSessionRequest),
+                Logout => logout(LogoutRequest),
+                LogoutAllDevices => logout_all_devices(LogoutRequest),
             })
         })
     }
 }
+
+/// The query of `GetKeysV2`, the one operation with query parameters: the
+/// generated builder takes them one setter each, with no type of its own.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeysQuery {
+    certs: Option<bool>,
+}
+
+/// The query of an operation that has none.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoQuery {}
 
 /// The recorded body as the generated request type, or the refusal naming
 /// the field it fails at (the spec name: the types' serde names are the
@@ -126,22 +172,25 @@ fn wire_body<T: serde::de::DeserializeOwned>(body: &Value) -> Result<T, Outcome>
     })
 }
 
-/// The `Authorization` value for the credential `kind`, built by the
-/// wrapper's credential types (the one place the bearer formats are
-/// written), so the raw client is driven with exactly what a caller of the
-/// escape hatch would send.
+/// The `Authorization` value for the credential `kind` (none for an
+/// operation that needs none), built by the wrapper's credential types (the
+/// one place the bearer formats are written), so the raw client is driven
+/// with exactly what a caller of the escape hatch would send.
 pub(crate) fn bearer(
     kind: Option<Credential>,
     credentials: &Credentials,
-) -> Result<HeaderValue, DriverError> {
+) -> Result<Option<HeaderValue>, DriverError> {
     let unusable = |_| DriverError::InputType {
         field: "credentials".into(),
         expected: "credentials the wrapper accepts",
     };
+    let Some(kind) = kind else {
+        return Ok(None);
+    };
     let project = ProjectId::new(credentials.project_id.as_str()).map_err(unusable)?;
-    match kind {
-        Some(Credential::ProjectId) => Ok(ProjectAuthorization::new(&project).header_value()),
-        Some(Credential::ProjectRefreshJwt) => {
+    let value = match kind {
+        Credential::ProjectId => ProjectAuthorization::new(&project).header_value(),
+        Credential::ProjectRefreshJwt => {
             let jwt = credentials
                 .refresh_jwt
                 .as_deref()
@@ -153,19 +202,20 @@ pub(crate) fn bearer(
                 .map(AuthManagementKey::new)
                 .transpose()
                 .map_err(unusable)?;
-            Ok(UserAuthorization::new(&project, &jwt)
+            UserAuthorization::new(&project, &jwt)
                 .auth_management_key(key.as_ref())
-                .header_value())
+                .header_value()
         }
-        Some(Credential::ProjectManagementKey) | None => {
+        Credential::ProjectManagementKey => {
             let key = credentials
                 .management_key
                 .as_deref()
                 .ok_or(DriverError::MissingCredential("managementKey"))?;
             let key = ManagementKey::new(key).map_err(unusable)?;
-            Ok(ManagementAuthorization::new(&project, &key).header_value())
+            ManagementAuthorization::new(&project, &key).header_value()
         }
-    }
+    };
+    Ok(Some(value))
 }
 
 /// The generated client's result, normalised.
@@ -209,7 +259,7 @@ mod tests {
         let phone = Operation::UpdateUserPhoneMagicLinkSms;
         let link = Operation::EmbeddedLinkSignin;
         assert_eq!(
-            bearer(phone.credential(), &credentials).unwrap(),
+            bearer(phone.credential(), &credentials).unwrap().unwrap(),
             "Bearer Pfake:jwt:amk"
         );
         assert_eq!(
@@ -218,8 +268,12 @@ mod tests {
         );
         credentials.management_key = Some("key".into());
         assert_eq!(
-            bearer(link.credential(), &credentials).unwrap(),
+            bearer(link.credential(), &credentials).unwrap().unwrap(),
             "Bearer Pfake:key"
+        );
+        assert_eq!(
+            bearer(Operation::GetKeysV2.credential(), &credentials),
+            Ok(None)
         );
     }
 }

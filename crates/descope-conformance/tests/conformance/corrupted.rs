@@ -304,3 +304,43 @@ fn a_corrupted_spec_file_fails_the_binary() {
     );
     assert_eq!(last_line(&output.stdout), "0 passed, 1 failed");
 }
+
+#[tokio::test]
+async fn a_wrong_query_or_path_parameter_fails() {
+    let dir = copy_of_recorded();
+    // A query input the operation does not declare, and one of the wrong type.
+    edit(
+        dir.path(),
+        "keys-200-certs.yaml",
+        "  query:\n    certs: true\n",
+        "  query:\n    certs: \"yes\"\n    colour: red\n",
+    );
+    // A path parameter that is not the caller's project id.
+    edit(
+        dir.path(),
+        "keys-200.yaml",
+        "  path: /v2/keys/Pfake00000000000000000000000\n",
+        "  path: /v2/keys/Pother?colour=red\n",
+    );
+    let report = run_on(spec(), dir.path(), RunOptions::default()).await;
+    assert_problem(
+        &report,
+        &["keys-200-certs.yaml: input query `colour` is not a query parameter of GetKeysV2"],
+    );
+    assert_problem(
+        &report,
+        &["keys-200-certs.yaml: input query `certs`:", "boolean"],
+    );
+    assert_problem(
+        &report,
+        &["keys-200.yaml: request path: query `colour` is not a query parameter of GetKeysV2"],
+    );
+    assert_problem(
+        &report,
+        &["keys-200.yaml: request path: the {projectId} segment is Pother, not the caller's"],
+    );
+    assert_problem(
+        &report,
+        &["keys-200.yaml: request 1: path: expected /v2/keys/Pother?colour=red"],
+    );
+}

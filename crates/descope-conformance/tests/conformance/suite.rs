@@ -70,7 +70,7 @@ fn the_binary_passes_and_closes_with_the_counts() {
     assert!(output.stdout.starts_with("EXCHANGE"), "{}", output.stdout);
     let lines: Vec<&str> = output.stdout.lines().collect();
     assert!(
-        lines[lines.len() - 2].starts_with("coverage: operations 5/5, response statuses 20/20,"),
+        lines[lines.len() - 2].starts_with("coverage: operations 10/10, response statuses 40/40,"),
         "{}",
         output.stdout
     );

@@ -6,7 +6,7 @@ use descope_raw::types::UpdatePhoneMagicLinkSmsRequest as WireBody;
 use descope_spec::Operation;
 
 use crate::client::DescopeClient;
-use crate::credentials::{RefreshJwt, UserAuthorization};
+use crate::credentials::RefreshJwt;
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::{check_text, checked, Given, LoginId, PhoneNumber, RedirectUri};
 
@@ -173,14 +173,11 @@ impl<'c> UpdatePhoneRequest<'c> {
     ) -> Result<descope_raw::types::UpdatePhoneMagicLinkSmsResponse, Error> {
         let refresh_jwt = checked(&self.refresh_jwt)?;
         let body = self.wire_body()?;
-        let shared = self.client.shared();
-        let authorization = UserAuthorization::new(&shared.project_id, refresh_jwt)
-            .auth_management_key(shared.auth_management_key.as_ref())
-            .header_value();
+        let authorization = self.client.user_authorization(refresh_jwt);
         let scrub = self.client.scrub(Some(refresh_jwt.expose_secret()), false);
         let context = self
             .client
-            .call_context(Operation::UpdateUserPhoneMagicLinkSms, authorization)
+            .call_context(Operation::UpdateUserPhoneMagicLinkSms, Some(authorization))
             .await;
         let reply = self
             .client

@@ -66,7 +66,7 @@ impl<'c> VerifyRequest<'c> {
         let scrub = self.client.scrub(Some(token.expose_secret()), true);
         let context = self
             .client
-            .call_context(Operation::VerifyMagicLink, authorization)
+            .call_context(Operation::VerifyMagicLink, Some(authorization))
             .await;
         self.client
             .call(&context, scrub, body, |raw, body| {

@@ -85,7 +85,7 @@ impl<'c> EmbeddedLinkRequest<'c> {
         let scrub = self.client.scrub(None, true);
         let context = self
             .client
-            .call_context(Operation::EmbeddedLinkSignin, authorization.clone())
+            .call_context(Operation::EmbeddedLinkSignin, Some(authorization.clone()))
             .await;
         let reply = self
             .client

@@ -33,7 +33,7 @@ impl<'c> LicenseRequest<'c> {
         let scrub = self.client.scrub(None, false);
         let context = self
             .client
-            .call_context_by(Operation::GetLicense, authorization.clone(), deadline)
+            .call_context_by(Operation::GetLicense, Some(authorization.clone()), deadline)
             .await;
         let response = self
             .client

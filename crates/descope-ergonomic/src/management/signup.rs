@@ -261,7 +261,7 @@ impl<'c> EmbeddedLinkSignupRequest<'c> {
         let scrub = self.client.scrub(None, true);
         let context = self
             .client
-            .call_context(Operation::EmbeddedLinkSignup, authorization.clone())
+            .call_context(Operation::EmbeddedLinkSignup, Some(authorization.clone()))
             .await;
         let reply = self
             .client

@@ -18,6 +18,7 @@ mod responses;
 mod retries;
 mod secrets;
 mod session;
+mod sessions;
 
 use descope_ergonomic::DescopeClient;
 use descope_testkit::client::builder;

@@ -68,6 +68,30 @@ pub(crate) const RECORDED: &[(&str, &str)] = &[
         include_str!("../../spec/recorded/embedded-link-signup-refused-bad-phone.yaml"),
     ),
     (
+        "keys-200-certs.yaml",
+        include_str!("../../spec/recorded/keys-200-certs.yaml"),
+    ),
+    (
+        "keys-200-ec.yaml",
+        include_str!("../../spec/recorded/keys-200-ec.yaml"),
+    ),
+    (
+        "keys-200.yaml",
+        include_str!("../../spec/recorded/keys-200.yaml"),
+    ),
+    (
+        "keys-400-unknown-project.yaml",
+        include_str!("../../spec/recorded/keys-400-unknown-project.yaml"),
+    ),
+    (
+        "keys-429-retry-after.yaml",
+        include_str!("../../spec/recorded/keys-429-retry-after.yaml"),
+    ),
+    (
+        "keys-500.yaml",
+        include_str!("../../spec/recorded/keys-500.yaml"),
+    ),
+    (
         "license-200.yaml",
         include_str!("../../spec/recorded/license-200.yaml"),
     ),
@@ -82,6 +106,110 @@ pub(crate) const RECORDED: &[(&str, &str)] = &[
     (
         "license-500.yaml",
         include_str!("../../spec/recorded/license-500.yaml"),
+    ),
+    (
+        "logout-200.yaml",
+        include_str!("../../spec/recorded/logout-200.yaml"),
+    ),
+    (
+        "logout-401-revoked.yaml",
+        include_str!("../../spec/recorded/logout-401-revoked.yaml"),
+    ),
+    (
+        "logout-429-retry-after.yaml",
+        include_str!("../../spec/recorded/logout-429-retry-after.yaml"),
+    ),
+    (
+        "logout-500.yaml",
+        include_str!("../../spec/recorded/logout-500.yaml"),
+    ),
+    (
+        "logout-all-200.yaml",
+        include_str!("../../spec/recorded/logout-all-200.yaml"),
+    ),
+    (
+        "logout-all-401-revoked.yaml",
+        include_str!("../../spec/recorded/logout-all-401-revoked.yaml"),
+    ),
+    (
+        "logout-all-429-retry-after.yaml",
+        include_str!("../../spec/recorded/logout-all-429-retry-after.yaml"),
+    ),
+    (
+        "logout-all-500.yaml",
+        include_str!("../../spec/recorded/logout-all-500.yaml"),
+    ),
+    (
+        "logout-all-logout-type.yaml",
+        include_str!("../../spec/recorded/logout-all-logout-type.yaml"),
+    ),
+    (
+        "logout-logout-type.yaml",
+        include_str!("../../spec/recorded/logout-logout-type.yaml"),
+    ),
+    (
+        "me-200.yaml",
+        include_str!("../../spec/recorded/me-200.yaml"),
+    ),
+    (
+        "me-401-revoked.yaml",
+        include_str!("../../spec/recorded/me-401-revoked.yaml"),
+    ),
+    (
+        "me-429-retry-after.yaml",
+        include_str!("../../spec/recorded/me-429-retry-after.yaml"),
+    ),
+    (
+        "me-500.yaml",
+        include_str!("../../spec/recorded/me-500.yaml"),
+    ),
+    (
+        "refresh-session-200-rotated.yaml",
+        include_str!("../../spec/recorded/refresh-session-200-rotated.yaml"),
+    ),
+    (
+        "refresh-session-200.yaml",
+        include_str!("../../spec/recorded/refresh-session-200.yaml"),
+    ),
+    (
+        "refresh-session-401-expired.yaml",
+        include_str!("../../spec/recorded/refresh-session-401-expired.yaml"),
+    ),
+    (
+        "refresh-session-401-malformed.yaml",
+        include_str!("../../spec/recorded/refresh-session-401-malformed.yaml"),
+    ),
+    (
+        "refresh-session-401-revoked.yaml",
+        include_str!("../../spec/recorded/refresh-session-401-revoked.yaml"),
+    ),
+    (
+        "refresh-session-401-wrong-project.yaml",
+        include_str!("../../spec/recorded/refresh-session-401-wrong-project.yaml"),
+    ),
+    (
+        "refresh-session-429-retry-after.yaml",
+        include_str!("../../spec/recorded/refresh-session-429-retry-after.yaml"),
+    ),
+    (
+        "refresh-session-500.yaml",
+        include_str!("../../spec/recorded/refresh-session-500.yaml"),
+    ),
+    (
+        "refresh-session-503-then-200.yaml",
+        include_str!("../../spec/recorded/refresh-session-503-then-200.yaml"),
+    ),
+    (
+        "refresh-session-cookie-mode.yaml",
+        include_str!("../../spec/recorded/refresh-session-cookie-mode.yaml"),
+    ),
+    (
+        "refresh-session-external-token.yaml",
+        include_str!("../../spec/recorded/refresh-session-external-token.yaml"),
+    ),
+    (
+        "refresh-session-no-body.yaml",
+        include_str!("../../spec/recorded/refresh-session-no-body.yaml"),
     ),
     (
         "update-phone-200-missing-field.yaml",

@@ -18,9 +18,10 @@ pub fn check_exchange(spec: &Spec, exchange: &Exchange) -> Vec<String> {
             spec.label()
         )]);
     };
-    check_inputs(&op, exchange, &mut problems);
+    check_inputs(spec, &op, exchange, &mut problems);
     if let Some(request) = &exchange.request {
         check_request(&op, request, &mut problems);
+        check_parameters(&op, exchange, request, &mut problems);
     }
     for (i, response) in exchange.responses.iter().enumerate() {
         check_response(spec, &op, i, response, &mut problems);
@@ -28,7 +29,32 @@ pub fn check_exchange(spec: &Spec, exchange: &Exchange) -> Vec<String> {
     exchange.in_file(problems)
 }
 
-fn check_inputs(op: &OperationSpec<'_>, exchange: &Exchange, problems: &mut Vec<String>) {
+fn check_inputs(
+    spec: &Spec,
+    op: &OperationSpec<'_>,
+    exchange: &Exchange,
+    problems: &mut Vec<String>,
+) {
+    match op.parameters("query") {
+        Ok(declared) => {
+            for (name, value) in &exchange.input.query {
+                match declared.iter().find(|(known, _)| known == name) {
+                    None => problems.push(format!(
+                        "input query `{name}` is not a query parameter of {} (parameters: {})",
+                        op.id,
+                        names(&declared)
+                    )),
+                    Some((_, Some(schema))) => match spec.validate(schema, value) {
+                        Ok(found) => problems
+                            .extend(found.iter().map(|p| format!("input query `{name}`: {p}"))),
+                        Err(error) => problems.push(format!("input query `{name}`: {error}")),
+                    },
+                    Some((_, None)) => {}
+                }
+            }
+        }
+        Err(error) => problems.push(format!("query parameters: {error}")),
+    }
     match op.request_properties() {
         Ok(properties) => {
             for name in exchange.input.params.keys() {
@@ -75,6 +101,65 @@ fn check_request(op: &OperationSpec<'_>, request: &RecordedRequest, problems: &m
         (Ok(Some(_)), None) => problems.push("request has no body; the spec declares one".into()),
         (Ok(None), Some(_)) => problems.push("request has a body; the spec declares none".into()),
         (Ok(None), None) => {}
+    }
+}
+
+/// The recorded request's parameters: its query names are declared query
+/// parameters, and every path parameter is the caller's project id (the
+/// format's one source of path parameters).
+fn check_parameters(
+    op: &OperationSpec<'_>,
+    exchange: &Exchange,
+    request: &RecordedRequest,
+    problems: &mut Vec<String>,
+) {
+    let (path, query) = request
+        .path
+        .split_once('?')
+        .unwrap_or((request.path.as_str(), ""));
+    match op.parameters("query") {
+        Ok(declared) => {
+            for name in query_names(query) {
+                if !declared.iter().any(|(known, _)| *known == name) {
+                    problems.push(format!(
+                        "request path: query `{name}` is not a query parameter of {} \
+                         (parameters: {})",
+                        op.id,
+                        names(&declared)
+                    ));
+                }
+            }
+        }
+        Err(error) => problems.push(format!("query parameters: {error}")),
+    }
+    let project = exchange.input.credentials.project_id.as_str();
+    for (template, segment) in op.path.split('/').zip(path.split('/')) {
+        if template.starts_with('{') && template.ends_with('}') && segment != project {
+            problems.push(format!(
+                "request path: the {template} segment is {segment}, not the caller's project id \
+                 ({project})"
+            ));
+        }
+    }
+}
+
+/// The names of a query string's parameters, in order.
+fn query_names(query: &str) -> impl Iterator<Item = &str> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').map_or(pair, |(name, _)| name))
+}
+
+/// Parameter names for a message.
+fn names(declared: &[(&str, Option<&Value>)]) -> String {
+    match declared {
+        [] => "none".into(),
+        declared => declared
+            .iter()
+            .map(|(name, _)| *name)
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 

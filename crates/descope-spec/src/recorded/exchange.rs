@@ -97,6 +97,11 @@ pub struct Inputs {
     /// what goes on the wire (e.g. a phone number the client normalises).
     #[serde(default)]
     pub params: Map<String, Value>,
+    /// The operation's query parameters by their spec names (`certs`), as the
+    /// caller gives them. An operation's path parameters are not inputs: they
+    /// are the caller's project id (`credentials.projectId`).
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub query: Map<String, Value>,
 }
 
 /// The credentials of a caller. Recordings hold obviously fake values only.

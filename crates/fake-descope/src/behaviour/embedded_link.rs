@@ -10,6 +10,7 @@ use crate::masking::{mask_email, mask_phone};
 use crate::refusal::Refusal;
 use crate::registry::User;
 use crate::service::State;
+use crate::session::Grant;
 
 pub(super) fn answer(call: &Call, state: &mut State) -> Result<Value, Refusal> {
     let login_id = call.text(request::LOGIN_ID).unwrap_or_default();
@@ -21,7 +22,10 @@ pub(super) fn answer(call: &Call, state: &mut State) -> Result<Value, Refusal> {
     }
     let purpose = Purpose::SignIn {
         login_id: login_id.to_string(),
-        claims: call.object(request::CUSTOM_CLAIMS),
+        grant: Grant {
+            claims: call.object(request::CUSTOM_CLAIMS),
+            ..Grant::default()
+        },
         first_seen: false,
     };
     let token = state

@@ -9,6 +9,7 @@ use crate::flow::Purpose;
 use crate::refusal::Refusal;
 use crate::registry::{Names, User};
 use crate::service::State;
+use crate::session::Grant;
 
 /// The code of a sign-up for a login id that already has a user.
 pub(crate) const USER_EXISTS: &str = "E062107";
@@ -47,9 +48,18 @@ pub(super) fn answer(call: &Call, state: &mut State) -> Result<Value, Refusal> {
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
+    let grant = Grant {
+        claims,
+        // A step-up sign-in marks its sessions `su`.
+        step_up: options
+            .get("stepup")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        ..Grant::default()
+    };
     let purpose = Purpose::SignIn {
         login_id: login_id.to_string(),
-        claims,
+        grant,
         first_seen: true,
     };
     let token = state

@@ -15,6 +15,10 @@ use crate::service::State;
 pub const DEFAULT_LINK_URI: &str = "http://localhost/magiclink/verify";
 
 pub(super) fn answer(call: &Call, state: &mut State) -> Result<Value, Refusal> {
+    // The user's refresh JWT must be the good one of a live session.
+    state
+        .sessions
+        .check_in_use(&state.keys, call.refresh_jwt, call.project_id, call.now)?;
     let login_id = call.text(request::LOGIN_ID).unwrap_or_default();
     let phone = call.text(request::PHONE).unwrap_or_default();
     let purpose = Purpose::PhoneChange {

@@ -192,6 +192,16 @@ fn any_body() -> impl Strategy<Value = Value> {
         Just("loginId"),
         Just("email"),
         Just("phone"),
+        Just("tenants"),
+        Just("roles"),
+        Just("permissions"),
+        Just("currentTenant"),
+        Just("customClaims"),
+        Just("rotateRefreshJwts"),
+        Just("projectId"),
+        Just("expired"),
+        Just("sessionExpiresInSecs"),
+        Just("advanceSecs"),
         Just("other"),
     ];
     leaf.prop_recursive(2, 12, 4, move |inner| {
@@ -208,13 +218,20 @@ proptest! {
 
     #[test]
     fn any_control_input_gets_200_or_400_and_the_fake_keeps_serving(
-        calls in prop::collection::vec((0usize..3, any_body()), 1..6),
+        calls in prop::collection::vec((0usize..6, any_body()), 1..6),
     ) {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async {
             let fake = fake().await;
             for (target, body) in &calls {
-                let path = ["/_fake/replies", "/_fake/projects", "/_fake/users"][*target];
+                let path = [
+                    "/_fake/replies",
+                    "/_fake/projects",
+                    "/_fake/users",
+                    "/_fake/sessions",
+                    "/_fake/clock",
+                    "/_fake/keys/rotate",
+                ][*target];
                 let answer = control(&fake, path, body).await;
                 assert!(answer.status == 200 || answer.status == 400, "{path} {body}: {answer:?}");
                 if answer.status == 400 {

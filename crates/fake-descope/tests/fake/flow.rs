@@ -8,7 +8,7 @@ use std::time::Duration;
 use descope_ergonomic::management::NewUser;
 use descope_ergonomic::Error;
 use descope_testkit::credentials::{PROJECT, USER, USER_PHONE};
-use fake_descope::{FakeDescope, KEYS_PREFIX};
+use fake_descope::FakeDescope;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
 use serde_json::Value;
@@ -17,11 +17,11 @@ use crate::support::{client, fake};
 
 /// The claims of `jwt` once its signature checks against the fake's JWKS.
 async fn validated(fake: &FakeDescope, jwt: &str) -> Value {
-    let url = format!("{}{KEYS_PREFIX}{PROJECT}", fake.base_url());
+    let url = format!("{}/v2/keys/{PROJECT}", fake.base_url());
     let jwks: JwkSet = reqwest::get(url).await.unwrap().json().await.unwrap();
     let kid = decode_header(jwt).unwrap().kid.expect("a kid");
     let key = DecodingKey::from_jwk(jwks.find(&kid).expect("the key is served")).unwrap();
-    let mut validation = Validation::new(Algorithm::ES256);
+    let mut validation = Validation::new(Algorithm::RS256);
     validation.set_issuer(&[PROJECT]);
     decode::<Value>(jwt, &key, &validation).unwrap().claims
 }

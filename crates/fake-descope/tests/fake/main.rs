@@ -11,5 +11,6 @@ mod license;
 mod scripts;
 mod sdk_shapes;
 mod serving;
+mod sessions;
 mod strictness;
 mod support;
