@@ -327,6 +327,12 @@ mod tests {
         assert_eq!(ring.jwks(1_060)["keys"].as_array().unwrap().len(), 1);
         let new = ring.sign(&claims());
         assert!(new.contains('.') && ring.verified_claims(&new, 5_000).is_some());
+        // The retired key is gone from memory at the next rotation, and each
+        // rotation takes another key of the pool.
+        let before = ring.jwks(1_060)["keys"][0]["n"].clone();
+        ring.rotate(&ids, 1_060, 60);
+        assert_eq!(ring.keys.len(), 2);
+        assert_ne!(ring.jwks(1_060)["keys"][0]["n"], before);
         for _ in 0..(MAX_KEYS + 4) {
             ring.rotate(&ids, 2_000, 1_000_000);
         }

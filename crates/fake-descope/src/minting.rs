@@ -134,20 +134,20 @@ impl<'f> SessionFor<'f> {
             _ => state.registry.add_user(user).clone(),
         };
         let (ids, now, lifetimes) = (state.ids.clone(), state.clock.now(), state.lifetimes);
-        let at = |offset: Option<i64>, lifetime: u64| match offset {
-            Some(offset) => now.saturating_add_signed(offset),
-            None => now.saturating_add(lifetime),
-        };
-        let expirations = Expirations {
-            session: at(session_expires_in, lifetimes.session),
-            refresh: at(refresh_expires_in, lifetimes.refresh),
-        };
         let state = &mut *state;
         let issuer = crate::session::Issuer {
             keys: &state.keys,
             ids: &ids,
             now,
             lifetimes,
+        };
+        let defaults = issuer.default_expirations();
+        let at = |offset: Option<i64>, default: u64| {
+            offset.map_or(default, |offset| now.saturating_add_signed(offset))
+        };
+        let expirations = Expirations {
+            session: at(session_expires_in, defaults.session),
+            refresh: at(refresh_expires_in, defaults.refresh),
         };
         let issued = state
             .sessions

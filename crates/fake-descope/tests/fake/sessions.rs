@@ -412,8 +412,9 @@ async fn sessions_are_bounded_oldest_first() {
         .await;
     let first = fake.session_for(USER).issue();
     let _second = fake.session_for(USER).issue();
+    let _third = fake.session_for(USER).issue();
     let third = fake.session_for(USER).issue();
-    assert_eq!((fake.live_sessions(), fake.dropped().sessions), (2, 1));
+    assert_eq!((fake.live_sessions(), fake.dropped().sessions), (2, 2));
     assert_eq!(refresh(&fake, &first.refresh_jwt).await.0, 401);
     assert_eq!(refresh(&fake, &third.refresh_jwt).await.0, 200);
 }
@@ -560,4 +561,94 @@ async fn the_control_api_drives_sessions_clock_and_keys() {
         400,
         "no single project to mint for"
     );
+}
+
+/// The claims of a JWT, unverified (the tests above verify).
+fn payload(jwt: &str) -> Value {
+    use base64::Engine as _;
+    let part = jwt.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+#[tokio::test]
+async fn lifetimes_and_issue_times_follow_the_clock() {
+    const NOW: u64 = 1_800_000_000;
+    let fake = FakeDescope::builder()
+        .project(Project::new(PROJECT).rotate_refresh_jwts(true))
+        .clock_at(UNIX_EPOCH + Duration::from_secs(NOW))
+        .start()
+        .await;
+    let session = fake.session_for(USER).issue();
+    let (claims, refresh_claims) = (payload(&session.session_jwt), payload(&session.refresh_jwt));
+    assert_eq!(
+        (claims["iat"].as_u64(), claims["exp"].as_u64()),
+        (Some(NOW), Some(NOW + 600))
+    );
+    assert_eq!(
+        refresh_claims["exp"].as_u64(),
+        Some(NOW + 2_419_200),
+        "4 weeks"
+    );
+    assert_eq!(REFRESH_LIFETIME_SECS, 2_419_200);
+    let expired = payload(&fake.session_for(USER).expired().issue().session_jwt);
+    assert_eq!(
+        (expired["iat"].as_u64(), expired["exp"].as_u64()),
+        (Some(NOW - 660), Some(NOW - 60)),
+        "issued a lifetime before its expiry"
+    );
+    let short = fake
+        .session_for(USER)
+        .session_expires_in(Duration::from_secs(30))
+        .issue();
+    let short = payload(&short.session_jwt);
+    assert_eq!(
+        (short["iat"].as_u64(), short["exp"].as_u64()),
+        (Some(NOW), Some(NOW + 30))
+    );
+    fake.advance_clock(Duration::from_secs(100));
+    let (status, body) = refresh(&fake, &session.refresh_jwt).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["sessionExpiration"].as_u64(), Some(NOW + 100 + 600));
+    assert_eq!(
+        body["cookieExpiration"].as_u64(),
+        Some(NOW + 100 + 2_419_200),
+        "rotated: a new lifetime"
+    );
+    assert_eq!(
+        payload(text(&body, "refreshJwt"))["iat"].as_u64(),
+        Some(NOW + 100)
+    );
+}
+
+#[tokio::test]
+async fn the_phone_update_refuses_a_logged_out_refresh_jwt() {
+    let fake = session_fake(false).await;
+    let session = fake.session_for(USER).issue();
+    let update = |jwt: String| {
+        let url = format!(
+            "{}{}",
+            fake.base_url(),
+            Operation::UpdateUserPhoneMagicLinkSms.path()
+        );
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .bearer_auth(format!("{PROJECT}:{jwt}"))
+                .json(&json!({"loginId": USER, "phone": "+12025550123"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(update(session.refresh_jwt.clone()).await, 200);
+    assert_eq!(
+        call(&fake, Operation::Logout, &session.refresh_jwt).await.0,
+        200
+    );
+    assert_eq!(update(session.refresh_jwt.clone()).await, 401);
 }
