@@ -19,7 +19,11 @@ pub(crate) async fn attempt_result<T>(
     scrub: &Scrub<'_>,
 ) -> Result<T, Error> {
     let status = answer.map_or(StatusCode::INTERNAL_SERVER_ERROR, |a| a.status);
-    let retry_after = answer.and_then(|a| a.retry_after);
+    // A wait is an error's: a Retry-After on a success (even one that cannot
+    // be used) asks nothing of the caller.
+    let retry_after = answer
+        .filter(|a| a.status.as_u16() >= 400)
+        .and_then(|a| a.retry_after);
     // Whatever a followed redirect led to, it is not the answer of the
     // server the request was for.
     if let Some(to) = answer.and_then(|a| a.redirected_to.as_deref()) {

@@ -520,9 +520,10 @@ fn check_outcome(
     }
     assert_no_secret(&what, &error.to_string());
     assert_no_secret(&what, &format!("{error:?}"));
-    // Whole seconds, on a Descope error body or a body that is not one (a
-    // proxy's 429 page); anything else is ignored.
+    // Whole seconds, on an error status with a Descope error body or a body
+    // that is not one (a proxy's 429 page); anything else is ignored.
     let expected_wait = retry_after
+        .filter(|_| status >= 400)
         .filter(|_| matches!(error, Error::Api(_) | Error::MalformedResponse { .. }))
         .filter(|v| v.is_ascii())
         .and_then(|v| v.trim().parse::<u64>().ok())
