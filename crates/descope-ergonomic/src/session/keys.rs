@@ -221,7 +221,7 @@ mod tests {
         ]});
         let bytes = body.to_string().into_bytes();
         let set = KeySet::from_wire(wire(&body), Some(&bytes));
-        assert_eq!(set.len(), 2);
+        assert_eq!((set.len(), set.is_empty()), (2, false));
         let rsa = set.get("r1").unwrap();
         assert_eq!(
             (rsa.kty(), rsa.alg(), rsa.key_use(), rsa.n(), rsa.e()),
