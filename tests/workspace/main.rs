@@ -1,8 +1,9 @@
 //! The workspace-level tests, one binary: the crate graph (no cycles), the
 //! maintainer's regeneration loop on a copy of the workspace, the wrapper's
 //! input checks against the spec's, the spec's examples against its schemas, and the conformance
-//! suite against fake-descope (here, so that neither crate needs the other
-//! as a dev-dependency: packaging needs no cycle).
+//! suite against fake-descope, and local session validation against the
+//! fake's sessions (here, so that neither crate needs the other as a
+//! dev-dependency: packaging needs no cycle).
 
 mod crate_graph;
 mod fake_conformance;
@@ -10,3 +11,4 @@ mod readme_examples;
 mod regeneration_loop;
 mod spec_agreement;
 mod spec_examples;
+mod validation;

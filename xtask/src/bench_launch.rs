@@ -2,7 +2,9 @@
 //! measurements of the `descope-bench` crate, built in release and run
 //! (`--workflow`: the timings alone).
 //! `--instructions`: the per-call instruction and allocation counts of that
-//! crate instead; `--signing`: what signing a session costs fake-descope.
+//! crate instead; `--signing`: what signing a session costs fake-descope;
+//! `--validation`: the rate of validating session JWTs, ours against
+//! Descope's Node and Python SDKs and the bare signature check.
 //!
 //! The measuring code is a crate of its own rather than part of this binary:
 //! it needs both Descope clients, and xtask must keep building while the
@@ -26,6 +28,8 @@ pub enum Only {
     Instructions,
     /// The fake's cost of signing a session (`SIGNING` lines).
     Signing,
+    /// Validating session JWTs against the SDKs and the floor (`VALIDATION` lines).
+    Validation,
 }
 
 /// Runs the bench from the workspace at `root`, as `only` says.
@@ -51,6 +55,9 @@ pub fn run(root: &Path, quick: bool, only: Only) -> Result<ExitCode> {
         }
         Only::Signing => {
             command.arg("--signing");
+        }
+        Only::Validation => {
+            command.arg("--validation");
         }
         Only::Everything | Only::Workflow => {}
     }

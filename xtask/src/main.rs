@@ -119,6 +119,12 @@ enum Command {
         /// ES256, ending with `SIGNING` lines.
         #[arg(long, conflicts_with_all = ["workflow", "instructions"])]
         signing: bool,
+        /// Instead: the rate of validating session JWTs (RS256, keys cached,
+        /// one core), ours against Descope's official Node and Python SDKs
+        /// (installed at pinned versions under target/) and the bare RS256
+        /// check, and a storm of unknown kids; ends with `VALIDATION` lines.
+        #[arg(long, conflicts_with_all = ["workflow", "instructions", "signing"])]
+        validation: bool,
     },
 }
 
@@ -193,10 +199,12 @@ fn main() -> ExitCode {
             instructions,
             workflow,
             signing,
+            validation,
         } => workspace::default_root().and_then(|root| {
             let only = match (instructions, signing) {
                 (true, _) => bench_launch::Only::Instructions,
                 (_, true) => bench_launch::Only::Signing,
+                _ if validation => bench_launch::Only::Validation,
                 _ if workflow => bench_launch::Only::Workflow,
                 _ => bench_launch::Only::Everything,
             };

@@ -16,6 +16,7 @@ pub mod report;
 pub mod server;
 pub mod signing;
 pub mod stats;
+pub mod validation;
 
 use std::time::Duration;
 

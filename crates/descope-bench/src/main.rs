@@ -29,6 +29,15 @@ struct Args {
     /// ES256 (`SIGNING` lines).
     #[arg(long, conflicts_with_all = ["check", "serve", "client", "instructions"])]
     signing: bool,
+    /// Instead: the rate of validating session JWTs (RS256, keys cached,
+    /// one core), ours against Descope's Node and Python SDKs and the bare
+    /// signature check (`VALIDATION` lines); installs the SDKs under target/.
+    #[arg(long, conflicts_with_all = ["check", "serve", "client", "instructions", "signing"])]
+    validation: bool,
+    /// With `--validation`: ours and the floor only, without installing or
+    /// running the SDKs.
+    #[arg(long, requires = "validation")]
+    without_sdks: bool,
     /// Only serve on loopback, printing the base URL, until killed.
     #[arg(long)]
     serve: bool,
@@ -60,6 +69,17 @@ fn main() -> ExitCode {
         _ if args.signing => {
             let (rounds, window) = if args.quick { (3, 200) } else { (7, 500) };
             descope_bench::signing::measure(rounds, std::time::Duration::from_millis(window))
+        }
+        _ if args.validation => {
+            let plan = descope_bench::validation::Plan {
+                sdks: !args.without_sdks,
+                ..if args.quick {
+                    descope_bench::validation::Plan::QUICK
+                } else {
+                    descope_bench::validation::Plan::DEFAULT
+                }
+            };
+            descope_bench::validation::measure(plan)
         }
         _ if args.instructions => {
             let (repeats, calls) = if args.quick {

@@ -210,3 +210,91 @@ fn without_valgrind_the_bench_says_how_to_get_it() {
     assert!(stderr.contains("valgrind is needed"), "{stderr}");
     assert!(stderr.contains("apt-get install valgrind"), "{stderr}");
 }
+
+#[test]
+fn the_validation_bench_runs_on_tiny_counts_without_the_sdks() {
+    use bench::validation::{self, Contender, Plan};
+    let figures = validation::run(Plan {
+        rounds: 2,
+        window: std::time::Duration::from_millis(5),
+        warmup: std::time::Duration::ZERO,
+        tokens: 3,
+        storm: 50,
+        sdks: false,
+    })
+    .unwrap();
+    let contenders: Vec<Contender> = figures.contenders.iter().map(|(c, _)| *c).collect();
+    assert_eq!(contenders, [Contender::Ours, Contender::Floor]);
+    assert_eq!(figures.rounds.len(), 2);
+    // Each window validates every token at least once.
+    assert!(figures.rounds.iter().flatten().all(|w| w.validations >= 3));
+    assert_eq!((figures.storm.tokens, figures.storm.refused), (50, 50));
+    assert!(
+        figures.storm.fetches <= figures.storm.allowed(),
+        "{:?}",
+        figures.storm
+    );
+    let text = validation::render(&figures);
+    assert!(
+        text.lines()
+            .last()
+            .unwrap()
+            .starts_with("VALIDATION ours/floor "),
+        "{text}"
+    );
+    assert!(!text.contains("VALIDATION ours/node-sdk"), "{text}");
+}
+
+#[test]
+fn the_validation_report_ends_with_the_validation_lines() {
+    use bench::validation::{render, Contender, Figures, Storm, Window};
+    use std::time::Duration;
+    // Per round, in 10 ms: ours 1000 validations on 10 ms of CPU, the floor
+    // 1000 on 8 ms, Node 200, Python 50.
+    let window = |validations, cpu_ms| Window {
+        validations,
+        wall: Duration::from_millis(10),
+        cpu: Some(Duration::from_millis(cpu_ms)),
+    };
+    let figures = Figures {
+        contenders: [
+            Contender::Ours,
+            Contender::Floor,
+            Contender::NodeSdk,
+            Contender::PythonSdk,
+        ]
+        .into_iter()
+        .map(|c| (c, c.label().to_string()))
+        .collect(),
+        rounds: vec![
+            vec![
+                window(1000, 10),
+                window(1000, 8),
+                window(200, 10),
+                window(50, 10)
+            ];
+            3
+        ],
+        window: Duration::from_millis(10),
+        tokens: 64,
+        storm: Storm {
+            tokens: 10_000,
+            refused: 10_000,
+            fetches: 1,
+            elapsed: Duration::from_millis(40),
+            cooldown: Duration::from_secs(30),
+        },
+    };
+    let text = render(&figures);
+    let last: Vec<&str> = text.lines().rev().take(3).collect();
+    assert_eq!(
+        last.into_iter().rev().collect::<Vec<_>>(),
+        [
+            "VALIDATION ours/node-sdk 5.00",
+            "VALIDATION ours/python-sdk 20.00",
+            "VALIDATION ours/floor 1.250",
+        ]
+    );
+    assert!(text.contains("1 GetKeysV2 fetch(es)"), "{text}");
+    assert_eq!(figures.storm.allowed(), 1);
+}

@@ -176,7 +176,7 @@ impl DescopeClient {
     }
 
     /// The rate-limit tier of the project, once a license handshake (or
-    /// [`license`](Self::license)) has read it: what management calls send
+    /// [`management().license()`](crate::management::Management::license)) has read it: what management calls send
     /// as `x-descope-license`.
     pub fn rate_limit_tier(&self) -> Option<String> {
         self.shared

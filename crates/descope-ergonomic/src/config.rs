@@ -200,7 +200,7 @@ impl DescopeClientBuilder {
     /// calls then send it as `x-descope-license` from the first, and the
     /// client makes no license handshake. Without it the client asks
     /// Descope once, before its first management call (see
-    /// [`DescopeClient::license`]).
+    /// [`Management::license`](crate::management::Management::license)).
     pub fn rate_limit_tier(mut self, tier: impl Into<String>) -> Self {
         self.rate_limit_tier = Some(tier.into());
         self

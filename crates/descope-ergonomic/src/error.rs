@@ -393,6 +393,15 @@ pub enum Field {
     LinkTimeout,
     /// `token`: the one-time token of a magic or embedded link.
     Token,
+    /// A session validator's public key given up front (a JWK or a key set,
+    /// `DESCOPE_PUBLIC_KEY`).
+    PublicKey,
+    /// A session validator's clock leeway.
+    Leeway,
+    /// How long a session validator trusts the keys it read.
+    KeyTtl,
+    /// How long a session validator uses keys while Descope is unreachable.
+    MaxKeyStaleness,
     /// Any other request field, by its spec name; a nested one by its path
     /// (`user.phone`).
     Request(&'static str),
@@ -425,6 +434,10 @@ impl Field {
             Field::CustomClaims => link::CUSTOM_CLAIMS,
             Field::LinkTimeout => link::TIMEOUT,
             Field::Token => descope_spec::fields::verify_magic_link::request::TOKEN,
+            Field::PublicKey => "public key",
+            Field::Leeway => "leeway",
+            Field::KeyTtl => "key TTL",
+            Field::MaxKeyStaleness => "maximum key staleness",
             Field::Request(name) => name,
         }
     }
@@ -475,6 +488,9 @@ pub enum Reason {
     /// A setting of the HTTP client, which a `reqwest::Client` given with
     /// `DescopeClientBuilder::http_client` already fixes: set it there.
     SetOnTheHttpClient,
+    /// Holds no key a session JWT can be checked with (see the crate's
+    /// README for which keys are used).
+    NoUsableKey,
 }
 
 impl fmt::Display for Reason {
@@ -504,6 +520,7 @@ impl fmt::Display for Reason {
             Reason::SetOnTheHttpClient => {
                 "cannot be applied to a given reqwest::Client: set it when building that client"
             }
+            Reason::NoUsableKey => "holds no key session JWTs can be checked with",
         })
     }
 }

@@ -1,17 +1,27 @@
 //! Sessions: a signed-in user's session as Descope hands it back (its JWTs,
 //! its cookie settings and the user), and the operations on it
 //! ([`Sessions`]): refresh, logout, the user's details, and the keys session
-//! JWTs are signed with. (Validating session JWTs locally will live here.)
+//! JWTs are signed with; and the validation of session JWTs, locally, on
+//! each of a service's requests ([`SessionValidator`]).
 
 pub(crate) mod keys;
 pub(crate) mod logout;
 pub(crate) mod me;
 pub(crate) mod refresh;
+#[cfg(any(feature = "validation-aws-lc", feature = "validation-rust-crypto"))]
+pub(crate) mod validation;
 
 pub use keys::{Jwk, KeySet, KeysRequest};
 pub use logout::LogoutRequest;
 pub use me::MeRequest;
 pub use refresh::{RefreshRequest, RefreshedSession};
+#[cfg(any(feature = "validation-aws-lc", feature = "validation-rust-crypto"))]
+pub use validation::{
+    CookieNames, CookieSettings, SameSite, SessionError, SessionTokens, SessionValidator,
+    SessionValidatorBuilder, TenantAccess, TenantGrants, ValidSession, Validated, DEFAULT_KEY_TTL,
+    DEFAULT_LEEWAY, DEFAULT_MAX_KEY_STALENESS, DEFAULT_UNKNOWN_KID_COOLDOWN, MAX_LEEWAY,
+    MAX_TOKEN_BYTES, PUBLIC_KEY_ENV,
+};
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

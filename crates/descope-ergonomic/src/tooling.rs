@@ -16,6 +16,12 @@ use crate::{magic_link, management, session};
 pub use crate::config::is_loopback_url;
 pub use crate::redact::scrub_secrets;
 pub use crate::retry::{Sleep, SleepFuture, TokioSleep};
+/// The `session_token` fuzz target's check and its fixed key, clock and
+/// project (see `fuzz/README.md`).
+#[cfg(any(feature = "validation-aws-lc", feature = "validation-rust-crypto"))]
+pub use crate::session::validation::fuzz::{
+    check_session_token, FUZZ_NOW, FUZZ_PROJECT, FUZZ_PUBLIC_JWK,
+};
 
 /// `null` read as the type's default (the official SDKs send `null` for
 /// options the caller left unset).

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use descope_ergonomic::tooling::check_session_token;
 use descope_ergonomic::{PhoneNumber, RedirectUri};
 use descope_testkit::fuzz::{check_inputs, Case, Harness};
 
@@ -49,9 +50,9 @@ impl Rng {
 }
 
 /// Tokens worth splicing in: structure, secrets markers, separators.
-const TOKENS: [&[u8]; 16] = [
+const TOKENS: [&[u8]; 19] = [
     b"{", b"}", b"[", b"\"", b":", b",", b"$MK", b"$JWT", b"$AMK", b"\r\n", b"\0", b"+", b"#",
-    b"eyJ", b"\xff", b"null",
+    b"eyJ", b"\xff", b"null", b".", b"=", b"_-",
 ];
 
 /// One to four random edits of `input`.
@@ -128,4 +129,43 @@ fn the_corpus_seeds_mean_what_their_names_say() {
     assert!(PhoneNumber::parse(&text("phone_arabic_digits")).is_err());
     assert!(RedirectUri::parse(text("uri_upper")).is_ok());
     assert!(RedirectUri::parse(text("uri_fragment")).is_err());
+}
+
+#[test]
+fn session_token_over_its_corpus_and_mutations() {
+    let seeds = corpus("session_token");
+    for (_, seed) in &seeds {
+        let _ = check_session_token(seed);
+    }
+    let mut rng = Rng(0x5e55_1011);
+    for _ in 0..iterations(20_000) {
+        let (_, seed) = &seeds[rng.below(seeds.len())];
+        let _ = check_session_token(&mutate(seed, &mut rng));
+    }
+}
+
+#[test]
+fn the_session_token_seeds_mean_what_their_names_say() {
+    let seeds: std::collections::HashMap<String, Vec<u8>> =
+        corpus("session_token").into_iter().collect();
+    let outcome = |name: &str| check_session_token(&seeds[name]);
+    assert_eq!(outcome("valid_es256"), Ok(()));
+    assert_eq!(outcome("issuer_url_tenant"), Ok(()));
+    for (name, refusal) in [
+        ("expired", "Expired"),
+        ("refresh_jwt", "NotASessionToken"),
+        ("other_project", "WrongIssuer"),
+        ("alg_none", "AlgorithmNotAllowed"),
+        ("alg_hs256", "AlgorithmNotAllowed"),
+        ("header_jku", "ForbiddenHeader"),
+        ("header_duplicate_alg", "ForbiddenHeader"),
+        ("header_escaped_duplicate", "ForbiddenHeader"),
+        ("unknown_kid", "UnknownKey"),
+        ("claims_duplicate_exp", "BadSignature"),
+        ("padded_base64", "Malformed"),
+        ("two_parts", "Malformed"),
+        ("not_a_token", "Malformed"),
+    ] {
+        assert_eq!(outcome(name), Err(refusal), "{name}");
+    }
 }
