@@ -1,16 +1,17 @@
 //! The README examples a service copies name only the crates their README
 //! tells it to depend on: a service that follows a README alone builds.
 //! (Each example also compiles as a doctest of the crate whose README it is,
-//! the root README's as one of descope-ergonomic's.)
+//! the root README's as one of descope-axum's.)
 
 use std::collections::BTreeSet;
 
 use descope_workspace_tests::workspace;
 
 /// The READMEs whose examples services copy.
-const READMES: [&str; 3] = [
+const READMES: [&str; 4] = [
     "README.md",
     "crates/descope-ergonomic/README.md",
+    "crates/descope-axum/README.md",
     "crates/fake-descope/README.md",
 ];
 

@@ -28,6 +28,8 @@ pub enum Only {
     Instructions,
     /// The fake's cost of signing a session (`SIGNING` lines).
     Signing,
+    /// The session layer's cost per request (`LAYER` lines).
+    Layer,
     /// Validating session JWTs against the SDKs and the floor (`VALIDATION` lines).
     Validation,
 }
@@ -52,6 +54,9 @@ pub fn run(root: &Path, quick: bool, only: Only) -> Result<ExitCode> {
     match only {
         Only::Instructions => {
             command.arg("--instructions");
+        }
+        Only::Layer => {
+            command.arg("--layer");
         }
         Only::Signing => {
             command.arg("--signing");

@@ -125,6 +125,10 @@ enum Command {
         /// check, and a storm of unknown kids; ends with `VALIDATION` lines.
         #[arg(long, conflicts_with_all = ["workflow", "instructions", "signing"])]
         validation: bool,
+        /// Instead: what descope-axum's session layer costs a request of an
+        /// axum service (with and without it), ending with `LAYER` lines.
+        #[arg(long, conflicts_with_all = ["workflow", "instructions", "signing", "validation"])]
+        layer: bool,
     },
 }
 
@@ -200,11 +204,13 @@ fn main() -> ExitCode {
             workflow,
             signing,
             validation,
+            layer,
         } => workspace::default_root().and_then(|root| {
             let only = match (instructions, signing) {
                 (true, _) => bench_launch::Only::Instructions,
                 (_, true) => bench_launch::Only::Signing,
                 _ if validation => bench_launch::Only::Validation,
+                _ if layer => bench_launch::Only::Layer,
                 _ if workflow => bench_launch::Only::Workflow,
                 _ => bench_launch::Only::Everything,
             };

@@ -10,6 +10,7 @@
 
 pub mod clients;
 pub mod instructions;
+pub mod layer;
 pub mod load;
 pub mod memory;
 pub mod report;

@@ -25,6 +25,9 @@ struct Args {
     /// of measuring throughput (valgrind must be installed).
     #[arg(long, conflicts_with_all = ["check", "serve", "client"])]
     instructions: bool,
+    /// Instead: what descope-axum's session layer costs a request (`LAYER` lines).
+    #[arg(long, conflicts_with_all = ["check", "serve", "client", "instructions", "signing"])]
+    layer: bool,
     /// Instead: what signing a session costs fake-descope, RS256 against
     /// ES256 (`SIGNING` lines).
     #[arg(long, conflicts_with_all = ["check", "serve", "client", "instructions"])]
@@ -66,6 +69,10 @@ fn main() -> ExitCode {
     };
     let result = match (args.client, &args.base_url) {
         _ if args.serve => serve(),
+        _ if args.layer => {
+            let (rounds, window) = if args.quick { (3, 300) } else { (7, 1000) };
+            descope_bench::layer::measure(rounds, std::time::Duration::from_millis(window))
+        }
         _ if args.signing => {
             let (rounds, window) = if args.quick { (3, 200) } else { (7, 500) };
             descope_bench::signing::measure(rounds, std::time::Duration::from_millis(window))

@@ -40,9 +40,3 @@ pub use session::{Session, SessionJwt};
 /// crate may change them.
 #[cfg(feature = "unstable-raw")]
 pub use descope_raw as raw;
-
-/// The workspace README's example, compiled as a doctest of this crate (its
-/// only dependency); rustdoc alone reads this, so packaging never does.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct WorkspaceReadme;

@@ -8,7 +8,9 @@ use http::{HeaderMap, HeaderValue};
 use secrecy::SecretString;
 
 use crate::credentials::RefreshJwt;
-use crate::session::{RefreshedSession, SessionJwt, REFRESH_COOKIE, SESSION_COOKIE};
+use crate::session::{
+    RefreshedSession, Session, SessionCookie, SessionJwt, REFRESH_COOKIE, SESSION_COOKIE,
+};
 
 /// The names of the session and refresh cookies: Descope's `DS` and `DSR`
 /// unless a project (or a service) uses others.
@@ -208,19 +210,13 @@ impl CookieSettings {
 
     /// One `Set-Cookie` value, or `None` when the value would not be a
     /// cookie (a character a cookie cannot hold).
-    fn set_cookie(
-        &self,
-        name: &str,
-        value: &str,
-        refreshed: &RefreshedSession,
-    ) -> Option<HeaderValue> {
+    fn set_cookie(&self, name: &str, value: &str, cookie: &SessionCookie) -> Option<HeaderValue> {
         if !name.bytes().all(is_token_char)
             || name.is_empty()
             || !value.bytes().all(is_cookie_octet)
         {
             return None;
         }
-        let cookie = refreshed.cookie();
         fn attribute(value: Option<&str>) -> Option<&str> {
             value.filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_graphic() && b != b';'))
         }
@@ -267,15 +263,59 @@ impl RefreshedSession {
     /// rotated the refresh JWT, the refresh cookie with the new one. Marked
     /// sensitive (HTTP/2 header compression leaves them out of its table).
     pub fn set_cookies(&self, settings: &CookieSettings) -> Vec<HeaderValue> {
-        let session = settings.set_cookie(
-            settings.names.session(),
-            self.session_jwt().expose_secret(),
-            self,
-        );
-        let refresh = self.rotated_refresh_jwt().and_then(|jwt| {
-            settings.set_cookie(settings.names.refresh(), jwt.expose_secret(), self)
-        });
+        settings.set_cookies(
+            self.session_jwt(),
+            self.rotated_refresh_jwt(),
+            self.cookie(),
+        )
+    }
+}
+
+impl Session {
+    /// The `Set-Cookie` values that start this session in the browser (after
+    /// a verify): the session cookie and, when the answer has one, the
+    /// refresh cookie. Marked sensitive.
+    pub fn set_cookies(&self, settings: &CookieSettings) -> Vec<HeaderValue> {
+        settings.set_cookies(self.session_jwt(), self.refresh_jwt(), self.cookie())
+    }
+}
+
+impl CookieSettings {
+    fn set_cookies(
+        &self,
+        session: &SessionJwt,
+        refresh: Option<&RefreshJwt>,
+        cookie: &SessionCookie,
+    ) -> Vec<HeaderValue> {
+        let session = self.set_cookie(self.names.session(), session.expose_secret(), cookie);
+        let refresh = refresh
+            .and_then(|jwt| self.set_cookie(self.names.refresh(), jwt.expose_secret(), cookie));
         session.into_iter().chain(refresh).collect()
+    }
+
+    /// The `Set-Cookie` values that end the session in the browser (after a
+    /// logout): both cookies emptied, `Max-Age=0`.
+    pub fn clear_cookies(&self) -> Vec<HeaderValue> {
+        let gone = SessionCookie {
+            domain: None,
+            path: None,
+            max_age: Some(std::time::Duration::ZERO),
+            expiration: None,
+        };
+        // `Expires` in the past too, for clients that read no `Max-Age`.
+        [self.names.session(), self.names.refresh()]
+            .into_iter()
+            .filter_map(|name| self.set_cookie(name, "", &gone))
+            .filter_map(|value| {
+                let text = format!(
+                    "{}; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+                    value.to_str().ok()?
+                );
+                let mut header = HeaderValue::from_str(&text).ok()?;
+                header.set_sensitive(true);
+                Some(header)
+            })
+            .collect()
     }
 }
 
