@@ -525,6 +525,30 @@ mod tests {
     const GOOD_HEADER: &str = r#"{"alg":"RS256","kid":"K1","typ":"JWT"}"#;
 
     #[test]
+    fn the_bounds_are_inclusive() {
+        // A signature of 1024 bytes (8192-bit RSA) is read; one more is refused.
+        let signed = format!("{}.{}", b64(GOOD_HEADER), b64("{}"));
+        let longest = URL_SAFE_NO_PAD.encode([7u8; 1024]);
+        assert_eq!(longest.len(), MAX_SIGNATURE_TEXT);
+        let read = parse(&format!("{signed}.{longest}")).map(|t| t.signature.as_bytes().len());
+        assert_eq!(read.ok(), Some(1024));
+        let refused = refusal(&format!("{signed}.{longest}A"));
+        assert!(matches!(refused, SessionError::Malformed { reason } if reason.contains("longer")));
+        // A token of exactly the size bound is looked at; one byte more is not.
+        let padding = MAX_TOKEN_BYTES - signed.len() - 1 - 4;
+        let at_bound = format!("{signed}{}.c2ln", "A".repeat(padding));
+        assert_eq!(at_bound.len(), MAX_TOKEN_BYTES);
+        assert!(!matches!(
+            parse(&at_bound),
+            Err(SessionError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            refusal(&format!("{at_bound}A")),
+            SessionError::TooLarge { .. }
+        ));
+    }
+
+    #[test]
     fn a_good_header_is_read() {
         let jwt = token(GOOD_HEADER, "{}");
         let token = parse(&jwt).unwrap();
