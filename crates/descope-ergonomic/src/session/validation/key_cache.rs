@@ -362,3 +362,81 @@ impl Snapshot {
         &self.keys[index]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cache(source: &str) -> KeyCache {
+        let timing = Timing {
+            ttl: Duration::from_secs(600),
+            unknown_kid_cooldown: Duration::from_secs(30),
+            max_staleness: Duration::from_secs(86_400),
+        };
+        let clock: Clock = Arc::new(SystemTime::now);
+        match source {
+            "fixed" => KeyCache::fixed(Vec::new(), timing, clock),
+            _ => {
+                let client = DescopeClient::builder()
+                    .project_id("P2aAc4T2V93bddihGEx2Ryhc8e5Z")
+                    .base_url("http://127.0.0.1:9")
+                    .build()
+                    .unwrap();
+                KeyCache::fetching(client, timing, clock)
+            }
+        }
+    }
+
+    #[test]
+    fn failed_fetches_back_off_doubling_up_to_the_cooldown() {
+        let cache = cache("descope");
+        let waits: Vec<u64> = [1, 2, 3, 5, 6, 40]
+            .map(|n| cache.backoff(n).as_secs())
+            .to_vec();
+        assert_eq!(waits, [1, 2, 4, 16, 30, 30]);
+        let now = SystemTime::now();
+        let after = |secs: f64, failures: u32| Snapshot {
+            attempted_at: Some(now - Duration::from_secs_f64(secs)),
+            failures,
+            ..Snapshot::default()
+        };
+        assert!(cache.may_retry(&after(0.0, 0), now), "no failure yet");
+        assert!(cache.may_retry(&Snapshot::default(), now), "never tried");
+        assert!(cache.may_retry(&after(1.5, 1), now));
+        assert!(
+            !cache.may_retry(&after(1.5, 2), now),
+            "the second wait is 2 s"
+        );
+        assert!(cache.may_retry(&after(2.0, 2), now));
+        assert!(
+            !self::cache("fixed").may_retry(&after(99.0, 1), now),
+            "keys given up front"
+        );
+    }
+
+    /// A P-256 public key as a JWK, made here.
+    #[cfg(feature = "validation-aws-lc")]
+    fn ec_jwk(kid: &str) -> serde_json::Value {
+        use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair as _, ECDSA_P256_SHA256_FIXED_SIGNING};
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine as _;
+        let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).unwrap();
+        let point = pair.public_key().as_ref().to_vec();
+        serde_json::json!({"kty": "EC", "crv": "P-256", "alg": "ES256", "use": "sig", "kid": kid,
+            "x": URL_SAFE_NO_PAD.encode(&point[1..33]), "y": URL_SAFE_NO_PAD.encode(&point[33..])})
+    }
+
+    #[cfg(feature = "validation-aws-lc")]
+    #[test]
+    fn of_two_keys_with_one_kid_the_first_listed_is_kept() {
+        let body = serde_json::json!({"keys": [ec_jwk("k1"), ec_jwk("k1"), ec_jwk("k2")]});
+        let bytes = body.to_string();
+        let wire = serde_json::from_value(body).unwrap();
+        let set = KeySet::from_wire(wire, Some(bytes.as_bytes()));
+        let kids: Vec<String> = usable_keys(&set)
+            .iter()
+            .map(|k| k.kid().to_string())
+            .collect();
+        assert_eq!(kids, ["k1", "k2"]);
+    }
+}
