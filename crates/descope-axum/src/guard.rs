@@ -147,11 +147,7 @@ where
             Some(_) => None,
         };
         if let Some(status) = status {
-            return Box::pin(async move {
-                let mut response = Response::new(ResBody::default());
-                *response.status_mut() = status;
-                Ok(response)
-            });
+            return Box::pin(async move { Ok(crate::layer::bare(status)) });
         }
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);

@@ -198,12 +198,19 @@ fn refused<ResBody: Default>(error: &SessionError) -> Response<ResBody> {
         tracing::debug!(%error, "request refused: no valid session");
         StatusCode::UNAUTHORIZED
     };
-    let mut response = Response::new(ResBody::default());
-    *response.status_mut() = status;
+    let mut response = bare(status);
     if status == StatusCode::UNAUTHORIZED {
         response
             .headers_mut()
             .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
+    response
+}
+
+/// A response of `status` alone, no body: what the layer and the guards
+/// answer, so that no detail leaks.
+pub(crate) fn bare<ResBody: Default>(status: StatusCode) -> Response<ResBody> {
+    let mut response = Response::new(ResBody::default());
+    *response.status_mut() = status;
     response
 }
