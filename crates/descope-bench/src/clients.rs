@@ -5,7 +5,9 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-use descope_ergonomic::{DescopeClient, RefreshJwt};
+use descope_ergonomic::{
+    DescopeClient, ManagementAuthorization, ManagementKey, ProjectId, RefreshJwt, UserAuthorization,
+};
 use descope_raw::{types, RequestContext};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
 use serde::{Deserialize, Serialize};
@@ -169,12 +171,19 @@ fn http_client() -> Result<reqwest::Client, String> {
 }
 
 /// `Bearer <ProjectId>:<secret>`, marked sensitive, as a careful hand-written
-/// client would build it.
-fn bearer(secret: &str) -> Result<HeaderValue, String> {
+/// client would build it: the floor's own, since the floor is the client
+/// written without this workspace's crates. The raw client builds its
+/// credentials with descope-ergonomic's builders, as a service using it would.
+fn floor_bearer(secret: &str) -> Result<HeaderValue, String> {
     let mut value = HeaderValue::from_str(&format!("Bearer {PROJECT_ID}:{secret}"))
         .map_err(|e| e.to_string())?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+/// The project the raw client's credentials name.
+fn project() -> Result<ProjectId, String> {
+    ProjectId::new(PROJECT_ID).map_err(|e| e.to_string())
 }
 
 /// Hand-written `reqwest` calls: the least any client can do.
@@ -219,7 +228,7 @@ impl Floor {
             http: http_client()?,
             update_phone_url: format!("{base_url}{UPDATE_PHONE_PATH}"),
             embedded_link_url: format!("{base_url}{EMBEDDED_LINK_PATH}"),
-            management: bearer(MANAGEMENT_KEY)?,
+            management: floor_bearer(MANAGEMENT_KEY)?,
         })
     }
 
@@ -237,7 +246,7 @@ impl Caller for Floor {
             uri: REDIRECT_URI,
         };
         let response = self
-            .post(&self.update_phone_url, bearer(REFRESH_JWT)?)
+            .post(&self.update_phone_url, floor_bearer(REFRESH_JWT)?)
             .json(&body)
             .send()
             .await
@@ -286,6 +295,7 @@ fn non_empty(field: &str, value: &str) -> Result<(), String> {
 pub struct Raw {
     http: reqwest::Client,
     base_url: String,
+    project: ProjectId,
     management: descope_raw::Client,
 }
 
@@ -296,12 +306,16 @@ impl Raw {
             base_url,
             http.clone(),
             RequestContext::new()
-                .with_authorization(bearer(MANAGEMENT_KEY)?)
+                .with_authorization({
+                    let key = ManagementKey::new(MANAGEMENT_KEY).map_err(|e| e.to_string())?;
+                    ManagementAuthorization::new(&project()?, &key).header_value()
+                })
                 .with_header(LICENSE_HEADER, HeaderValue::from_static(RATE_LIMIT_TIER)),
         );
         Ok(Self {
             http,
             base_url: base_url.to_string(),
+            project: project()?,
             management,
         })
     }
@@ -312,7 +326,10 @@ impl Caller for Raw {
         let user = descope_raw::Client::new_with_client(
             &self.base_url,
             self.http.clone(),
-            RequestContext::new().with_authorization(bearer(REFRESH_JWT)?),
+            RequestContext::new().with_authorization({
+                let jwt = RefreshJwt::new(REFRESH_JWT).map_err(|e| e.to_string())?;
+                UserAuthorization::new(&self.project, &jwt).header_value()
+            }),
         );
         let sent = user
             .update_user_phone_magic_link_sms()

@@ -14,9 +14,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::time::Instant;
 use tracing::{field, Instrument};
 
-use crate::credentials::{
-    AuthManagementKey, ManagementKey, ProjectId, RefreshJwt, UserAuthorization,
-};
+use crate::credentials::{ProjectId, UserAuthorization};
 use crate::decode::attempt_result;
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::ApprovedDomains;
@@ -25,6 +23,7 @@ use crate::magic_link::MagicLink;
 use crate::management::Management;
 use crate::redact::Scrub;
 use crate::retry::{RetryCount, RetryPolicy, Sleep};
+use crate::secret::{AuthManagementKey, ManagementKey, RefreshJwt};
 use crate::session::{Sessions, TokenCookies};
 use crate::transport::CallTransport;
 use crate::DescopeClientBuilder;

@@ -8,12 +8,13 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Url;
 
 use crate::client::{DescopeClient, Shared};
-use crate::credentials::{AuthManagementKey, ManagementAuthorization, ManagementKey, ProjectId};
+use crate::credentials::{ManagementAuthorization, ProjectId};
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::ApprovedDomains;
 use crate::license::LicenseCache;
 use crate::management::ProjectLicense;
 use crate::retry::{RetryPolicy, Sleep, TokioSleep};
+use crate::secret::{AuthManagementKey, ManagementKey};
 
 /// Where projects with short ids are served.
 pub const DEFAULT_BASE_URL: &str = "https://api.descope.com";

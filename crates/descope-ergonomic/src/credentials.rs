@@ -1,22 +1,18 @@
-//! The project id, the three secrets, and the `Authorization` values built from them.
-//!
-//! Secrets are checked once, when they are wrapped, so that a value that could
-//! break the header (CR/LF, a `:` where it would shift the parts) never gets
-//! further. They are held by `secrecy` and print as `[REDACTED]`.
+//! The project id, and the `Authorization` values built from it and the
+//! secrets ([`crate::secret`]), which were checked when they were wrapped,
+//! so that a value that could break the header (CR/LF, a `:` where it would
+//! shift the parts) never gets this far.
 
 use std::fmt;
 use std::sync::Arc;
 
 use reqwest::header::HeaderValue;
-use secrecy::zeroize::Zeroizing;
-use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{Field, Reason, ValidationError};
+use crate::secret::{AuthManagementKey, ManagementKey, RefreshJwt};
 
 /// Longest project id accepted; real ids are 28 or 32 characters.
 const MAX_PROJECT_ID: usize = 64;
-/// Longest secret accepted, far above any real key or refresh JWT.
-const MAX_SECRET: usize = 16 * 1024;
 
 /// A Descope project id: ASCII letters, digits, `-` and `_`, never a `:`.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -76,99 +72,10 @@ impl fmt::Display for ProjectId {
     }
 }
 
-/// Checks a secret: non-empty, visible ASCII only (what a header value may
-/// hold), and, where it sits between separators, no `:`.
-fn check_secret(value: &str, field: Field, colon_allowed: bool) -> Result<(), ValidationError> {
-    // The common case in one pass without early exit (so it vectorises): a
-    // refresh JWT is checked on every call and runs to hundreds of bytes.
-    // Anything else falls through to the checks that name the reason.
-    let allowed = |b: u8| b.is_ascii_graphic() && (colon_allowed || b != b':');
-    let all_allowed = value.bytes().fold(true, |ok, b| ok & allowed(b));
-    if all_allowed && !value.is_empty() && value.len() <= MAX_SECRET {
-        return Ok(());
-    }
-    let refuse = |reason| Err(ValidationError::new(field, reason));
-    if value.trim().is_empty() {
-        return refuse(Reason::Empty);
-    }
-    if value.chars().any(char::is_control) {
-        return refuse(Reason::ControlCharacter);
-    }
-    // Not empty, no control character: a character or the length failed.
-    refuse(if all_allowed {
-        Reason::TooLong
-    } else {
-        Reason::InvalidCharacter
-    })
-}
-
-macro_rules! secret_type {
-    ($(#[$doc:meta])* $name:ident, $field:expr, colon_allowed = $colon:expr) => {
-        $(#[$doc])*
-        #[derive(Clone)]
-        pub struct $name(SecretString);
-
-        impl $name {
-            /// Checks and wraps the secret. The error names the field, never the value.
-            pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
-                let mut value = Zeroizing::new(value.into());
-                check_secret(&value, $field, $colon)?;
-                // Move the secret rather than copy it, unless the move would
-                // reallocate (spare capacity) and leave a copy behind.
-                let secret = if value.capacity() == value.len() {
-                    SecretString::from(std::mem::take(&mut *value))
-                } else {
-                    SecretString::from(value.as_str())
-                };
-                Ok(Self(secret))
-            }
-
-            /// The secret itself. Call only to hand it to something that must see it.
-            pub fn expose_secret(&self) -> &str {
-                self.0.expose_secret()
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, concat!(stringify!($name), "([REDACTED])"))
-            }
-        }
-    };
-}
-
-secret_type!(
-    /// A signed-in end user's refresh JWT (it never contains `:`).
-    RefreshJwt,
-    Field::RefreshJwt,
-    colon_allowed = false
-);
-secret_type!(
-    /// A project management key: administrative access, servers only.
-    ManagementKey,
-    Field::ManagementKey,
-    colon_allowed = true
-);
-secret_type!(
-    /// The auth management key some projects require on end-user calls.
-    AuthManagementKey,
-    Field::AuthManagementKey,
-    colon_allowed = true
-);
-
-/// Joins `Bearer ` and the parts with `:` into a header value marked sensitive.
+/// Joins `Bearer ` and the parts with `:` into a header value marked
+/// sensitive: the one place a credential header is built.
 fn bearer(parts: &[&str]) -> HeaderValue {
-    // Written straight into the buffer the header value keeps: no temporary
-    // copy of the secret is made, so none is left to wipe (this runs per call).
-    let mut text = Vec::with_capacity(7 + parts.iter().map(|p| p.len() + 1).sum::<usize>());
-    text.extend_from_slice(b"Bearer ");
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            text.push(b':');
-        }
-        text.extend_from_slice(part.as_bytes());
-    }
-    let mut value = HeaderValue::from_maybe_shared(bytes::Bytes::from(text))
+    let mut value = HeaderValue::try_from(format!("Bearer {}", parts.join(":")))
         .expect("every part was checked to be visible ASCII when it was wrapped");
     value.set_sensitive(true);
     value
@@ -286,45 +193,6 @@ impl<'a> ProjectAuthorization<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn reasons(value: &str) -> [Option<Reason>; 3] {
-        let reason = |result: Result<(), ValidationError>| result.err().map(|e| e.reason());
-        [
-            reason(RefreshJwt::new(value).map(drop)),
-            reason(ManagementKey::new(value).map(drop)),
-            reason(AuthManagementKey::new(value).map(drop)),
-        ]
-    }
-
-    #[test]
-    fn secrets_are_capped_at_16_kib() {
-        assert_eq!(MAX_SECRET, 16_384);
-        let longest = "k".repeat(MAX_SECRET);
-        assert_eq!(reasons(&longest), [None, None, None]);
-        let over = "k".repeat(MAX_SECRET + 1);
-        assert_eq!(reasons(&over), [Some(Reason::TooLong); 3]);
-        // Length is checked after the characters: a bad character says so.
-        let over_with_space = format!("{over} ");
-        assert_eq!(
-            reasons(&over_with_space),
-            [Some(Reason::InvalidCharacter); 3]
-        );
-    }
-
-    #[test]
-    fn each_refusal_names_its_reason() {
-        let all = |reason| [Some(reason); 3];
-        assert_eq!(reasons(""), all(Reason::Empty));
-        assert_eq!(reasons("   "), all(Reason::Empty));
-        assert_eq!(reasons("\n\t"), all(Reason::Empty));
-        assert_eq!(reasons("a\nb"), all(Reason::ControlCharacter));
-        assert_eq!(reasons("a\u{7f}b"), all(Reason::ControlCharacter));
-        assert_eq!(reasons("a b"), all(Reason::InvalidCharacter));
-        assert_eq!(reasons("kéy"), all(Reason::InvalidCharacter));
-        // A `:` would shift the parts of the header only where a part follows.
-        assert_eq!(reasons("a:b"), [Some(Reason::InvalidCharacter), None, None]);
-        assert_eq!(reasons("!~visible"), [None, None, None]);
-    }
 
     #[test]
     fn project_ids_and_headers() {

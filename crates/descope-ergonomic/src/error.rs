@@ -393,6 +393,8 @@ pub enum Field {
     LinkTimeout,
     /// `token`: the one-time token of a magic or embedded link.
     Token,
+    /// A session JWT.
+    SessionJwt,
     /// A session validator's public key given up front (a JWK or a key set,
     /// `DESCOPE_PUBLIC_KEY`).
     PublicKey,
@@ -434,6 +436,7 @@ impl Field {
             Field::CustomClaims => link::CUSTOM_CLAIMS,
             Field::LinkTimeout => link::TIMEOUT,
             Field::Token => descope_spec::fields::verify_magic_link::request::TOKEN,
+            Field::SessionJwt => "session JWT",
             Field::PublicKey => "public key",
             Field::Leeway => "leeway",
             Field::KeyTtl => "key TTL",

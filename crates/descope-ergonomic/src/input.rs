@@ -4,11 +4,10 @@ use std::fmt;
 use std::time::Duration;
 
 use reqwest::Url;
-use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 
-use crate::credentials::RefreshJwt;
 use crate::error::{Field, Reason, ValidationError};
+use crate::secret::{LinkToken, RefreshJwt};
 
 /// A value a request takes: the checked type `T` itself (or a reference to
 /// it), or what `T` is checked from: text, or a [`Duration`] for a
@@ -116,8 +115,11 @@ pub(crate) fn check_text(field: Field, value: &str) -> Result<(), ValidationErro
 }
 
 /// The identifier a user signs in with: not blank, no control characters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct LoginId(String);
+///
+/// It holds the spec's type (`LoginId`), which then goes on the wire as it
+/// is: checked once, here.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct LoginId(descope_raw::types::LoginId);
 
 impl LoginId {
     /// Checks a login id.
@@ -130,20 +132,28 @@ impl LoginId {
     /// ```
     pub fn parse(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        Self::check(&value)?;
-        Ok(Self(value))
-    }
-
-    /// What [`parse`](Self::parse) checks, for callers that keep the text
-    /// themselves (the operations hand it to the generated type, which
-    /// makes its own copy).
-    pub(crate) fn check(value: &str) -> Result<(), ValidationError> {
-        check_text(Field::LoginId, value)
+        check_text(Field::LoginId, &value)?;
+        // Not blank: at least the one character the spec's type asks for.
+        value
+            .try_into()
+            .map(Self)
+            .map_err(|_| ValidationError::new(Field::LoginId, Reason::Empty))
     }
 
     /// The login id as text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The generated type the request bodies take.
+    pub(crate) fn into_wire(self) -> descope_raw::types::LoginId {
+        self.0
+    }
+}
+
+impl fmt::Debug for LoginId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("LoginId").field(&self.as_str()).finish()
     }
 }
 
@@ -209,9 +219,6 @@ impl RedirectUri {
     /// ```
     pub fn parse(value: impl Into<String>) -> Result<Self, ValidationError> {
         let text = value.into();
-        if let Some(host) = plain_host(&text) {
-            return Ok(Self { text, host });
-        }
         check_text(Field::Uri, &text)?;
         // Only URI characters: no white space either, which the URL parser
         // would silently drop, so what is sent is what was checked.
@@ -246,62 +253,6 @@ impl RedirectUri {
     pub fn host(&self) -> &str {
         &self.host
     }
-}
-
-/// The host of a URI of the common form, `http(s)://name[:port]` then
-/// nothing or a path or query, decided in one pass: the name plain ASCII
-/// letters, digits, dots and hyphens, the rest URI characters. The checks
-/// after it (and the URL parser they end with) cost ten times as much; this
-/// is what nearly every call sends. `None` for anything else (user info, an
-/// IP literal, punycode, a name the URL parser reads as an IPv4 address, a
-/// port past 65535, a fragment, any character to refuse), which the full
-/// checks then decide. A property test holds the whole of
-/// [`RedirectUri::parse`] to the validator as it was before this existed.
-fn plain_host(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let scheme = bytes.iter().position(|&b| b == b':')?;
-    let name = &bytes[..scheme];
-    let rest = bytes[scheme..].strip_prefix(b"://")?;
-    if !(name.eq_ignore_ascii_case(b"http") || name.eq_ignore_ascii_case(b"https")) {
-        return None;
-    }
-    let host_len = rest
-        .iter()
-        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
-        .unwrap_or(rest.len());
-    let (host, mut rest) = rest.split_at(host_len);
-    if let Some(after) = rest.strip_prefix(b":") {
-        let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
-        let (port, after) = after.split_at(digits);
-        // An empty port is the default one; past 65535 the URL parser refuses.
-        if digits > 5 || port.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')) > 65535 {
-            return None;
-        }
-        rest = after;
-    }
-    if !(rest.is_empty() || rest[0] == b'/' || rest[0] == b'?') {
-        return None;
-    }
-    // `rest` ends the text, so it is its tail, already UTF-8.
-    if rest.contains(&b'#') || !only_uri_characters(&text[text.len() - rest.len()..]) {
-        return None;
-    }
-    // Punycode (which IDNA checks), and a last label that reads as a
-    // number (which makes the name an IPv4 address).
-    let named = host.strip_suffix(b".").unwrap_or(host);
-    let last = named.rsplit(|&b| b == b'.').next().unwrap_or_default();
-    let numeric = last.iter().all(u8::is_ascii_digit)
-        || last
-            .strip_prefix(b"0x")
-            .or_else(|| last.strip_prefix(b"0X"))
-            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit));
-    let punycode = host.windows(4).any(|w| w.eq_ignore_ascii_case(b"xn--"));
-    // (An empty name counts as numeric: nothing in it is not a digit.)
-    if numeric || punycode {
-        return None;
-    }
-    let start = scheme + 3;
-    Some(text[start..start + host.len()].to_ascii_lowercase())
 }
 
 /// The host of any URI the checks before it let through, as `Url::parse`
@@ -443,36 +394,6 @@ pub(crate) fn claims_object(value: Value) -> Result<Map<String, Value>, Validati
     }
 }
 
-/// A one-time token of a magic link or an embedded link: what
-/// [`MagicLink::verify`](crate::magic_link::MagicLink::verify) exchanges for
-/// a session. Not blank, no control characters or spaces. A credential in its
-/// own right: it prints as `[REDACTED]`.
-#[derive(Clone)]
-pub struct LinkToken(SecretString);
-
-impl LinkToken {
-    /// Checks and wraps a token. The error names the field, never the value.
-    pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
-        let value = value.into();
-        check_text(Field::Token, &value)?;
-        if value.bytes().any(|b| b == b' ') {
-            return refuse(Field::Token, Reason::InvalidCharacter);
-        }
-        Ok(Self(SecretString::from(value)))
-    }
-
-    /// The token itself: to hand it to its user (in a link), never to a log.
-    pub fn expose_secret(&self) -> &str {
-        self.0.expose_secret()
-    }
-}
-
-impl fmt::Debug for LinkToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("LinkToken([REDACTED])")
-    }
-}
-
 /// The lifetime of an embedded link, in whole seconds from 0 to `i32::MAX`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LinkTimeout(i32);
@@ -578,7 +499,7 @@ mod tests {
     }
 
     #[test]
-    fn the_usual_forms_of_uri_take_the_fast_path() {
+    fn the_usual_forms_of_uri_give_their_host() {
         for (text, host) in [
             ("https://app.example.com/verify", "app.example.com"),
             (
@@ -587,21 +508,13 @@ mod tests {
             ),
             ("http://localhost:3000", "localhost"),
             ("http://example.com:65535/", "example.com"),
+            ("https://10.0.0.1/", "10.0.0.1"),
         ] {
-            assert_eq!(plain_host(text).as_deref(), Some(host), "{text}");
+            assert_eq!(uri(text).as_deref(), Ok(host), "{text}");
         }
-        // Decided by the full checks instead (and the same way: see the
-        // property tests against the validator at 145fa3d).
-        for text in [
-            "https://user@example.com/",
-            "https://[::1]/",
-            "https://xn--nxasmq6b.com/",
-            "https://example.com/#x",
-            "https://10.0.0.1/",
-            "https://example.com:70000/",
-            "https://example.com:4294967376/",
-        ] {
-            assert_eq!(plain_host(text), None, "{text}");
+        for port in ["70000", "4294967376"] {
+            let text = format!("https://example.com:{port}/");
+            assert_eq!(uri(&text), Err(Reason::NotAbsoluteHttpUrl), "{text}");
         }
     }
 

@@ -12,6 +12,7 @@ pub mod magic_link;
 pub mod management;
 mod redact;
 mod retry;
+mod secret;
 pub mod session;
 #[cfg(feature = "unstable-tooling")]
 pub mod tooling;
@@ -23,15 +24,15 @@ pub use config::{
     DEFAULT_OPERATION_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
 };
 pub use credentials::{
-    AuthManagementKey, ManagementAuthorization, ManagementKey, ProjectAuthorization, ProjectId,
-    RefreshJwt, UserAuthorization,
+    ManagementAuthorization, ProjectAuthorization, ProjectId, UserAuthorization,
 };
 pub use error::{ApiError, Error, Field, Reason, TransportErrorKind, ValidationError};
-pub use input::{
-    ApprovedDomains, Given, LinkTimeout, LinkToken, LoginId, PhoneNumber, RedirectUri,
-};
+pub use input::{ApprovedDomains, Given, LinkTimeout, LoginId, PhoneNumber, RedirectUri};
 pub use retry::RetryPolicy;
-pub use session::{Session, SessionJwt};
+pub use secret::{
+    kind, AuthManagementKey, Kind, LinkToken, ManagementKey, RefreshJwt, Secret, SessionJwt,
+};
+pub use session::Session;
 
 /// The generated client this crate wraps, for operations it does not wrap.
 ///

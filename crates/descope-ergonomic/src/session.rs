@@ -28,12 +28,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use descope_raw::types::{JwtResponse as WireSession, ResponseUser};
 use reqwest::header::{GetAll, HeaderValue};
-use secrecy::{ExposeSecret, SecretString};
 
 use crate::client::DescopeClient;
-use crate::credentials::RefreshJwt;
 use crate::error::Error;
 use crate::input::Given;
+use crate::secret::{RefreshJwt, SessionJwt};
 
 /// The session operations of a client; see [`DescopeClient::sessions`].
 /// Each but [`keys`](Self::keys) acts for the user whose refresh JWT it is
@@ -110,7 +109,7 @@ impl Session {
         // A refresh JWT that the client could not send back is no credential.
         let refresh_jwt = refresh.map(RefreshJwt::new).transpose()?;
         Ok(Session {
-            session_jwt: SessionJwt(SecretString::from(session_jwt)),
+            session_jwt: SessionJwt::unchecked(session_jwt),
             refresh_jwt,
             session_expiration: wire.session_expiration.and_then(unix_time),
             first_seen: wire.first_seen.unwrap_or(false),
@@ -181,23 +180,6 @@ fn unix_time(secs: i64) -> Option<SystemTime> {
         .and_then(|secs| UNIX_EPOCH.checked_add(Duration::from_secs(secs)))
 }
 
-/// A session JWT. It prints as `[REDACTED]`.
-#[derive(Clone)]
-pub struct SessionJwt(SecretString);
-
-impl SessionJwt {
-    /// The JWT itself.
-    pub fn expose_secret(&self) -> &str {
-        self.0.expose_secret()
-    }
-}
-
-impl fmt::Debug for SessionJwt {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SessionJwt([REDACTED])")
-    }
-}
-
 /// The cookie settings of a session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -265,8 +247,8 @@ impl From<ResponseUser> for SessionUser {
 /// `Set-Cookie` headers. It prints whether each is there, never its value.
 #[derive(Default)]
 pub(crate) struct TokenCookies {
-    session: Option<SecretString>,
-    refresh: Option<SecretString>,
+    session: Option<descope_raw::Secret>,
+    refresh: Option<descope_raw::Secret>,
 }
 
 impl TokenCookies {
@@ -291,7 +273,7 @@ impl TokenCookies {
                 _ => continue,
             };
             if !value.is_empty() {
-                *slot = Some(SecretString::from(value));
+                *slot = Some(descope_raw::Secret::new(value.to_string()));
             }
         }
         cookies
@@ -304,10 +286,10 @@ impl TokenCookies {
         session: Option<descope_raw::Secret>,
         refresh: Option<descope_raw::Secret>,
     ) -> (Option<String>, Option<String>) {
-        let pick = |body: Option<descope_raw::Secret>, cookie: &mut Option<SecretString>| {
-            body.map(descope_raw::Secret::into_exposed)
-                .filter(|jwt| !jwt.is_empty())
-                .or_else(|| cookie.take().map(|c| c.expose_secret().to_string()))
+        let pick = |body: Option<descope_raw::Secret>, cookie: &mut Option<descope_raw::Secret>| {
+            body.filter(|jwt| !jwt.expose_secret().is_empty())
+                .or_else(|| cookie.take())
+                .map(descope_raw::Secret::into_exposed)
         };
         (
             pick(session, &mut self.session),

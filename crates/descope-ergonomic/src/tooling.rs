@@ -7,9 +7,9 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::client::{DescopeClient, Reply};
-use crate::credentials::RefreshJwt;
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::management::EmbeddedLink;
+use crate::secret::RefreshJwt;
 use crate::session::{KeySet, Session, TokenCookies};
 use crate::{magic_link, management, session};
 

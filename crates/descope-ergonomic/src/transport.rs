@@ -130,15 +130,11 @@ impl Transport for CallTransport {
             let mut response = client.execute(request).await?;
             let mut answer = self.answer(&response, sent_to.as_ref());
             let keep = self.keep_body && answer.status.is_success();
-            let response = match (&answer.refused, response.content_length()) {
+            let response = match &answer.refused {
                 // Nothing of the body is read: the generated client gets an
                 // empty one, and the call reports the refusal.
-                (Some(_), _) => with_body(response, Bytes::new()),
-                // A body of known length within the cap cannot outgrow it
-                // (the connection's framing ends it there): handed on as it
-                // came, unless the call keeps it.
-                (None, Some(_)) if !keep => response,
-                (None, _) => match read_within(&mut response, self.max_body).await {
+                Some(_) => with_body(response, Bytes::new()),
+                None => match read_within(&mut response, self.max_body).await {
                     Ok(Some(body)) => {
                         // A copy of the handle, not of the bytes.
                         answer.body = keep.then(|| body.clone());

@@ -30,6 +30,13 @@ impl<const MIN_LEN: usize> Secret<MIN_LEN> {
     }
 }
 
+impl Secret {
+    /// Any text, as a secret of no least length.
+    pub fn new(value: String) -> Self {
+        Secret(value)
+    }
+}
+
 impl<const MIN_LEN: usize> fmt::Debug for Secret<MIN_LEN> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret([REDACTED])")

@@ -8,8 +8,8 @@ pub use update_phone::{PhoneUpdateSent, UpdatePhoneRequest};
 pub use verify::VerifyRequest;
 
 use crate::client::DescopeClient;
-use crate::credentials::RefreshJwt;
-use crate::input::{Given, LinkToken, LoginId, PhoneNumber};
+use crate::input::{Given, LoginId, PhoneNumber};
+use crate::secret::{LinkToken, RefreshJwt};
 
 /// The magic-link operations of a client; see [`DescopeClient::magic_link`].
 #[derive(Debug, Clone, Copy)]

@@ -6,9 +6,9 @@ use descope_raw::types::UpdatePhoneMagicLinkSmsRequest as WireBody;
 use descope_spec::Operation;
 
 use crate::client::DescopeClient;
-use crate::credentials::RefreshJwt;
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::{check_text, checked, Given, LoginId, PhoneNumber, RedirectUri};
+use crate::secret::RefreshJwt;
 
 /// A phone-update call being prepared; see
 /// [`MagicLink::update_phone_sms`](super::MagicLink::update_phone_sms).
@@ -139,10 +139,7 @@ impl<'c> UpdatePhoneRequest<'c> {
         // A struct literal, not a builder: when the spec gains a field, this
         // stops compiling and says so.
         Ok(WireBody {
-            login_id: login_id
-                .as_str()
-                .try_into()
-                .map_err(|_| ValidationError::new(Field::LoginId, Reason::Empty))?,
+            login_id: login_id.clone().into_wire(),
             phone: phone.clone().into_wire(),
             uri: uri
                 .map(|u| u.into_string().try_into())

@@ -8,7 +8,8 @@ use descope_spec::Operation;
 use crate::client::{DescopeClient, Reply};
 use crate::credentials::ProjectAuthorization;
 use crate::error::{Error, Field, Reason, ValidationError};
-use crate::input::{checked, LinkToken};
+use crate::input::checked;
+use crate::secret::LinkToken;
 use crate::session::Session;
 
 /// A verification being prepared; see

@@ -7,8 +7,9 @@ use descope_spec::Operation;
 use serde_json::Value;
 
 use crate::client::DescopeClient;
-use crate::error::{Error, Field, Reason, ValidationError};
-use crate::input::{checked, claims_object, Given, LinkTimeout, LinkToken, LoginId};
+use crate::error::{Error, ValidationError};
+use crate::input::{checked, claims_object, Given, LinkTimeout, LoginId};
+use crate::secret::LinkToken;
 
 /// An embedded-link call being prepared; see
 /// [`Users::embedded_link`](super::Users::embedded_link). Nothing is sent
@@ -64,10 +65,7 @@ impl<'c> EmbeddedLinkRequest<'c> {
         // A struct literal, not a builder: when the spec gains a field, this
         // stops compiling and says so.
         Ok(WireBody {
-            login_id: login_id
-                .as_str()
-                .try_into()
-                .map_err(|_| ValidationError::new(Field::LoginId, Reason::Empty))?,
+            login_id: login_id.clone().into_wire(),
             custom_claims: claims,
             timeout: timeout.map(LinkTimeout::secs),
         })

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::embedded_link::EmbeddedLink;
 use crate::client::DescopeClient;
-use crate::error::{Error, Field, Reason, ValidationError};
+use crate::error::{Error, Field, ValidationError};
 use crate::input::{check_text, checked, claims_object, Given, LinkTimeout, LoginId, PhoneNumber};
 
 /// A sign-up link call being prepared; see
@@ -237,10 +237,7 @@ impl<'c> EmbeddedLinkSignupRequest<'c> {
         // A struct literal, not a builder: when the spec gains a field, this
         // stops compiling and says so.
         Ok(WireBody {
-            login_id: login_id
-                .as_str()
-                .try_into()
-                .map_err(|_| ValidationError::new(Field::LoginId, Reason::Empty))?,
+            login_id: login_id.clone().into_wire(),
             user: user.map(|user| SignupUser(Some(user))),
             email_verified: self.email_verified,
             phone_verified: self.phone_verified,

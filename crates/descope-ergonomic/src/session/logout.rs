@@ -4,9 +4,9 @@ use descope_raw::types::{JwtResponse as WireResponse, LogoutRequest as WireBody}
 use descope_spec::Operation;
 
 use crate::client::DescopeClient;
-use crate::credentials::RefreshJwt;
 use crate::error::{Error, ValidationError};
 use crate::input::checked;
+use crate::secret::RefreshJwt;
 
 /// A logout being prepared; see [`Sessions::logout`](super::Sessions::logout)
 /// and [`Sessions::logout_all`](super::Sessions::logout_all). Nothing is

@@ -4,9 +4,9 @@ use descope_raw::types::ResponseUser as WireResponse;
 use descope_spec::Operation;
 
 use crate::client::DescopeClient;
-use crate::credentials::RefreshJwt;
 use crate::error::{Error, ValidationError};
 use crate::input::checked;
+use crate::secret::RefreshJwt;
 use crate::session::SessionUser;
 
 /// A read of the signed-in user being prepared; see

@@ -6,10 +6,10 @@ use descope_raw::types::{JwtResponse as WireResponse, RefreshSessionRequest as W
 use descope_spec::Operation;
 
 use crate::client::{DescopeClient, Reply};
-use crate::credentials::RefreshJwt;
 use crate::error::{Error, ValidationError};
 use crate::input::checked;
-use crate::session::{Session, SessionCookie, SessionJwt, SessionUser};
+use crate::secret::{RefreshJwt, SessionJwt};
+use crate::session::{Session, SessionCookie, SessionUser};
 
 /// A refresh being prepared; see [`Sessions::refresh`](super::Sessions::refresh).
 /// Nothing is sent until [`send`](Self::send). It prints no secret.

@@ -4,10 +4,15 @@
 //! without the URL parser) and the free-text check behind `LoginId::parse`
 //! as they were at 145fa3d, when the instruction-count work began (main at
 //! 3db482c passed these same tests); `PhoneNumber::parse` as it was at
-//! 3db482c, before the E.164 rule moved to the spec's generated type. Not to
-//! be edited to follow the crate: they are the reference.
+//! 3db482c, before the E.164 rule moved to the spec's generated type; the
+//! secrets' checks (`check_secret`, `LinkToken::new`) as they were at
+//! 1da24ff, before the secret types became one. Not to be edited to follow
+//! the crate: they are the reference.
 
-use descope_ergonomic::{LoginId, PhoneNumber, Reason, RedirectUri};
+use descope_ergonomic::{
+    AuthManagementKey, LinkToken, LoginId, ManagementKey, PhoneNumber, Reason, RedirectUri,
+    RefreshJwt, SessionJwt, ValidationError,
+};
 use proptest::prelude::*;
 use url::Url;
 
@@ -123,6 +128,40 @@ fn authority_is_well_formed(authority: &str) -> bool {
     !host.is_empty() && port_ok
 }
 
+/// `check_secret` at 1da24ff: the rule of the refresh JWT (no `:`) and of
+/// the two keys (`:` allowed).
+fn reference_secret(value: &str, colon_allowed: bool) -> Result<(), Reason> {
+    let allowed = |b: u8| b.is_ascii_graphic() && (colon_allowed || b != b':');
+    let all_allowed = value.bytes().fold(true, |ok, b| ok & allowed(b));
+    if all_allowed && !value.is_empty() && value.len() <= 16 * 1024 {
+        return Ok(());
+    }
+    if value.trim().is_empty() {
+        return Err(Reason::Empty);
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Reason::ControlCharacter);
+    }
+    Err(if all_allowed {
+        Reason::TooLong
+    } else {
+        Reason::InvalidCharacter
+    })
+}
+
+/// `LinkToken::new` at 1da24ff.
+fn reference_link_token(value: &str) -> Result<(), Reason> {
+    reference_text(value)?;
+    if value.bytes().any(|b| b == b' ') {
+        return Err(Reason::InvalidCharacter);
+    }
+    Ok(())
+}
+
+fn reason<T>(result: Result<T, ValidationError>) -> Result<(), Reason> {
+    result.map(drop).map_err(|e| e.reason())
+}
+
 fn current(text: &str) -> Result<String, Reason> {
     RedirectUri::parse(text)
         .map(|uri| {
@@ -169,6 +208,24 @@ proptest! {
     ) {
         let current = LoginId::parse(text.as_str()).map(|id| id.as_str().to_string());
         prop_assert_eq!(current.map_err(|e| e.reason()), reference_text(&text).map(|()| text.clone()));
+    }
+
+    #[test]
+    fn secrets_are_decided_as_before(
+        text in prop_oneof![
+            any::<String>(),
+            "[ -~]{0,12}",
+            "[!-~:]{1,8}[ \t\r\n\u{0}\u{7f}\u{85}\u{a0}é:]{0,3}[!-~]{0,4}",
+            Just("k".repeat(16 * 1024)),
+            Just("k".repeat(16 * 1024 + 1)),
+        ],
+    ) {
+        prop_assert_eq!(reason(RefreshJwt::new(text.as_str())), reference_secret(&text, false));
+        prop_assert_eq!(reason(ManagementKey::new(text.as_str())), reference_secret(&text, true));
+        prop_assert_eq!(reason(AuthManagementKey::new(text.as_str())), reference_secret(&text, true));
+        // The session JWT had no check of its own: it takes the refresh JWT's.
+        prop_assert_eq!(reason(SessionJwt::new(text.as_str())), reference_secret(&text, false));
+        prop_assert_eq!(reason(LinkToken::new(text.as_str())), reference_link_token(&text));
     }
 
     #[test]

@@ -25,7 +25,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use secrecy::SecretString;
 use serde_json::Value;
 
 use self::crypto::VerifyingKey;
@@ -33,7 +32,8 @@ use self::key_cache::{Cached, KeyCache, Timing};
 use self::token::{Claims, Token};
 use crate::client::DescopeClient;
 use crate::error::{Error, Field, Reason, ValidationError};
-use crate::session::{RefreshedSession, SessionJwt};
+use crate::secret::SessionJwt;
+use crate::session::RefreshedSession;
 
 /// The clock leeway on `exp`, `nbf` and `iat` unless set: every official
 /// SDK's.
@@ -327,7 +327,7 @@ impl SessionValidator {
             ..
         } = claims;
         Ok(ValidSession {
-            jwt: SessionJwt(SecretString::from(jwt)),
+            jwt: SessionJwt::unchecked(jwt.to_string()),
             project_id: self.inner.client.project_id().clone(),
             user_id: dsub.or(sub).unwrap_or_default(),
             session_id: sid,

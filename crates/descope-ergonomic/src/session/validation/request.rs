@@ -5,12 +5,9 @@ use std::fmt::Write as _;
 
 use http::header::{AUTHORIZATION, COOKIE};
 use http::{HeaderMap, HeaderValue};
-use secrecy::SecretString;
 
-use crate::credentials::RefreshJwt;
-use crate::session::{
-    RefreshedSession, Session, SessionCookie, SessionJwt, REFRESH_COOKIE, SESSION_COOKIE,
-};
+use crate::secret::{RefreshJwt, SessionJwt};
+use crate::session::{RefreshedSession, Session, SessionCookie, REFRESH_COOKIE, SESSION_COOKIE};
 
 /// The names of the session and refresh cookies: Descope's `DS` and `DSR`
 /// unless a project (or a service) uses others.
@@ -74,7 +71,7 @@ impl SessionTokens {
             .find_map(|value| bearer_token(value.as_bytes()));
         let session = bearer
             .or_else(|| cookie(headers, names.session()))
-            .map(|jwt| SessionJwt(SecretString::from(jwt)));
+            .map(|jwt| SessionJwt::unchecked(jwt.to_string()));
         let refresh = cookie(headers, names.refresh()).and_then(|jwt| RefreshJwt::new(jwt).ok());
         SessionTokens { session, refresh }
     }

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::token::TenantAccess;
 use crate::credentials::ProjectId;
-use crate::session::SessionJwt;
+use crate::secret::SessionJwt;
 
 /// A session JWT that passed every check: signed by a key of the project,
 /// issued for it, a session JWT (not a refresh JWT), within its lifetime.
