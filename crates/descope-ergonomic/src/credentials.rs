@@ -75,7 +75,15 @@ impl fmt::Display for ProjectId {
 /// Joins `Bearer ` and the parts with `:` into a header value marked
 /// sensitive: the one place a credential header is built.
 fn bearer(parts: &[&str]) -> HeaderValue {
-    let mut value = HeaderValue::try_from(format!("Bearer {}", parts.join(":")))
+    let mut text = String::with_capacity(7 + parts.iter().map(|p| p.len() + 1).sum::<usize>());
+    text.push_str("Bearer ");
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            text.push(':');
+        }
+        text.push_str(part);
+    }
+    let mut value = HeaderValue::try_from(text)
         .expect("every part was checked to be visible ASCII when it was wrapped");
     value.set_sensitive(true);
     value
