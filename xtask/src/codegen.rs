@@ -15,7 +15,6 @@ use sha2::{Digest, Sha256};
 use descope_spec::Spec;
 
 use crate::duplicates;
-use crate::patterns::{self, PatternString};
 
 /// Renders the client for `spec`; `name` is the spec's path as the header
 /// shows it. A [`Refusal`] of the generator is the error's source.
@@ -26,6 +25,7 @@ pub fn render(spec: &Spec, name: &str, root: &Path) -> Result<String> {
 }
 
 /// `spec`'s document in the generator's model.
+#[cfg(test)]
 pub fn openapi(spec: &Spec, name: &str) -> Result<openapiv3::OpenAPI> {
     serde_json::from_value(spec.document().clone())
         .map_err(|e| anyhow!("{name}: not a valid OpenAPI 3.0 document: {e}"))
@@ -50,8 +50,7 @@ impl std::error::Error for Refusal {}
 pub fn syntax_tree(document: &serde_json::Value) -> Result<syn::File, Refusal> {
     let document: openapiv3::OpenAPI = serde_json::from_value(document.clone())
         .map_err(|e| Refusal(format!("not a valid OpenAPI 3.0 document: {e}")))?;
-    let patterns = patterns::collect(&document).map_err(|e| Refusal(e.to_string()))?;
-    let file = syntax(&document, &patterns).map_err(|e| Refusal(e.to_string()))?;
+    let file = syntax(&document).map_err(|e| Refusal(e.to_string()))?;
     let duplicates = duplicates::find(&file);
     if !duplicates.is_empty() {
         return Err(Refusal(format!(
@@ -64,19 +63,14 @@ pub fn syntax_tree(document: &serde_json::Value) -> Result<syn::File, Refusal> {
 
 /// The client generated from `document` as a syntax tree, before it is
 /// printed: what [`render`] formats, and what spec-diff reads the public API
-/// of. `patterns` are the pattern strings of the document (or of a larger
-/// one it was cut from, so that their types keep the names they have there).
-pub fn syntax(document: &openapiv3::OpenAPI, patterns: &[PatternString]) -> Result<syn::File> {
-    let mut tokens = run_progenitor(document, patterns).map_err(anyhow::Error::msg)?;
-    if names_regress(tokens.clone()) {
-        bail!("a pattern string escaped the conversion to descope-raw's DFA-checked types");
-    }
-    tokens.extend(patterns::module(patterns));
+/// of.
+pub fn syntax(document: &openapiv3::OpenAPI) -> Result<syn::File> {
+    let tokens = run_progenitor(document).map_err(anyhow::Error::msg)?;
     syn::parse2(split_doc_lines(tokens))
         .map_err(|e| anyhow!("the generator produced code that does not parse: {e}"))
 }
 
-fn settings(document: &openapiv3::OpenAPI, patterns: &[PatternString]) -> GenerationSettings {
+fn settings(document: &openapiv3::OpenAPI) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -95,7 +89,6 @@ fn settings(document: &openapiv3::OpenAPI, patterns: &[PatternString]) -> Genera
         let secret = format!("crate::Secret<{min_len}>");
         settings.with_replacement(name, secret, [TypeImpl::FromStr].into_iter());
     }
-    patterns::convert(&mut settings, patterns);
     settings
 }
 
@@ -132,10 +125,7 @@ fn quote_path(path: &str) -> TokenStream {
 /// backtrace hint for each. The hook is the process's, and generations run
 /// on several threads at once, so it is installed once and stays quiet only
 /// for a thread inside this call.
-fn run_progenitor(
-    document: &openapiv3::OpenAPI,
-    patterns: &[PatternString],
-) -> Result<TokenStream, String> {
+fn run_progenitor(document: &openapiv3::OpenAPI) -> Result<TokenStream, String> {
     thread_local! {
         static QUIET: Cell<bool> = const { Cell::new(false) };
     }
@@ -150,7 +140,7 @@ fn run_progenitor(
     });
     QUIET.set(true);
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(&settings(document, patterns)).generate_tokens(document)
+        Generator::new(&settings(document)).generate_tokens(document)
     }));
     QUIET.set(false);
     match outcome {
@@ -167,16 +157,6 @@ fn run_progenitor(
             ))
         }
     }
-}
-
-/// Whether the tokens name the `regress` crate anywhere; walked rather than
-/// printed, as a large document's client is megabytes of text.
-fn names_regress(tokens: TokenStream) -> bool {
-    tokens.into_iter().any(|tree| match tree {
-        TokenTree::Ident(ident) => ident == "regress",
-        TokenTree::Group(group) => names_regress(group.stream()),
-        _ => false,
-    })
 }
 
 /// A multi-line `#[doc]` becomes a `/** */` block whose indented lines

@@ -14,7 +14,6 @@ mod defects;
 mod duplicates;
 mod generate;
 mod json_pointer;
-mod patterns;
 mod spec_diff;
 mod spec_table;
 mod synthetic_spec;

@@ -339,7 +339,7 @@ impl Caller for Raw {
                     .phone(PHONE)
                     .uri(Some(
                         REDIRECT_URI
-                            .parse::<descope_raw::patterns::UpdatePhoneMagicLinkSmsRequestUri>()
+                            .parse::<descope_raw::types::UpdatePhoneMagicLinkSmsRequestUri>()
                             .map_err(|e| e.to_string())?,
                     )),
             )

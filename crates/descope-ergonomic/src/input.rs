@@ -162,7 +162,7 @@ impl fmt::Debug for LoginId {
 /// The rule is the spec's (`PhoneNumber`'s pattern), checked by the generated
 /// type this one holds, which then goes on the wire as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PhoneNumber(descope_raw::patterns::PhoneNumber);
+pub struct PhoneNumber(descope_raw::types::PhoneNumber);
 
 impl PhoneNumber {
     /// Removes spaces, dashes, dots and parentheses, then checks E.164.
@@ -194,7 +194,7 @@ impl PhoneNumber {
     }
 
     /// The generated type the request bodies take.
-    pub(crate) fn into_wire(self) -> descope_raw::patterns::PhoneNumber {
+    pub(crate) fn into_wire(self) -> descope_raw::types::PhoneNumber {
         self.0
     }
 }

@@ -1,7 +1,6 @@
 #![doc = include_str!("../README.md")]
 mod context;
 mod headers;
-mod pattern;
 mod secret;
 // progenitor emits an explicit 429 arm after the 4XX range that already covers it.
 #[allow(unreachable_patterns)]

@@ -1,14 +1,16 @@
-//! Clients of the test project, and the two operations the tests call on
-//! them, with one copy of the fixed inputs they send.
+//! Clients of the test project, and the operations the tests call on them
+//! ([`Op`], every one of the spec's: see [`crate::ops`]), with one copy of
+//! the fixed inputs they send.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use descope_ergonomic::{DescopeClient, DescopeClientBuilder, Error, RefreshJwt, RetryPolicy};
-use descope_spec::Operation;
 
-use crate::credentials::{MANAGEMENT_KEY, PROJECT, REFRESH_JWT, USER};
+use crate::credentials::{MANAGEMENT_KEY, PROJECT, REFRESH_JWT};
 use crate::sleep::RecordedSleeps;
+
+pub use crate::ops::{Op, Output, OPS};
 
 /// The phone number the operations send: valid, and not the user's, so
 /// that an update changes something.
@@ -74,57 +76,11 @@ pub fn management_authorization() -> String {
     format!("Bearer {PROJECT}:{MANAGEMENT_KEY}")
 }
 
-/// The client's two operations, for tests that try each fault on both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    /// `update_phone_magic_link_sms`, made with the user's refresh JWT.
-    UpdatePhone,
-    /// `embedded_link`, made with the management key.
-    EmbeddedLink,
-}
-
-/// Both operations.
-pub const OPS: [Op; 2] = [Op::UpdatePhone, Op::EmbeddedLink];
-
-impl Op {
-    /// The spec operation it calls.
-    pub const fn operation(self) -> Operation {
-        match self {
-            Op::UpdatePhone => Operation::UpdateUserPhoneMagicLinkSms,
-            Op::EmbeddedLink => Operation::EmbeddedLinkSignin,
-        }
-    }
-
-    /// The path the operation posts to.
-    pub const fn path(self) -> &'static str {
-        self.operation().path()
-    }
-
-    /// Calls the operation for `login_id` (and [`NEW_PHONE`]); the success
-    /// value is the masked phone or the token.
-    pub async fn send(self, client: &DescopeClient, login_id: &str) -> Result<String, Error> {
-        match self {
-            Op::UpdatePhone => client
-                .magic_link()
-                .update_phone_sms(refresh_jwt(), login_id, NEW_PHONE)
-                .send()
-                .await
-                .map(|sent| sent.masked_phone().to_string()),
-            Op::EmbeddedLink => client
-                .management()
-                .users()
-                .embedded_link(login_id)
-                .send()
-                .await
-                .map(|link| link.token().expose_secret().to_string()),
-        }
-    }
-}
-
 /// Calls `op` for the user. A call that outlives [`BOUND`] fails the test
 /// instead of hanging it.
-pub async fn call(client: &DescopeClient, op: Op) -> Result<String, Error> {
-    tokio::time::timeout(BOUND, op.send(client, USER))
+pub async fn call(client: &DescopeClient, op: impl Into<Op>) -> Result<Output, Error> {
+    let op = op.into();
+    tokio::time::timeout(BOUND, op.send(client))
         .await
         .unwrap_or_else(|_| panic!("{op:?} did not end within {BOUND:?}"))
 }

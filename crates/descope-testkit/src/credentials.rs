@@ -13,3 +13,7 @@ pub const REFRESH_JWT: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJTRUNSRVQifQ.c2lnU
 pub const USER: &str = "ada@example.com";
 /// The user's phone number, in E.164.
 pub const USER_PHONE: &str = "+447700900123";
+/// A one-time link token, as a magic link or an embedded link hands it to
+/// the user: what the tests verify (`VerifyMagicLink`). Not shaped like a
+/// JWT, so that only the client's knowing it keeps it out of its output.
+pub const LINK_TOKEN: &str = "LT-link-token-SECRET";

@@ -19,11 +19,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use descope_spec::recorded::path_matches;
 use descope_spec::Operation;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::Notify;
 use tokio::task::{JoinHandle, JoinSet};
+
+use crate::ops::{any_success_body, Op};
 
 /// The most request-head bytes the server accepts before it gives up.
 const MAX_REQUEST_HEAD: usize = 64 * 1024;
@@ -57,6 +60,14 @@ impl Request {
     /// The request body as JSON (every request of this client is JSON).
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The operation of the spec whose method and path the request has.
+    pub fn operation(&self) -> Option<Operation> {
+        let path = self.path.split('?').next().unwrap_or_default();
+        Operation::ALL
+            .into_iter()
+            .find(|op| op.method() == self.method && path_matches(op.path(), path))
     }
 
     /// The `loginId` the client sent.
@@ -580,24 +591,26 @@ pub async fn licensing(handshake: impl Fn() -> Vec<Step> + Send + Sync + 'static
 
 /// Whether `request` is a license handshake.
 pub fn is_handshake(request: &Request) -> bool {
-    request.method == Operation::GetLicense.method() && request.path == Operation::GetLicense.path()
+    request.operation().is_some_and(|op| Op(op).is_handshake())
 }
 
 /// The handshake's answer: `tier`.
 pub fn tier_answer(tier: &str) -> Vec<Step> {
-    write(json("200 OK", format!(r#"{{"rateLimitTier":"{tier}"}}"#)))
+    use descope_spec::fields::get_license::response::RATE_LIMIT_TIER;
+    write(json(
+        "200 OK",
+        serde_json::json!({ RATE_LIMIT_TIER: tier }).to_string(),
+    ))
 }
 
-/// The success body of each operation, by request path.
+/// A success for `request`: its operation's ([`Op::success_body`]), or, for
+/// a path of none (where a redirect points), one every operation decodes.
 pub fn success_for(request: &Request) -> Vec<u8> {
-    if request.path.ends_with("/embeddedlink") {
-        json(
-            "200 OK",
-            r#"{"token":"tok","maskedEmail":"a***@example.com"}"#,
-        )
-    } else {
-        json("200 OK", r#"{"maskedPhone":"+1******0123"}"#)
-    }
+    let body = match request.operation() {
+        Some(op) => Op(op).success_text(),
+        None => any_success_body().to_string(),
+    };
+    json("200 OK", body)
 }
 
 /// Open file descriptors of this process (Linux).

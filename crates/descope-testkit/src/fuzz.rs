@@ -6,8 +6,6 @@
 //!
 //! Every check panics when an invariant is broken; that is the finding.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -17,11 +15,14 @@ use descope_ergonomic::{
     UserAuthorization,
 };
 
-use crate::client::{builder, Op};
-use crate::credentials::{AUTH_MANAGEMENT_KEY, MANAGEMENT_KEY, PROJECT, REFRESH_JWT};
+use crate::client::{builder, Op, Output, OPS};
+use crate::credentials::{AUTH_MANAGEMENT_KEY, LINK_TOKEN, MANAGEMENT_KEY, PROJECT, REFRESH_JWT};
 use crate::fault_server::{FaultServer, Options, Step};
 
-/// The credentials no output may hold.
+/// The credentials no output of any operation may hold: the client's keys,
+/// and the user's refresh JWT (which every output scrubs, by its shape). An
+/// operation's output must not hold what it sent either
+/// ([`Op::sent_secrets`]: the link token it verifies, say).
 pub const SECRETS: [&str; 3] = [MANAGEMENT_KEY, AUTH_MANAGEMENT_KEY, REFRESH_JWT];
 /// The body cap of the harness client: small, so that the cap is exercised.
 pub const CAP: usize = 4096;
@@ -251,7 +252,7 @@ pub fn check_inputs(data: &[u8]) {
 /// One response to decode.
 #[derive(Debug, Clone)]
 pub struct Case {
-    /// The operation it answers.
+    /// The operation it answers: any of the spec's ([`OPS`]).
     pub op: Op,
     /// Its status code.
     pub status: u16,
@@ -283,25 +284,35 @@ pub const CONTENT_TYPES: [Option<&str>; 6] = [
 ];
 
 impl Case {
-    /// A case from fuzz bytes: three selector bytes, then the body. In the
-    /// body (and the location), `$MK`, `$AMK` and `$JWT` stand for the
-    /// secrets, so that the fuzzer can make the server echo them.
+    /// A case from fuzz bytes: three selector bytes, then the body. The
+    /// third byte's bit 1 adds a `Retry-After`, bit 2 a `Location`, and its
+    /// other bits (0, then 3 to 7) pick the operation from [`OPS`]. In the
+    /// body (and the location), `$MK`, `$AMK`, `$JWT` and `$LT` stand for
+    /// the secrets, so that the fuzzer can make the server echo them.
     pub fn from_bytes(data: &[u8]) -> Case {
         let byte = |i: usize| data.get(i).copied().unwrap_or(0) as usize;
         let flags = byte(2);
         let body = data.get(3..).unwrap_or_default();
         Case {
-            op: if flags & 1 == 0 {
-                Op::EmbeddedLink
-            } else {
-                Op::UpdatePhone
-            },
+            op: OPS[((flags & 1) | (flags >> 3) << 1) % OPS.len()],
             status: STATUSES[byte(0) % STATUSES.len()],
             content_type: CONTENT_TYPES[byte(1) % CONTENT_TYPES.len()].map(str::to_string),
             retry_after: (flags & 2 != 0)
                 .then(|| String::from_utf8_lossy(&body[..body.len().min(8)]).into_owned()),
             location: (flags & 4 != 0).then(|| "/moved?$JWT".to_string()),
             body: body.to_vec(),
+        }
+    }
+
+    /// A 200 with `op`'s success body ([`Op::success_body`]), as JSON.
+    pub fn success(op: Op) -> Case {
+        Case {
+            op,
+            status: 200,
+            content_type: Some("application/json".into()),
+            retry_after: None,
+            location: None,
+            body: op.success_text().into_bytes(),
         }
     }
 }
@@ -313,6 +324,7 @@ pub fn with_secrets(bytes: &[u8]) -> Vec<u8> {
         ("$AMK", AUTH_MANAGEMENT_KEY),
         ("$MK", MANAGEMENT_KEY),
         ("$JWT", REFRESH_JWT),
+        ("$LT", LINK_TOKEN),
     ] {
         text = replace(&text, marker.as_bytes(), secret.as_bytes());
     }
@@ -335,12 +347,15 @@ fn replace(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 }
 
 /// A loopback server and a client for decoding cases, on their own runtime.
+/// It plays one case at a time: the server answers whatever request comes
+/// with the case's response (some operations send nothing a case could be
+/// told by).
 pub struct Harness {
     runtime: tokio::runtime::Runtime,
     server: FaultServer,
     client: DescopeClient,
-    answers: Arc<Mutex<HashMap<String, Vec<u8>>>>,
-    next: AtomicU64,
+    answer: Arc<Mutex<Option<Vec<u8>>>>,
+    one_at_a_time: Mutex<()>,
 }
 
 impl Harness {
@@ -358,15 +373,15 @@ impl Harness {
             .enable_all()
             .build()
             .unwrap();
-        let answers: Arc<Mutex<HashMap<String, Vec<u8>>>> = Arc::default();
-        let lookup = answers.clone();
+        let answer: Arc<Mutex<Option<Vec<u8>>>> = Arc::default();
+        let pending = answer.clone();
         // Requests are counted, not kept: a fuzzing run makes millions.
         let options = Options {
             keep_requests: false,
             ..Options::default()
         };
-        let server = runtime.block_on(FaultServer::start_with(options, move |request| {
-            let answer = lookup.lock().unwrap().remove(&request.login_id());
+        let server = runtime.block_on(FaultServer::start_with(options, move |_| {
+            let answer = pending.lock().unwrap().take();
             match answer {
                 // Each answer on its own connection: an odd one (a 204 with
                 // a body, say) must not leak into the next case.
@@ -385,14 +400,13 @@ impl Harness {
             runtime,
             server,
             client,
-            answers,
-            next: AtomicU64::new(0),
+            answer,
+            one_at_a_time: Mutex::new(()),
         }
     }
 
     /// Plays `case` and checks what the client made of it.
     pub fn check(&self, case: &Case) {
-        let login = format!("case-{}", self.next.fetch_add(1, Ordering::SeqCst));
         let body = with_secrets(&case.body);
         let mut head = format!("HTTP/1.1 {} Fuzz\r\nconnection: close\r\n", case.status);
         if let Some(content_type) = &case.content_type {
@@ -419,9 +433,14 @@ impl Harness {
         head.push_str(&format!("content-length: {}\r\n\r\n", sent_body.len()));
         let mut bytes = head.into_bytes();
         bytes.extend_from_slice(sent_body);
-        self.answers.lock().unwrap().insert(login.clone(), bytes);
-
-        let result = self.runtime.block_on(case.op.send(&self.client, &login));
+        let result = {
+            let _turn = self.one_at_a_time.lock().unwrap_or_else(|e| e.into_inner());
+            *self.answer.lock().unwrap() = Some(bytes);
+            let result = self.runtime.block_on(case.op.send(&self.client));
+            // A case the client refused before sending leaves its answer.
+            self.answer.lock().unwrap().take();
+            result
+        };
         check_outcome(case, sent_body, retry_after.as_deref(), &result);
     }
 
@@ -448,26 +467,31 @@ fn check_outcome(
     case: &Case,
     body: &[u8],
     retry_after: Option<&str>,
-    result: &Result<String, Error>,
+    result: &Result<Output, Error>,
 ) {
     let status = case.status;
     let what = format!("{case:?}");
     let error = match result {
-        Ok(value) => {
+        Ok(output) => {
             assert_eq!(status, 200, "{what}: success from a non-200");
             assert!(json_content(case.content_type.as_deref()), "{what}");
             assert!(body.len() <= CAP, "{what}: success beyond the cap");
+            // (A body whose unknown fields hold what a JSON parser refuses,
+            // such as text that is not UTF-8, is still a success: they are
+            // skipped unread.)
             if let Ok(json) = serde_json::from_slice::<serde_json::Value>(body) {
-                let field = match case.op {
-                    Op::EmbeddedLink => "token",
-                    Op::UpdatePhone => "maskedPhone",
-                };
-                assert_eq!(json[field].as_str(), Some(value.as_str()), "{what}");
+                assert!(
+                    output.agrees_with(&json),
+                    "{what}: {:?} is not what the body says",
+                    output.fields
+                );
             }
             return;
         }
         Err(error) => error,
     };
+    let secrets: Vec<&str> = SECRETS.into_iter().chain(case.op.sent_secrets()).collect();
+    let assert_no_secret = |what: &str, text: &str| assert_no_secret(&secrets, what, text);
     assert_eq!(
         error.status().map(|s| s.as_u16()),
         Some(status),
@@ -491,7 +515,7 @@ fn check_outcome(
             if let Some(excerpt) = excerpt {
                 assert!(excerpt.chars().count() <= EXCERPT_MAX_CHARS, "{what}");
                 assert!(
-                    !(case.op == Op::EmbeddedLink && status < 300),
+                    !(case.op.success_carries_secret() && status < 300),
                     "{what}: a success body shown"
                 );
             }
@@ -511,7 +535,7 @@ fn check_outcome(
             if let Some(excerpt) = excerpt {
                 assert!(excerpt.chars().count() <= EXCERPT_MAX_CHARS, "{what}");
                 assert!(
-                    !(case.op == Op::EmbeddedLink && status < 300),
+                    !(case.op.success_carries_secret() && status < 300),
                     "{what}: a success body shown"
                 );
             }
@@ -531,8 +555,8 @@ fn check_outcome(
     assert_eq!(error.retry_after(), expected_wait, "{what}");
 }
 
-fn assert_no_secret(what: &str, text: &str) {
-    for secret in SECRETS {
+fn assert_no_secret(secrets: &[&str], what: &str, text: &str) {
+    for secret in secrets {
         assert!(!text.contains(secret), "{what}: a secret in {text:?}");
     }
 }

@@ -9,12 +9,11 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser};
 use descope_spec::recorded::Recordings;
-use fake_descope::{FakeDescope, Project, Signing};
+use descope_spec::Credential;
+use fake_descope::{FakeDescope, Operation, Project, Signing, CONTROL_PREFIX};
 
-/// A local, spec-checked fake of the Descope API (update phone by magic link
-/// over SMS, embedded links, verification, sessions and their keys, and the
-/// license handshake). Credentials belong
-/// to the `--project` given before them.
+/// A local, spec-checked fake of the Descope API: every operation of the
+/// spec, listed below. Credentials belong to the `--project` given before them.
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
@@ -87,7 +86,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let matches = Args::command().get_matches();
+    let matches = Args::command().after_help(operations_help()).get_matches();
     let args = match Args::from_arg_matches(&matches) {
         Ok(args) => args,
         Err(error) => error.exit(),
@@ -161,6 +160,47 @@ async fn run(args: Args, projects: Vec<Project>) -> ExitCode {
     eprintln!("fake-descope: stopping");
     fake.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// The operations it serves and the credential each takes, read from the
+/// spec's operation table when the help is printed: the list cannot fall
+/// behind the spec.
+fn operations_help() -> String {
+    let route = |op: Operation| format!("{:6} {}", op.method(), op.path());
+    let route_width = Operation::ALL.map(|op| route(op).len()).into_iter().max();
+    let id_width = Operation::ALL.map(|op| op.id().len()).into_iter().max();
+    let (route_width, id_width) = (route_width.unwrap_or(0), id_width.unwrap_or(0));
+    let mut help = String::from("Operations (spec/descope.yaml), each checked against the spec:\n");
+    for op in Operation::ALL {
+        let credential = op
+            .credential()
+            .map_or("no credential", Credential::scheme_name);
+        help.push_str(&format!(
+            "  {:route_width$}  {:id_width$}  {credential}\n",
+            route(op),
+            op.id()
+        ));
+    }
+    help.push_str("\nCredentials (Authorization):\n");
+    let scheme_width = Credential::ALL
+        .map(|c| c.scheme_name().len())
+        .into_iter()
+        .max();
+    let scheme_width = scheme_width.unwrap_or(0);
+    for credential in Credential::ALL {
+        help.push_str(&format!(
+            "  {:scheme_width$}  Bearer {}\n",
+            credential.scheme_name(),
+            credential.bearer_format()
+        ));
+    }
+    help.push_str(&format!(
+        "\nControl API under {CONTROL_PREFIX} (not logged as requests; see the README): a scripted \
+         reply's `endpoint`\nand `GET {CONTROL_PREFIX}requests?endpoint=` take an operation id above, \
+         such as {}.",
+        Operation::GetLicense.id()
+    ));
+    help
 }
 
 /// Waits for Ctrl-C, or SIGTERM where there is one (what `kill` and test

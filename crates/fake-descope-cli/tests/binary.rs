@@ -371,3 +371,21 @@ async fn seed_clock_signing_and_rotation_come_from_the_command_line() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not rs256 or es256"));
 }
+
+#[test]
+fn the_help_lists_every_operation_of_the_spec() {
+    let output = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for op in descope_spec::Operation::ALL {
+        let line = help
+            .lines()
+            .find(|line| line.split_whitespace().nth(2) == Some(op.id()))
+            .unwrap_or_else(|| panic!("--help does not list {op}:\n{help}"));
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[..2], [op.method(), op.path()], "{line}");
+    }
+    for credential in descope_spec::Credential::ALL {
+        assert!(help.contains(credential.bearer_format()), "{help}");
+    }
+}

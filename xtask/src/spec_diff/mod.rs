@@ -34,7 +34,7 @@ use self::reach::Reach;
 use self::rust_api::{ApiEffect, ItemChange};
 use self::version::Bump;
 use crate::spec_table::{self, Table};
-use crate::{codegen, patterns, workspace};
+use crate::{codegen, workspace};
 
 pub use self::report::Format;
 
@@ -299,15 +299,12 @@ fn raw_changes(old: &Spec, new: &Spec, reach: &Reach) -> Result<Vec<ItemChange>>
 }
 
 /// The public API of the raw client generated from the part of `spec` that
-/// `reach` keeps. The pattern types come from the whole spec, which names
-/// them after the first schema holding each pattern.
+/// `reach` keeps.
 fn raw_api(spec: &Spec, reach: &Reach) -> Result<rust_api::Api> {
     let label = spec.label();
-    let patterns =
-        patterns::collect(&codegen::openapi(spec, label)?).map_err(|e| anyhow!("{label}: {e}"))?;
     let part: openapiv3::OpenAPI = serde_json::from_value(reach.cut(spec.document()))
         .map_err(|e| anyhow!("{label}: not a valid OpenAPI 3.0 document: {e}"))?;
-    let file = codegen::syntax(&part, &patterns).map_err(|e| anyhow!("{label}: {e}"))?;
+    let file = codegen::syntax(&part).map_err(|e| anyhow!("{label}: {e}"))?;
     Ok(rust_api::of_file(&file))
 }
 

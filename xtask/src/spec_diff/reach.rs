@@ -290,7 +290,7 @@ mod tests {
 
     use crate::spec_diff::raw_changes;
     use crate::spec_diff::rust_api::{self, ItemChange};
-    use crate::{codegen, patterns, synthetic_spec};
+    use crate::{codegen, synthetic_spec};
 
     fn spec(user_email: Value, description: &str) -> Value {
         json!({
@@ -372,8 +372,7 @@ mod tests {
     /// The API of the client generated from the whole of `spec`.
     fn whole_api(spec: &Spec) -> rust_api::Api {
         let document = codegen::openapi(spec, spec.label()).unwrap();
-        let patterns = patterns::collect(&document).unwrap();
-        rust_api::of_file(&codegen::syntax(&document, &patterns).unwrap())
+        rust_api::of_file(&codegen::syntax(&document).unwrap())
     }
 
     /// The changes of the whole client from `old` to `new`, and the other

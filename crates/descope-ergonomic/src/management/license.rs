@@ -1,6 +1,6 @@
 //! Read the project's license: the rate-limit tier management calls carry.
 
-use descope_raw::patterns::RateLimitTier;
+use descope_raw::types::RateLimitTier;
 use descope_spec::Operation;
 use reqwest::header::HeaderValue;
 

@@ -1,11 +1,12 @@
 //! A `reqwest::Client` of the caller's (`DescopeClientBuilder::http_client`):
 //! each promise the crate makes with its own client, tried with one the
-//! caller built as it pleased.
+//! caller built as it pleased, on every operation.
 
 use std::time::Duration;
 
 use descope_ergonomic::{Error, Field, Reason, TransportErrorKind};
-use descope_testkit::client::{builder, call, management_authorization, Op, OPS};
+use descope_spec::Operation;
+use descope_testkit::client::{builder, call, management_authorization, OPS};
 use descope_testkit::credentials::MANAGEMENT_KEY;
 use descope_testkit::fault_server::{json, response, success_for, write, FaultServer, Step};
 use reqwest::header::{HeaderMap, HeaderValue};
@@ -31,9 +32,13 @@ async fn the_sdk_headers_and_the_tier_replace_the_clients_defaults() {
         .build()
         .unwrap();
     for op in OPS {
+        // The tier the client knows before the call: the one it was built
+        // with, until the handshake's own answer replaces it.
+        let tier = client.rate_limit_tier();
+        assert!(tier.is_some(), "{op:?}");
         call(&client, op).await.unwrap();
-    }
-    for request in server.requests() {
+        let request = server.requests().pop().unwrap();
+        assert_eq!(request.operation(), Some(op.operation()));
         assert_eq!(request.header("x-descope-sdk-name"), Some("rust"));
         assert_eq!(
             request.header("x-descope-sdk-version"),
@@ -49,13 +54,19 @@ async fn the_sdk_headers_and_the_tier_replace_the_clients_defaults() {
             .filter(|(name, _)| name == "x-descope-sdk-name")
             .count();
         assert_eq!(sdk_names, 1);
+        // The credential and the tier are the operation's, as the table says.
+        assert_eq!(
+            request.header("x-descope-license"),
+            tier.as_deref().filter(|_| op.carries_license()),
+            "{op:?}"
+        );
+        assert_eq!(
+            request.header("authorization"),
+            op.authorization().as_deref(),
+            "{op:?}"
+        );
     }
-    let link = &server.requests()[1];
-    assert_eq!(link.header("x-descope-license"), Some("tier2"));
-    assert_eq!(
-        link.header("authorization"),
-        Some(management_authorization().as_str())
-    );
+    assert_eq!(server.request_count(), OPS.len());
 }
 
 #[tokio::test]
@@ -66,8 +77,14 @@ async fn the_request_timeout_holds_whatever_the_client_says() {
         .request_timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    for op in OPS {
-        let error = call(&client, op).await.unwrap_err();
+    // Every operation at once: they wait out their timeouts side by side.
+    let calls = OPS.map(|op| {
+        let client = client.clone();
+        tokio::spawn(async move { (op, call(&client, op).await) })
+    });
+    for task in calls {
+        let (op, result) = task.await.unwrap();
+        let error = result.unwrap_err();
         assert!(
             matches!(
                 error,
@@ -108,7 +125,7 @@ async fn a_redirect_the_client_follows_within_the_origin_is_refused() {
     }
     // The crate's own client, same server: never followed.
     let own = builder(server.base_url()).build().unwrap();
-    let error = call(&own, Op::EmbeddedLink).await.unwrap_err();
+    let error = call(&own, Operation::EmbeddedLinkSignin).await.unwrap_err();
     assert!(matches!(error, Error::UnexpectedStatus { .. }), "{error:?}");
 }
 
@@ -124,11 +141,22 @@ async fn a_redirect_to_another_origin_does_not_take_the_credential_along() {
         .http_client(callers_client())
         .build()
         .unwrap();
-    let error = call(&client, Op::EmbeddedLink).await.unwrap_err();
-    assert!(matches!(error, Error::RedirectFollowed { .. }), "{error:?}");
-    let [arrived] = elsewhere.requests().try_into().unwrap();
-    assert_eq!(arrived.header("authorization"), None);
-    assert!(!format!("{error}").contains(MANAGEMENT_KEY));
+    for op in OPS {
+        let error = call(&client, op).await.unwrap_err();
+        assert!(
+            matches!(error, Error::RedirectFollowed { .. }),
+            "{op:?}: {error:?}"
+        );
+        assert!(!format!("{error} {error:?}").contains(MANAGEMENT_KEY));
+        for secret in op.sent_secrets() {
+            assert!(!format!("{error} {error:?}").contains(secret), "{op:?}");
+        }
+    }
+    let arrived = elsewhere.requests();
+    assert_eq!(arrived.len(), OPS.len());
+    for request in arrived {
+        assert_eq!(request.header("authorization"), None, "{request:?}");
+    }
 }
 
 #[tokio::test]
@@ -140,11 +168,13 @@ async fn the_body_cap_holds() {
         .max_response_bytes(1000)
         .build()
         .unwrap();
-    let error = call(&client, Op::EmbeddedLink).await.unwrap_err();
-    assert!(
-        matches!(error, Error::ResponseTooLarge { limit: 1000, .. }),
-        "{error:?}"
-    );
+    for op in OPS {
+        let error = call(&client, op).await.unwrap_err();
+        assert!(
+            matches!(error, Error::ResponseTooLarge { limit: 1000, .. }),
+            "{op:?}: {error:?}"
+        );
+    }
 }
 
 #[test]

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use descope_ergonomic::tooling::TokioSleep;
 use descope_ergonomic::{Error, Field, Reason, RetryPolicy, TransportErrorKind};
+use descope_spec::Operation;
 use descope_testkit::client::{builder, builder_without_tier, call, Op, OPS};
 use descope_testkit::fault_server::{
     is_handshake, json, licensing, success_for, write, FaultServer, Step,
@@ -23,15 +24,20 @@ fn unavailable() -> Vec<Step> {
 #[tokio::test]
 async fn a_retry_whose_wait_would_pass_the_deadline_ends_the_call_at_once() {
     let server = FaultServer::start(|_| unavailable()).await;
-    for op in OPS {
-        // The official schedule (100 ms, then 5 s) on the real timer.
-        let client = builder(server.base_url())
-            .sleep(Arc::new(TokioSleep))
-            .operation_timeout(Duration::from_secs(2))
-            .build()
-            .unwrap();
-        let before = server.request_count();
-        let error = call(&client, op).await.unwrap_err();
+    // The official schedule (100 ms, then 5 s) on the real timer.
+    let client = builder(server.base_url())
+        .sleep(Arc::new(TokioSleep))
+        .operation_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    // Every operation at once: the real waits run side by side.
+    let calls = OPS.map(|op| {
+        let client = client.clone();
+        tokio::spawn(async move { (op, call(&client, op).await) })
+    });
+    for task in calls {
+        let (op, result) = task.await.unwrap();
+        let error = result.unwrap_err();
         let Error::OperationTimeout {
             timeout,
             attempts,
@@ -43,7 +49,12 @@ async fn a_retry_whose_wait_would_pass_the_deadline_ends_the_call_at_once() {
         assert_eq!(*timeout, Duration::from_secs(2));
         // The first attempt, a 100 ms wait, the second; the 5 s wait is not begun.
         assert_eq!(*attempts, 2, "{op:?}");
-        assert_eq!(server.request_count() - before, 2, "{op:?}");
+        let sent = server
+            .requests()
+            .into_iter()
+            .filter(|r| r.operation() == Some(op.operation()))
+            .count();
+        assert_eq!(sent, 2, "{op:?}");
         let last = last_error
             .as_deref()
             .expect("the 503 that was to be retried");
@@ -67,8 +78,14 @@ async fn a_hanging_attempt_is_cut_at_the_deadline_not_at_the_request_timeout() {
         .operation_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    for op in OPS {
-        let error = call(&client, op).await.unwrap_err();
+    // Every operation at once: they wait out the deadline side by side.
+    let calls = OPS.map(|op| {
+        let client = client.clone();
+        tokio::spawn(async move { (op, call(&client, op).await) })
+    });
+    for task in calls {
+        let (op, result) = task.await.unwrap();
+        let error = result.unwrap_err();
         assert!(
             matches!(
                 error,
@@ -88,7 +105,9 @@ async fn a_hanging_attempt_is_cut_at_the_deadline_not_at_the_request_timeout() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    let error = call(&client, Op::EmbeddedLink).await.unwrap_err();
+    let error = call(&client, Operation::EmbeddedLinkSignin)
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             error,
@@ -109,21 +128,24 @@ async fn the_deadline_covers_the_license_handshake() {
         .operation_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    let error = call(&client, Op::EmbeddedLink).await.unwrap_err();
+    let error = call(&client, Operation::EmbeddedLinkSignin)
+        .await
+        .unwrap_err();
     assert!(
         matches!(error, Error::OperationTimeout { attempts: 0, .. }),
         "{error:?}"
     );
     // Cut short by the call, not failed: the next call tries it again.
-    let _ = call(&client, Op::EmbeddedLink).await;
+    let _ = call(&client, Operation::EmbeddedLinkSignin).await;
     let handshakes = server.requests().iter().filter(|r| is_handshake(r)).count();
     assert_eq!(handshakes, 2);
 }
 
 #[tokio::test]
 async fn a_call_within_its_deadline_is_unaffected() {
+    // Each operation's first attempt is refused with a 503, its retry succeeds.
     let server = FaultServer::start(|request| {
-        if request.index == 0 {
+        if request.index % 2 == 0 {
             unavailable()
         } else {
             write(success_for(request))
@@ -134,8 +156,11 @@ async fn a_call_within_its_deadline_is_unaffected() {
         .operation_timeout(Duration::from_secs(10))
         .build()
         .unwrap();
-    assert_eq!(call(&client, Op::EmbeddedLink).await.unwrap(), "tok");
-    assert_eq!(server.request_count(), 2);
+    for (at, op) in OPS.into_iter().enumerate() {
+        let output = call(&client, op).await.unwrap();
+        assert!(output.agrees_with(op.success_body()), "{op:?}: {output:?}");
+        assert_eq!(server.request_count(), 2 * (at + 1), "{op:?}");
+    }
 }
 
 #[test]
@@ -166,8 +191,10 @@ async fn a_handshake_that_fails_within_a_short_deadline_still_counts_as_failed()
         .operation_timeout(Duration::from_secs(2))
         .build()
         .unwrap();
+    let link = Op(Operation::EmbeddedLinkSignin);
     for _ in 0..2 {
-        assert_eq!(call(&client, Op::EmbeddedLink).await.unwrap(), "tok");
+        let output = call(&client, link).await.unwrap();
+        assert!(output.agrees_with(link.success_body()), "{output:?}");
     }
     let handshakes = server.requests().iter().filter(|r| is_handshake(r)).count();
     assert_eq!(handshakes, 1);

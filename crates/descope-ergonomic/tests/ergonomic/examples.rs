@@ -5,13 +5,13 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use descope_spec::Operation;
-use descope_testkit::client::{management_authorization, Op};
+use descope_testkit::client::management_authorization;
 use descope_testkit::credentials::{AUTH_MANAGEMENT_KEY, MANAGEMENT_KEY, PROJECT, REFRESH_JWT};
 use httpmock::prelude::*;
 use serde_json::json;
 
-const UPDATE_PHONE: &str = Op::UpdatePhone.path();
-const EMBEDDED_LINK: &str = Op::EmbeddedLink.path();
+const UPDATE_PHONE: &str = Operation::UpdateUserPhoneMagicLinkSms.path();
+const EMBEDDED_LINK: &str = Operation::EmbeddedLinkSignin.path();
 const EXAMPLES: [&str; 2] = ["update_phone", "embedded_link"];
 
 /// The examples' directory. A plain `cargo test` builds the examples beside

@@ -1,12 +1,15 @@
 //! The fuzz targets of `fuzz/` run on stable: each over its corpus
 //! (`fuzz/corpus/<target>/`, where cargo-fuzz also keeps what it finds),
-//! then over deterministic mutations of it. cargo-fuzz itself needs nightly:
-//! see `fuzz/README.md`. `FUZZ_ITERATIONS=<n>` runs more mutations.
+//! then over deterministic mutations of it; `decode_response` plays each
+//! seed (and each mutation, in turn) as the answer of every operation of
+//! the spec. cargo-fuzz itself needs nightly: see `fuzz/README.md`.
+//! `FUZZ_ITERATIONS=<n>` runs more mutations.
 
 use std::path::Path;
 
 use descope_ergonomic::tooling::check_session_token;
 use descope_ergonomic::{PhoneNumber, RedirectUri};
+use descope_testkit::client::OPS;
 use descope_testkit::fuzz::{check_inputs, Case, Harness};
 
 fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
@@ -50,9 +53,9 @@ impl Rng {
 }
 
 /// Tokens worth splicing in: structure, secrets markers, separators.
-const TOKENS: [&[u8]; 19] = [
-    b"{", b"}", b"[", b"\"", b":", b",", b"$MK", b"$JWT", b"$AMK", b"\r\n", b"\0", b"+", b"#",
-    b"eyJ", b"\xff", b"null", b".", b"=", b"_-",
+const TOKENS: [&[u8]; 20] = [
+    b"{", b"}", b"[", b"\"", b":", b",", b"$MK", b"$JWT", b"$AMK", b"$LT", b"\r\n", b"\0", b"+",
+    b"#", b"eyJ", b"\xff", b"null", b".", b"=", b"_-",
 ];
 
 /// One to four random edits of `input`.
@@ -89,17 +92,32 @@ fn decode_response_over_its_corpus_and_mutations() {
     let seeds = corpus("decode_response");
     // A harness of its own: the property tests use the global one meanwhile.
     let harness = Harness::start();
-    let check = |data: &[u8]| harness.check(&Case::from_bytes(data));
+    // Every seed as every operation's answer, and every operation's success.
     for (_, seed) in &seeds {
-        check(seed);
+        for op in OPS {
+            harness.check(&Case {
+                op,
+                ..Case::from_bytes(seed)
+            });
+        }
     }
+    for op in OPS {
+        harness.check(&Case::success(op));
+    }
+    // The mutations go to each operation in turn.
     let mut rng = Rng(0x0dec0de);
-    for _ in 0..iterations(300) {
+    for at in 0..iterations(300) {
         let (_, seed) = &seeds[rng.below(seeds.len())];
-        check(&mutate(seed, &mut rng));
+        harness.check(&Case {
+            op: OPS[at % OPS.len()],
+            ..Case::from_bytes(&mutate(seed, &mut rng))
+        });
     }
     // Every case reached the server (none was refused before sending).
-    assert_eq!(harness.requests(), seeds.len() + iterations(300));
+    assert_eq!(
+        harness.requests(),
+        (seeds.len() + 1) * OPS.len() + iterations(300)
+    );
 }
 
 #[test]

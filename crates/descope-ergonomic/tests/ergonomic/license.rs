@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use descope_ergonomic::{DescopeClient, Error, Field, Reason};
+use descope_spec::Operation;
 
 /// The handshake's own bound, as the crate documents it.
 const LICENSE_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(3);
@@ -32,11 +33,16 @@ fn tier_answer() -> Vec<Step> {
     fault_server::tier_answer(TIER)
 }
 
+/// The success body the servers here answer `op` with.
+fn success(op: Operation) -> &'static serde_json::Value {
+    Op(op).success_body()
+}
+
 fn handshakes(server: &FaultServer) -> Vec<Request> {
     server.requests().into_iter().filter(is_handshake).collect()
 }
 
-fn calls(server: &FaultServer, op: Op) -> Vec<Request> {
+fn calls(server: &FaultServer, op: Operation) -> Vec<Request> {
     server
         .requests()
         .into_iter()
@@ -50,7 +56,7 @@ async fn the_first_management_call_makes_the_handshake_and_every_one_carries_the
     let client = fresh_client(server.base_url());
     assert_eq!(client.rate_limit_tier(), None);
     for _ in 0..3 {
-        call(&client, Op::EmbeddedLink).await.unwrap();
+        call(&client, Operation::EmbeddedLinkSignin).await.unwrap();
     }
     let requests = server.requests();
     assert_eq!(requests.len(), 4, "{requests:?}");
@@ -63,12 +69,14 @@ async fn the_first_management_call_makes_the_handshake_and_every_one_carries_the
     assert_eq!(handshake.header("x-descope-license"), None);
     assert!(handshake.body.is_empty());
     for link in &requests[1..] {
-        assert_eq!(link.path, Op::EmbeddedLink.path());
+        assert_eq!(link.path, Operation::EmbeddedLinkSignin.path());
         assert_eq!(link.header("x-descope-license"), Some(TIER));
     }
     assert_eq!(client.rate_limit_tier().as_deref(), Some(TIER));
     // Clones share what the first call learned.
-    call(&client.clone(), Op::EmbeddedLink).await.unwrap();
+    call(&client.clone(), Operation::EmbeddedLinkSignin)
+        .await
+        .unwrap();
     assert_eq!(handshakes(&server).len(), 1);
 }
 
@@ -76,23 +84,25 @@ async fn the_first_management_call_makes_the_handshake_and_every_one_carries_the
 async fn the_refresh_jwt_operation_makes_no_handshake_and_carries_no_tier() {
     let server = licensing(tier_answer).await;
     let client = fresh_client(server.base_url());
-    call(&client, Op::UpdatePhone).await.unwrap();
+    call(&client, Operation::UpdateUserPhoneMagicLinkSms)
+        .await
+        .unwrap();
     let [request] = server.requests().try_into().unwrap();
-    assert_eq!(request.path, Op::UpdatePhone.path());
+    assert_eq!(request.path, Operation::UpdateUserPhoneMagicLinkSms.path());
     assert_eq!(
         request.header("authorization"),
         Some(user_authorization().as_str())
     );
     assert_eq!(request.header("x-descope-license"), None);
     // Once the tier is known, the user's calls still go without it.
-    call(&client, Op::EmbeddedLink).await.unwrap();
+    call(&client, Operation::EmbeddedLinkSignin).await.unwrap();
     client
         .magic_link()
         .update_phone_sms(refresh_jwt(), USER, NEW_PHONE)
         .send()
         .await
         .unwrap();
-    let phone_calls = calls(&server, Op::UpdatePhone);
+    let phone_calls = calls(&server, Operation::UpdateUserPhoneMagicLinkSms);
     assert_eq!(phone_calls.len(), 2);
     assert!(phone_calls
         .iter()
@@ -112,14 +122,14 @@ async fn concurrent_first_calls_share_one_handshake() {
     let tasks: Vec<_> = (0..20)
         .map(|_| {
             let client = client.clone();
-            tokio::spawn(async move { call(&client, Op::EmbeddedLink).await })
+            tokio::spawn(async move { call(&client, Operation::EmbeddedLinkSignin).await })
         })
         .collect();
     for task in tasks {
         task.await.unwrap().unwrap();
     }
     assert_eq!(handshakes(&server).len(), 1);
-    let links = calls(&server, Op::EmbeddedLink);
+    let links = calls(&server, Operation::EmbeddedLinkSignin);
     assert_eq!(links.len(), 20);
     assert!(links
         .iter()
@@ -171,10 +181,14 @@ async fn a_failed_handshake_never_fails_the_call_and_is_not_repeated_at_once() {
         let server = licensing(failure).await;
         let client = fresh_client(server.base_url());
         for _ in 0..3 {
-            let token = call(&client, Op::EmbeddedLink).await;
-            assert_eq!(token.unwrap_or_else(|e| panic!("{name}: {e}")), "tok");
+            let link = call(&client, Operation::EmbeddedLinkSignin).await;
+            let link = link.unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(
+                link.agrees_with(success(Operation::EmbeddedLinkSignin)),
+                "{name}"
+            );
         }
-        let links = calls(&server, Op::EmbeddedLink);
+        let links = calls(&server, Operation::EmbeddedLinkSignin);
         assert_eq!(links.len(), 3, "{name}");
         assert!(
             links
@@ -197,17 +211,21 @@ async fn a_hanging_handshake_holds_the_call_no_longer_than_its_bound() {
     let server = licensing(|| vec![Step::Hang]).await;
     let client = fresh_client(server.base_url());
     let started = std::time::Instant::now();
-    let token = call(&client, Op::EmbeddedLink).await;
+    let link = call(&client, Operation::EmbeddedLinkSignin).await;
     let took = started.elapsed();
-    assert_eq!(token.unwrap(), "tok");
+    assert!(link
+        .unwrap()
+        .agrees_with(success(Operation::EmbeddedLinkSignin)));
     // Not a speed check: the call ended, after the handshake's own bound
     // rather than the 60 s request timeout.
     assert!(took >= LICENSE_HANDSHAKE_TIMEOUT, "{took:?}");
     assert!(took < BOUND, "{took:?}");
-    let [link] = calls(&server, Op::EmbeddedLink).try_into().unwrap();
+    let [link] = calls(&server, Operation::EmbeddedLinkSignin)
+        .try_into()
+        .unwrap();
     assert_eq!(link.header("x-descope-license"), None);
     // Backed off: the next call does not wait for the license endpoint again.
-    call(&client, Op::EmbeddedLink).await.unwrap();
+    call(&client, Operation::EmbeddedLinkSignin).await.unwrap();
     assert_eq!(handshakes(&server).len(), 1);
 }
 
@@ -222,7 +240,7 @@ async fn a_tier_the_caller_gives_is_sent_without_a_handshake() {
         .build()
         .unwrap();
     assert_eq!(client.rate_limit_tier().as_deref(), Some("tier4"));
-    call(&client, Op::EmbeddedLink).await.unwrap();
+    call(&client, Operation::EmbeddedLinkSignin).await.unwrap();
     let [link] = server.requests().try_into().unwrap();
     assert_eq!(link.header("x-descope-license"), Some("tier4"));
 
@@ -252,13 +270,15 @@ async fn the_license_can_be_read_directly_and_is_then_kept() {
     let client = fresh_client(server.base_url());
     let license = client.management().license().send().await.unwrap();
     assert_eq!(license.rate_limit_tier(), TIER);
-    call(&client, Op::EmbeddedLink).await.unwrap();
+    call(&client, Operation::EmbeddedLinkSignin).await.unwrap();
     assert_eq!(
         handshakes(&server).len(),
         1,
         "the read counts as the handshake"
     );
-    let [link] = calls(&server, Op::EmbeddedLink).try_into().unwrap();
+    let [link] = calls(&server, Operation::EmbeddedLinkSignin)
+        .try_into()
+        .unwrap();
     assert_eq!(link.header("x-descope-license"), Some(TIER));
 
     // Without a management key there is nothing to read it with.
@@ -311,7 +331,7 @@ async fn a_failed_handshake_is_logged_without_secrets() {
     })
     .await;
     let client = fresh_client(server.base_url());
-    call(&client, Op::EmbeddedLink).await.unwrap();
+    call(&client, Operation::EmbeddedLinkSignin).await.unwrap();
     let log = captured.text();
     let warning = log
         .lines()

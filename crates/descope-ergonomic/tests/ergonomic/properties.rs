@@ -12,7 +12,9 @@ use descope_ergonomic::{
     ApprovedDomains, DescopeClient, Field, LinkTimeout, PhoneNumber, Reason, RedirectUri,
     RetryPolicy,
 };
-use descope_testkit::client::Op;
+use descope_spec::fields::error;
+use descope_spec::Operation;
+use descope_testkit::client::OPS;
 use descope_testkit::credentials::PROJECT;
 use descope_testkit::fuzz::{
     check_domains, check_inputs, check_login_id, check_phone, check_project_id,
@@ -307,12 +309,14 @@ proptest! {
     }
 }
 
-/// A JSON-ish body: valid shapes of both operations and the error body,
-/// with wrong types, secrets and junk mixed in.
+/// A JSON-ish body: the fields of every operation's answer and of the error
+/// body, with wrong types, secrets and junk mixed in; and each operation's
+/// success.
 fn body() -> impl Strategy<Value = Vec<u8>> {
     let string = prop_oneof![
         Just("\"$MK\"".to_string()),
         Just("\"$JWT\"".to_string()),
+        Just("\"$LT\"".to_string()),
         Just(format!("\"Bearer {PROJECT}:$JWT:$AMK\"")),
         "\"[a-zA-Z0-9+*@. ]{0,12}\"",
         Just("\"\"".to_string()),
@@ -326,22 +330,28 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
         Just("{\"a\":{}}".to_string()),
         Just(format!("{}{}", "[".repeat(300), "]".repeat(300))),
     ];
-    let key = prop::sample::select(vec![
-        "token",
-        "maskedPhone",
-        "maskedEmail",
-        "errorCode",
-        "errorDescription",
-        "errorMessage",
-        "message",
-        "x",
-    ]);
+    let mut keys: Vec<&str> = Operation::ALL
+        .into_iter()
+        .flat_map(|op| op.response_fields().iter().copied())
+        .chain([
+            error::ERROR_CODE,
+            error::ERROR_DESCRIPTION,
+            error::ERROR_MESSAGE,
+            error::MESSAGE,
+            "x",
+        ])
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let key = prop::sample::select(keys);
+    let success = prop::sample::select(OPS.to_vec()).prop_map(|op| op.success_text().into_bytes());
     let object = prop::collection::vec((key, value), 0..5).prop_map(|fields| {
         let inner: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
         format!("{{{}}}", inner.join(","))
     });
     prop_oneof![
         4 => object.prop_map(String::into_bytes),
+        1 => success,
         1 => any::<Vec<u8>>(),
         1 => "[ -~]{0,40}".prop_map(String::into_bytes),
         1 => prop::collection::vec(any::<u8>(), 4000..4200),
@@ -351,7 +361,7 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
 
 fn case() -> impl Strategy<Value = Case> {
     (
-        any::<bool>(),
+        prop::sample::select(OPS.to_vec()),
         prop::sample::select(STATUSES.to_vec()),
         prop::sample::select(CONTENT_TYPES.to_vec()),
         prop::option::of(prop_oneof![
@@ -366,12 +376,8 @@ fn case() -> impl Strategy<Value = Case> {
         body(),
     )
         .prop_map(
-            |(update, status, content_type, retry_after, location, body)| Case {
-                op: if update {
-                    Op::UpdatePhone
-                } else {
-                    Op::EmbeddedLink
-                },
+            |(op, status, content_type, retry_after, location, body)| Case {
+                op,
                 status,
                 content_type: content_type.map(str::to_string),
                 retry_after,

@@ -6,7 +6,7 @@ use descope_ergonomic::{DescopeClient, DescopeClientBuilder, Error, Field, Reaso
 use descope_spec::Operation;
 use descope_testkit::client::{
     builder, builder_without_tier, call, management_authorization, refresh_jwt, user_authorization,
-    Op,
+    OPS,
 };
 use descope_testkit::credentials::{AUTH_MANAGEMENT_KEY, MANAGEMENT_KEY, PROJECT, REFRESH_JWT};
 use descope_testkit::fault_server::{licensing, tier_answer};
@@ -15,8 +15,8 @@ use serde_json::json;
 
 use crate::mock_client;
 
-const UPDATE_PHONE: &str = Op::UpdatePhone.path();
-const EMBEDDED_LINK: &str = Op::EmbeddedLink.path();
+const UPDATE_PHONE: &str = Operation::UpdateUserPhoneMagicLinkSms.path();
+const EMBEDDED_LINK: &str = Operation::EmbeddedLinkSignin.path();
 
 #[tokio::test]
 async fn update_phone_minimal_sends_only_the_required_fields() {
@@ -159,9 +159,10 @@ async fn embedded_link_minimal_and_full() {
     full.assert_async().await;
 }
 
-/// Header for header, what each request carries: the spec's
-/// `x-descope-sdk-headers` (those of the official SDKs, with this client's
-/// values), the credential, and what HTTP itself needs; nothing else.
+/// Header for header, what each request of every operation carries: the
+/// spec's `x-descope-sdk-headers` (those of the official SDKs, with this
+/// client's values), the credential its table row names, and what HTTP
+/// itself needs; nothing else.
 #[tokio::test]
 async fn every_request_carries_the_sdk_headers_and_nothing_else() {
     let listed = descope_spec::Spec::embedded().document()["x-descope-sdk-headers"]
@@ -170,32 +171,33 @@ async fn every_request_carries_the_sdk_headers_and_nothing_else() {
         .clone();
     let server = licensing(|| tier_answer("tier3")).await;
     let client = builder_without_tier(server.base_url()).build().unwrap();
-    call(&client, Op::EmbeddedLink).await.unwrap();
-    call(&client, Op::UpdatePhone).await.unwrap();
+    // A management call first, which makes the handshake; then every one.
+    call(&client, Operation::EmbeddedLinkSignin).await.unwrap();
+    for op in OPS {
+        call(&client, op).await.unwrap();
+    }
     let requests = server.requests();
-    let paths: Vec<&str> = requests.iter().map(|r| r.path.as_str()).collect();
-    assert_eq!(
-        paths,
-        [
-            Operation::GetLicense.path(),
-            Op::EmbeddedLink.path(),
-            Op::UpdatePhone.path()
-        ]
-    );
+    let operations: Vec<Option<Operation>> = requests.iter().map(|r| r.operation()).collect();
+    let expected: Vec<Option<Operation>> = [Operation::GetLicense, Operation::EmbeddedLinkSignin]
+        .into_iter()
+        .chain(Operation::ALL)
+        .map(Some)
+        .collect();
+    assert_eq!(operations, expected);
     let version = env!("CARGO_PKG_VERSION");
     let agent = format!("descope-ergonomic/{version} (rust)");
-    for (request, license, body) in [
-        (&requests[0], None, false),
-        (&requests[1], Some("tier3"), true),
-        (&requests[2], None, true),
-    ] {
+    for request in &requests {
+        let op = descope_testkit::client::Op(request.operation().unwrap());
+        let license = op.carries_license().then_some("tier3");
+        let body = op.method() != "GET";
         let mut names: Vec<&str> = request.headers.iter().map(|(n, _)| n.as_str()).collect();
         names.sort_unstable();
         let mut expected: Vec<&str> = listed
             .keys()
             .map(String::as_str)
             .filter(|name| license.is_some() || *name != "x-descope-license")
-            .chain(["accept", "authorization", "host"])
+            .chain(["accept", "host"])
+            .chain(op.credential().map(|_| "authorization"))
             .chain(
                 body.then_some(["content-length", "content-type"])
                     .into_iter()
@@ -208,7 +210,12 @@ async fn every_request_carries_the_sdk_headers_and_nothing_else() {
         assert_eq!(request.header("x-descope-sdk-version"), Some(version));
         assert_eq!(request.header("x-descope-project-id"), Some(PROJECT));
         assert_eq!(request.header("user-agent"), Some(agent.as_str()));
-        assert_eq!(request.header("x-descope-license"), license);
+        assert_eq!(request.header("x-descope-license"), license, "{request:?}");
+        assert_eq!(
+            request.header("authorization"),
+            op.authorization().as_deref(),
+            "{request:?}"
+        );
         // reqwest's own, as Node's fetch and Python's httpx send it.
         assert_eq!(request.header("accept"), Some("*/*"));
         let rustc = request.header("x-descope-sdk-rust-version").unwrap();

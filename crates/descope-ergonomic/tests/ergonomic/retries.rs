@@ -1,17 +1,22 @@
 //! Retries: attempts and waits follow the policy (the SDK's statuses and
 //! waits by default; rate limits only when opted in, capped), a call whose
 //! outcome is unknown is never sent again, and a storm ends with the last
-//! error. Waits are recorded, not slept, except where the test measures
-//! the real total time.
+//! error; for every operation. Waits are recorded, not slept, except where
+//! the test measures the real total time.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use descope_ergonomic::tooling::TokioSleep;
-use descope_ergonomic::{DescopeClientBuilder, Error, RetryPolicy, TransportErrorKind};
-use descope_testkit::client::{self, call, closed_port_url, Op, OPS};
-use descope_testkit::fault_server::{json, response, write, FaultServer, Step};
+use descope_ergonomic::{
+    DescopeClient, DescopeClientBuilder, Error, RetryPolicy, TransportErrorKind,
+};
+use descope_spec::Operation;
+use descope_testkit::client::{self, call, closed_port_url, Op, Output, OPS};
+use descope_testkit::fault_server::{
+    json, response, success_for, write, FaultServer, Request, Step,
+};
 use descope_testkit::sleep::{RecordedSleeps, SteppedSleeps};
 use reqwest::StatusCode;
 
@@ -27,26 +32,62 @@ fn builder(server: &FaultServer, sleeps: Arc<RecordedSleeps>) -> DescopeClientBu
         .sleep(sleeps)
 }
 
-/// A server that plays `script[i]` for its i-th request (the last entry
-/// for any further request), with the default policy and recorded sleeps.
-/// Returns the outcome, the requests the server saw and the waits asked for.
-async fn scripted(
-    op: Op,
-    policy: RetryPolicy,
-    script: Vec<fn(usize) -> Vec<Step>>,
-) -> (Result<String, Error>, usize, Vec<Duration>) {
-    let server = FaultServer::start(move |request| {
-        let at = request.index.min(script.len() - 1);
-        script[at](request.index)
-    })
-    .await;
-    let sleeps = Arc::new(RecordedSleeps::default());
-    let client = builder(&server, sleeps.clone())
-        .retry_policy(policy.with_jitter(false))
-        .build()
-        .unwrap();
-    let result = call(&client, op).await;
-    (result, server.request_count(), sleeps.taken())
+/// What a scripted server plays for one request.
+type Answer = fn(&Request) -> Vec<Step>;
+
+/// A server and a client of it with a policy and recorded sleeps, for a
+/// test's many scripted calls (a client takes tens of milliseconds to
+/// build): for the i-th request of the call being played, the server plays
+/// `script[i]` (the last entry for any further request), with the request's
+/// index counted from the call's first.
+struct Scripted {
+    server: FaultServer,
+    client: DescopeClient,
+    sleeps: Arc<RecordedSleeps>,
+    /// The index of the call's first request, and its script.
+    script: Arc<Mutex<(usize, Vec<Answer>)>>,
+}
+
+impl Scripted {
+    async fn start(policy: RetryPolicy) -> Self {
+        let script: Arc<Mutex<(usize, Vec<Answer>)>> = Arc::default();
+        let playing = script.clone();
+        let server = FaultServer::start(move |request| {
+            let (first, script) = &*playing.lock().unwrap();
+            let mut request = request.clone();
+            request.index -= first;
+            script[request.index.min(script.len() - 1)](&request)
+        })
+        .await;
+        let sleeps = Arc::new(RecordedSleeps::default());
+        let client = builder(&server, sleeps.clone())
+            .retry_policy(policy.with_jitter(false))
+            .build()
+            .unwrap();
+        Scripted {
+            server,
+            client,
+            sleeps,
+            script,
+        }
+    }
+
+    /// A call of `op` against `script`: its outcome, the requests the
+    /// server saw and the waits the client asked for.
+    async fn play(
+        &self,
+        op: Op,
+        script: Vec<Answer>,
+    ) -> (Result<Output, Error>, usize, Vec<Duration>) {
+        let (requests, waits) = (self.server.request_count(), self.sleeps.taken().len());
+        *self.script.lock().unwrap() = (requests, script);
+        let result = call(&self.client, op).await;
+        (
+            result,
+            self.server.request_count() - requests,
+            self.sleeps.taken()[waits..].to_vec(),
+        )
+    }
 }
 
 /// Every request answers `status` with a Descope error body and a
@@ -66,58 +107,56 @@ async fn attempts_for(status: u16, policy: RetryPolicy) -> (usize, Vec<Duration>
         .retry_policy(policy.with_jitter(false))
         .build()
         .unwrap();
-    let error = call(&client, Op::EmbeddedLink)
+    let error = call(&client, Operation::EmbeddedLinkSignin)
         .await
         .expect_err("every attempt fails");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
     (server.request_count(), sleeps.taken())
 }
 
-fn unavailable_json(index: usize) -> Vec<Step> {
+fn unavailable_json(request: &Request) -> Vec<Step> {
     write(json(
         "503 Service Unavailable",
         format!(
             r#"{{"errorCode":"E000503","errorMessage":"attempt {}"}}"#,
-            index + 1
+            request.index + 1
         ),
     ))
 }
 
-fn unavailable_html(index: usize) -> Vec<Step> {
+fn unavailable_html(request: &Request) -> Vec<Step> {
     write(response(
         "503 Service Unavailable",
         &[("content-type", "text/html")],
-        format!("<html>maintenance, attempt {}</html>", index + 1),
+        format!("<html>maintenance, attempt {}</html>", request.index + 1),
     ))
 }
 
-fn unavailable_empty(_: usize) -> Vec<Step> {
+fn unavailable_empty(_: &Request) -> Vec<Step> {
     write(response("503 Service Unavailable", &[], ""))
 }
 
-fn ok(_: usize) -> Vec<Step> {
-    write(json(
-        "200 OK",
-        r#"{"token":"tok","maskedPhone":"+1******0123"}"#,
-    ))
+/// The request's operation's success.
+fn ok(request: &Request) -> Vec<Step> {
+    write(success_for(request))
 }
 
-fn internal(_: usize) -> Vec<Step> {
+fn internal(_: &Request) -> Vec<Step> {
     write(json(
         "500 Internal Server Error",
         r#"{"errorCode":"E000500"}"#,
     ))
 }
 
-fn reset(_: usize) -> Vec<Step> {
+fn reset(_: &Request) -> Vec<Step> {
     vec![Step::Reset]
 }
 
-fn close(_: usize) -> Vec<Step> {
+fn close(_: &Request) -> Vec<Step> {
     vec![Step::Close]
 }
 
-fn cut_503(_: usize) -> Vec<Step> {
+fn cut_503(_: &Request) -> Vec<Step> {
     vec![
         Step::Write(
             b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: 90\r\n\r\n{\"errorCode\""
@@ -198,7 +237,7 @@ async fn a_503_then_a_success_is_one_successful_call() {
         .sleep(sleeps)
         .build()
         .unwrap();
-    let call = tokio::spawn(async move { call(&client, Op::EmbeddedLink).await });
+    let call = tokio::spawn(async move { call(&client, Operation::EmbeddedLinkSignin).await });
 
     // The first attempt failed and the client waits: the server recovers.
     let (wait, go) = steps.recv().await.unwrap();
@@ -207,19 +246,23 @@ async fn a_503_then_a_success_is_one_successful_call() {
     recovered.store(true, Ordering::SeqCst);
     go.send(()).unwrap();
 
-    assert_eq!(call.await.unwrap().unwrap(), "after-retry");
+    let output = call.await.unwrap().unwrap();
+    assert_eq!(
+        output.field(descope_spec::fields::embedded_link_signin::response::TOKEN),
+        Some(&serde_json::json!("after-retry"))
+    );
     assert_eq!(server.request_count(), 2);
     assert!(steps.try_recv().is_err(), "no further wait");
 }
 
 #[tokio::test]
 async fn a_refused_connection_is_a_connect_error_and_not_retried() {
+    let sleeps = Arc::new(RecordedSleeps::default());
+    let client = client::builder(closed_port_url())
+        .sleep(sleeps.clone())
+        .build()
+        .unwrap();
     for op in OPS {
-        let sleeps = Arc::new(RecordedSleeps::default());
-        let client = client::builder(closed_port_url())
-            .sleep(sleeps.clone())
-            .build()
-            .unwrap();
         let error = call(&client, op).await.unwrap_err();
         assert!(
             matches!(
@@ -238,9 +281,9 @@ async fn a_refused_connection_is_a_connect_error_and_not_retried() {
 
 #[tokio::test]
 async fn a_503_storm_gives_up_after_the_policy_with_the_last_error() {
+    let scripts = Scripted::start(RetryPolicy::default()).await;
     for op in OPS {
-        let (result, attempts, waits) =
-            scripted(op, RetryPolicy::default(), vec![unavailable_json]).await;
+        let (result, attempts, waits) = scripts.play(op, vec![unavailable_json]).await;
         assert_eq!((attempts, &waits[..]), (4, &SDK_WAITS[..]), "{op:?}");
         let error = result.unwrap_err();
         let api = error.api().unwrap_or_else(|| panic!("{error:?}"));
@@ -251,8 +294,7 @@ async fn a_503_storm_gives_up_after_the_policy_with_the_last_error() {
             "the last error is returned"
         );
 
-        let (result, attempts, waits) =
-            scripted(op, RetryPolicy::default(), vec![unavailable_html]).await;
+        let (result, attempts, waits) = scripts.play(op, vec![unavailable_html]).await;
         assert_eq!((attempts, waits.len()), (4, 3), "{op:?}");
         match result {
             Err(Error::MalformedResponse {
@@ -267,8 +309,7 @@ async fn a_503_storm_gives_up_after_the_policy_with_the_last_error() {
             other => panic!("{op:?}: {other:?}"),
         }
 
-        let (result, attempts, _) =
-            scripted(op, RetryPolicy::default(), vec![unavailable_empty]).await;
+        let (result, attempts, _) = scripts.play(op, vec![unavailable_empty]).await;
         assert_eq!(attempts, 4);
         assert_eq!(result.unwrap_err().status().map(|s| s.as_u16()), Some(503));
     }
@@ -276,22 +317,17 @@ async fn a_503_storm_gives_up_after_the_policy_with_the_last_error() {
 
 #[tokio::test]
 async fn retries_stop_at_the_first_answer_that_is_not_retried() {
+    let scripts = Scripted::start(RetryPolicy::default()).await;
     for op in OPS {
-        let (result, attempts, waits) = scripted(
-            op,
-            RetryPolicy::default(),
-            vec![unavailable_json, unavailable_html, internal],
-        )
-        .await;
+        let (result, attempts, waits) = scripts
+            .play(op, vec![unavailable_json, unavailable_html, internal])
+            .await;
         assert_eq!((attempts, waits.len()), (3, 2), "{op:?}");
         assert_eq!(result.unwrap_err().error_code(), Some("E000500"));
 
-        let (result, attempts, waits) = scripted(
-            op,
-            RetryPolicy::default(),
-            vec![unavailable_json, unavailable_empty, ok],
-        )
-        .await;
+        let (result, attempts, waits) = scripts
+            .play(op, vec![unavailable_json, unavailable_empty, ok])
+            .await;
         assert_eq!((attempts, waits.len()), (3, 2), "{op:?}");
         assert!(result.is_ok(), "{op:?}: {result:?}");
     }
@@ -299,14 +335,11 @@ async fn retries_stop_at_the_first_answer_that_is_not_retried() {
 
 #[tokio::test]
 async fn a_call_whose_outcome_is_unknown_is_not_sent_again() {
+    let scripts = Scripted::start(RetryPolicy::default()).await;
     for op in OPS {
-        for (what, fault) in [
-            ("reset", reset as fn(usize) -> Vec<Step>),
-            ("closed", close),
-        ] {
+        for (what, fault) in [("reset", reset as Answer), ("closed", close)] {
             // The fault first: one attempt, no wait.
-            let (result, attempts, waits) =
-                scripted(op, RetryPolicy::default(), vec![fault, ok]).await;
+            let (result, attempts, waits) = scripts.play(op, vec![fault, ok]).await;
             assert!(
                 matches!(result, Err(Error::Transport { .. })),
                 "{op:?} {what}: {result:?}"
@@ -314,12 +347,8 @@ async fn a_call_whose_outcome_is_unknown_is_not_sent_again() {
             assert_eq!((attempts, waits.len()), (1, 0), "{op:?} {what}");
 
             // After a retried 503: the retry happened, then nothing more.
-            let (result, attempts, waits) = scripted(
-                op,
-                RetryPolicy::default(),
-                vec![unavailable_json, fault, ok],
-            )
-            .await;
+            let (result, attempts, waits) =
+                scripts.play(op, vec![unavailable_json, fault, ok]).await;
             assert!(
                 matches!(result, Err(Error::Transport { .. })),
                 "{op:?} {what}: {result:?}"
@@ -334,7 +363,7 @@ async fn a_call_whose_outcome_is_unknown_is_not_sent_again() {
 }
 
 /// A proxy's rate-limit page: HTML, with a valid `Retry-After`.
-fn proxy_429(_: usize) -> Vec<Step> {
+fn proxy_429(_: &Request) -> Vec<Step> {
     write(response(
         "429 Too Many Requests",
         &[("content-type", "text/html"), ("retry-after", "3")],
@@ -344,13 +373,14 @@ fn proxy_429(_: usize) -> Vec<Step> {
 
 #[tokio::test]
 async fn a_proxys_429_page_is_waited_out_by_its_retry_after() {
+    let policy = RetryPolicy::default().retry_rate_limited(
+        1,
+        Duration::from_secs(10),
+        Duration::from_secs(1),
+    );
+    let scripts = Scripted::start(policy).await;
     for op in OPS {
-        let policy = RetryPolicy::default().retry_rate_limited(
-            1,
-            Duration::from_secs(10),
-            Duration::from_secs(1),
-        );
-        let (result, attempts, waits) = scripted(op, policy, vec![proxy_429, ok]).await;
+        let (result, attempts, waits) = scripts.play(op, vec![proxy_429, ok]).await;
         assert!(result.is_ok(), "{op:?}: {result:?}");
         assert_eq!(
             (attempts, &waits[..]),
@@ -364,14 +394,14 @@ async fn a_proxys_429_page_is_waited_out_by_its_retry_after() {
 async fn a_503_cut_mid_body_is_retried_like_any_503() {
     // The server said 503 before the body broke off: it did not do the work,
     // so the call is retried as any 503 is, and ends on the next answer.
+    let scripts = Scripted::start(RetryPolicy::default()).await;
     for op in OPS {
-        let (result, attempts, waits) =
-            scripted(op, RetryPolicy::default(), vec![cut_503, ok]).await;
+        let (result, attempts, waits) = scripts.play(op, vec![cut_503, ok]).await;
         assert!(result.is_ok(), "{op:?}: {result:?}");
         assert_eq!((attempts, &waits[..]), (2, &SDK_WAITS[..1]), "{op:?}");
         // A storm of them is bounded by the policy like any storm.
-        let storm: Vec<fn(usize) -> Vec<Step>> = vec![cut_503; 5];
-        let (result, attempts, waits) = scripted(op, RetryPolicy::default(), storm).await;
+        let storm: Vec<Answer> = vec![cut_503; 5];
+        let (result, attempts, waits) = scripts.play(op, storm).await;
         assert!(
             matches!(result, Err(Error::Transport { .. })),
             "{op:?}: {result:?}"
@@ -382,25 +412,41 @@ async fn a_503_cut_mid_body_is_retried_like_any_503() {
 
 #[tokio::test]
 async fn a_timed_out_attempt_is_not_retried() {
-    for op in OPS {
-        let server = FaultServer::start(|request| {
-            if request.index == 0 {
-                unavailable_json(0)
-            } else {
-                vec![Step::Hang]
-            }
-        })
-        .await;
-        let sleeps = Arc::new(RecordedSleeps::default());
-        let client = builder(&server, sleeps.clone())
-            .request_timeout(Duration::from_millis(500))
-            .build()
-            .unwrap();
-        let error = call(&client, op).await.unwrap_err();
+    // Each operation's first attempt gets a 503, its retry no answer. One
+    // server and client for all, built first; the calls run side by side.
+    let answered = Mutex::new(std::collections::HashSet::new());
+    let server = FaultServer::start(move |request| {
+        if answered.lock().unwrap().insert(request.operation()) {
+            unavailable_json(request)
+        } else {
+            vec![Step::Hang]
+        }
+    })
+    .await;
+    let sleeps = Arc::new(RecordedSleeps::default());
+    let client = builder(&server, sleeps.clone())
+        .request_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let calls = OPS.map(|op| {
+        let client = client.clone();
+        tokio::spawn(async move { (op, call(&client, op).await) })
+    });
+    for task in calls {
+        let (op, result) = task.await.unwrap();
+        let error = result.unwrap_err();
         assert!(error.is_timeout(), "{op:?}: {error:?}");
-        assert_eq!(server.request_count(), 2, "{op:?}");
-        assert_eq!(sleeps.taken(), SDK_WAITS[..1], "{op:?}");
     }
+    assert_eq!(server.request_count(), 2 * OPS.len());
+    for op in OPS {
+        let sent = server
+            .requests()
+            .into_iter()
+            .filter(|r| r.operation() == Some(op.operation()))
+            .count();
+        assert_eq!(sent, 2, "{op:?}");
+    }
+    assert_eq!(sleeps.taken(), [SDK_WAITS[0]; OPS.len()]);
 }
 
 #[tokio::test]
@@ -419,7 +465,7 @@ async fn a_retried_status_is_retried_whatever_its_body() {
         .max_response_bytes(1000)
         .build()
         .unwrap();
-    match call(&client, Op::EmbeddedLink).await {
+    match call(&client, Operation::EmbeddedLinkSignin).await {
         Err(Error::ResponseTooLarge { status, limit }) => {
             assert_eq!((status.as_u16(), limit), (503, 1000));
         }
@@ -448,7 +494,9 @@ async fn rate_limits_with_a_malformed_retry_after_wait_the_fallback() {
         .retry_policy(policy.clone().with_jitter(false))
         .build()
         .unwrap();
-    let error = call(&client, Op::UpdatePhone).await.unwrap_err();
+    let error = call(&client, Operation::UpdateUserPhoneMagicLinkSms)
+        .await
+        .unwrap_err();
     assert!(error.is_rate_limited());
     assert_eq!(error.retry_after(), None);
     assert_eq!(server.request_count() as u32, policy.max_attempts());
@@ -461,7 +509,7 @@ async fn mixed_storms_count_each_kind_of_retry_separately() {
     // retries at most, so six attempts, ending on the 429 that is not retried.
     let server = FaultServer::start(|request| {
         if request.index.is_multiple_of(2) {
-            unavailable_json(request.index)
+            unavailable_json(request)
         } else {
             write(response(
                 "429 Too Many Requests",
@@ -485,7 +533,9 @@ async fn mixed_storms_count_each_kind_of_retry_separately() {
         .retry_policy(policy.with_jitter(false))
         .build()
         .unwrap();
-    let error = call(&client, Op::EmbeddedLink).await.unwrap_err();
+    let error = call(&client, Operation::EmbeddedLinkSignin)
+        .await
+        .unwrap_err();
     assert!(error.is_rate_limited());
     assert_eq!(error.api().and_then(|a| a.message()), Some("attempt 6"));
     assert_eq!(server.request_count(), 6);
@@ -512,7 +562,7 @@ async fn the_total_time_of_a_call_is_bounded_by_the_policy() {
     let server = FaultServer::start(|request| {
         if request.index < 2 {
             let mut steps = vec![Step::Pause(Duration::from_millis(200))];
-            steps.extend(unavailable_json(request.index));
+            steps.extend(unavailable_json(request));
             steps
         } else {
             vec![Step::Hang]
@@ -526,7 +576,9 @@ async fn the_total_time_of_a_call_is_bounded_by_the_policy() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let error = call(&client, Op::EmbeddedLink).await.unwrap_err();
+    let error = call(&client, Operation::EmbeddedLinkSignin)
+        .await
+        .unwrap_err();
     let elapsed = started.elapsed();
     assert!(error.is_timeout(), "{error:?}");
     assert_eq!(server.request_count() as u32, policy.max_attempts());
@@ -546,13 +598,13 @@ fn max_attempts_never_overflows() {
 
 #[tokio::test]
 async fn a_server_gone_during_the_wait_ends_the_call_with_a_transport_error() {
-    let server = FaultServer::start(|request| unavailable_json(request.index)).await;
+    let server = FaultServer::start(unavailable_json).await;
     let (sleeps, mut steps) = SteppedSleeps::new();
     let client = client::builder(server.base_url())
         .sleep(sleeps)
         .build()
         .unwrap();
-    let call = tokio::spawn(async move { call(&client, Op::EmbeddedLink).await });
+    let call = tokio::spawn(async move { call(&client, Operation::EmbeddedLinkSignin).await });
     // The first attempt got a 503; the server goes away during the wait.
     let (wait, go) = steps.recv().await.unwrap();
     assert_eq!(wait, SDK_WAITS[0]);
@@ -580,9 +632,9 @@ async fn a_retry_sends_the_same_request_as_the_first_attempt() {
     // the server must not be able to tell the attempts apart.
     let server = FaultServer::start(|request| {
         if request.index < 2 || request.index == 3 {
-            unavailable_json(request.index)
+            unavailable_json(request)
         } else {
-            ok(request.index)
+            ok(request)
         }
     })
     .await;

@@ -1,43 +1,53 @@
 //! No secret in any output, through success and every kind of failure of
-//! both operations, against a hostile server that echoes the credential it
-//! received everywhere it can (bodies, error fields, and every header:
-//! `Content-Type`, `Location`, `Retry-After` and others), plus another
-//! user's JWT it never should have had.
+//! every operation of the spec, against a hostile server that echoes what
+//! it received (the credential, the body) everywhere it can (bodies, error
+//! fields, and every header: `Content-Type`, `Location`, `Retry-After` and
+//! others), plus the client's other credentials and another user's JWT it
+//! never should have had. Its successes carry secrets where the spec says
+//! an operation's answer holds them (`format: password`: an issued token,
+//! a session's JWTs).
 //!
 //! Captured: all `tracing` output at TRACE from every crate, `log` records of
 //! dependencies (through `tracing-log`), each error's `Display`, `Debug`
-//! and source chain, each value's and the client's `Debug`. None may hold
-//! the management key, the refresh JWT, the auth management key, the
-//! embedded-link token or the foreign JWT. Header-injection attempts are
-//! refused when the client or the input is built, before any I/O.
+//! and source chain, each value's, each request's and the client's `Debug`.
+//! None may hold the management key, the refresh JWT, the auth management
+//! key, the link token a verification sends, a secret the answer issued or
+//! the foreign JWT. Header-injection attempts are refused when the client
+//! or the input is built, before any I/O.
 
+use std::collections::HashMap;
 use std::error::Error as _;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use descope_ergonomic::{
     AuthManagementKey, DescopeClient, Error, Field, LoginId, ManagementKey, ProjectId, Reason,
     RefreshJwt, RetryPolicy,
 };
-use descope_testkit::client::{self, refresh_jwt, Op};
-use descope_testkit::credentials::{AUTH_MANAGEMENT_KEY, MANAGEMENT_KEY, PROJECT, REFRESH_JWT};
+use descope_spec::Operation;
+use descope_testkit::client::{self, refresh_jwt, Op, OPS};
+use descope_testkit::credentials::{
+    AUTH_MANAGEMENT_KEY, LINK_TOKEN, MANAGEMENT_KEY, PROJECT, REFRESH_JWT,
+};
 use descope_testkit::fault_server::{
     json, response, success_for, write, FaultServer, Request, Step,
 };
 use descope_testkit::log::CapturedLog;
 use descope_testkit::process::alone;
 use descope_testkit::sleep::RecordedSleeps;
+use serde_json::{json as value, Value};
 
-const EMBEDDED_LINK: &str = Op::EmbeddedLink.path();
-
-const TOKEN: &str = "EMBEDDED-LINK-TOKEN-SECRET";
+/// What the hostile server's successes issue, in every field the spec
+/// marks secret.
+const ISSUED: &str = "ISSUED-TOKEN-SECRET";
 /// A JWT of another user, which a confused proxy might echo.
 const FOREIGN_JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvdGhlciJ9.Zm9yZWlnblNFQ1JFVA";
-const SECRETS: [&str; 5] = [
+const SECRETS: [&str; 6] = [
     MANAGEMENT_KEY,
     REFRESH_JWT,
     AUTH_MANAGEMENT_KEY,
-    TOKEN,
+    LINK_TOKEN,
+    ISSUED,
     FOREIGN_JWT,
 ];
 
@@ -102,7 +112,7 @@ fn renderings(error: &Error) -> Vec<String> {
     out
 }
 
-/// The login ids the hostile server knows, each a different fault.
+/// The faults the hostile server knows, played in turn on each operation.
 const FAULTS: [&str; 17] = [
     "ok",
     "headers-echo",
@@ -123,29 +133,38 @@ const FAULTS: [&str; 17] = [
     "error-200-shape",
 ];
 
-fn hostile(request: &Request) -> Vec<Step> {
-    // What the server received, echoed back, with the client's credentials
-    // that this call did not send (the client knows them all, so each must
-    // be scrubbed from any call's output) and a foreign JWT for good measure.
+/// `body` (a JSON object) with `name` set to `value`.
+fn with(mut body: Value, name: &str, value: Value) -> Value {
+    body[name] = value;
+    body
+}
+
+fn hostile(op: Op, fault: &str, request: &Request) -> Vec<Step> {
+    // What the server received (the credential and the body) echoed back,
+    // with the client's credentials that this call did not send (the client
+    // knows them all, so each must be scrubbed from any call's output) and
+    // a foreign JWT for good measure.
     let auth = request
         .header("authorization")
         .unwrap_or_default()
         .to_string();
+    let body = String::from_utf8_lossy(&request.body);
     let others = format!("{PROJECT}:{REFRESH_JWT}:{AUTH_MANAGEMENT_KEY} {MANAGEMENT_KEY}");
     // (The second copy is glued to a word, as in `t=` without its `=`.)
-    let echo = format!("{auth} {others} {FOREIGN_JWT} t{FOREIGN_JWT}");
+    let echo = format!("{auth} {body} {others} {FOREIGN_JWT} t{FOREIGN_JWT}");
     let echo_json = serde_json::to_string(&echo).unwrap();
-    let embedded = request.path == EMBEDDED_LINK;
-    // The token only where the embedded-link operation's success could carry
-    // it: any 2xx body of that operation. (Error bodies are shown, scrubbed
-    // of the call's credentials and of anything shaped like a JWT.)
-    let token = if embedded { TOKEN } else { "not-a-token" };
-    match request.login_id().as_str() {
-        "ok" if embedded => write(json(
-            "200 OK",
-            format!(r#"{{"token":"{TOKEN}","maskedEmail":"a***@example.com"}}"#),
-        )),
-        "ok" => write(json("200 OK", r#"{"maskedPhone":"+1******0123"}"#)),
+    // A secret only where the operation's success could carry one (the
+    // spec says which): in any 2xx body of it. (Error bodies are shown,
+    // scrubbed of the call's credentials and of anything shaped like a JWT.)
+    let token = if op.success_carries_secret() {
+        ISSUED
+    } else {
+        "not-a-token"
+    };
+    let success = op.success_with_secret(token);
+    let echoed = with(success.clone(), "echo", value!(echo)).to_string();
+    match fault {
+        "ok" => write(json("200 OK", success.to_string())),
         "json-401-echo" => write(json(
             "401 Unauthorized",
             format!(
@@ -159,7 +178,10 @@ fn hostile(request: &Request) -> Vec<Step> {
         )),
         "redirect-echo" => write(response(
             "302 Found",
-            &[("location", &format!("https://login.example.com/?auth={echo}"))],
+            &[(
+                "location",
+                &format!("https://login.example.com/?auth={echo}"),
+            )],
             echo.clone(),
         )),
         "429-echo" => write(response(
@@ -167,14 +189,17 @@ fn hostile(request: &Request) -> Vec<Step> {
             &[("content-type", "application/json"), ("retry-after", &echo)],
             format!(r#"{{"errorCode":"E130429","errorMessage":{echo_json}}}"#),
         )),
-        "malformed-200-echo" if embedded => write(json(
-            "200 OK",
-            format!(r#"{{"token":"{TOKEN}","maskedEmail":12,"echo":{echo_json}}}"#),
-        )),
-        "malformed-200-echo" => write(json(
-            "200 OK",
-            format!(r#"{{"maskedPhone":5,"echo":{echo_json}}}"#),
-        )),
+        // The success, secrets and all, with its first field the spec does
+        // not mark secret of the wrong type.
+        "malformed-200-echo" => {
+            let field = op
+                .success_fields()
+                .iter()
+                .find(|field| !field.secret && field.kind.is_some())
+                .expect("a field that is no secret");
+            let body = with(echoed.parse().unwrap(), field.name, Op::wrong_value(field));
+            write(json("200 OK", body.to_string()))
+        }
         // Every header carries the echo, the media type included: a 200 that
         // is not JSON quotes its content type in the error.
         "headers-echo" => write(response(
@@ -190,59 +215,136 @@ fn hostile(request: &Request) -> Vec<Step> {
                 ("x-request-id", &echo),
                 ("set-cookie", &format!("s={echo}")),
             ],
-            format!(r#"{{"token":"{token}","maskedPhone":"+1","echo":{echo_json}}}"#),
+            echoed,
         )),
         "wrong-content-type" => write(response(
             "200 OK",
             &[("content-type", "text/plain")],
-            format!(r#"{{"token":"{token}","maskedPhone":"+1","echo":{echo_json}}}"#),
+            echoed,
         )),
         "too-large" => write(json(
             "200 OK",
-            format!(r#"{{"token":"{token}{}"}}"#, "x".repeat(8192)),
+            with(success, "pad", value!("x".repeat(8192))).to_string(),
         )),
-        "created-201" => write(json(
-            "201 Created",
-            format!(r#"{{"token":"{token}","maskedPhone":{echo_json}}}"#),
-        )),
+        "created-201" => write(json("201 Created", echoed)),
         "deep-json" => write(json(
             "500 Internal Server Error",
-            format!(r#"{{"errorCode":{echo_json},"x":{}{}}}"#, "[".repeat(5000), "]".repeat(5000)),
+            format!(
+                r#"{{"errorCode":{echo_json},"x":{}{}}}"#,
+                "[".repeat(5000),
+                "]".repeat(5000)
+            ),
         )),
         "503-storm-echo" => write(json(
             "503 Service Unavailable",
             format!(r#"{{"errorCode":"E000503","errorMessage":{echo_json}}}"#),
         )),
         "reset" => vec![Step::Reset],
-        "closed-mid-body" => vec![
-            Step::Write(
-                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 400\r\n\r\n{\"token\":\""
-                    .to_vec(),
-            ),
-            Step::Write(token.as_bytes().to_vec()),
+        // The body breaks off right after the secret.
+        "closed-mid-body" => {
+            let text = success.to_string();
+            let cut = text
+                .find(token)
+                .map_or(text.len() / 2, |at| at + token.len());
+            vec![
+                Step::Write(
+                    format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                        text.len() + 400
+                    )
+                    .into_bytes(),
+                ),
+                Step::Write(text.as_bytes()[..cut].to_vec()),
+                Step::Close,
+            ]
+        }
+        "hang" => vec![Step::Hang],
+        "garbage" => vec![
+            Step::Write(format!("HTTP/1.1 {echo}\r\n\r\n").into_bytes()),
             Step::Close,
         ],
-        "hang" => vec![Step::Hang],
-        "garbage" => vec![Step::Write(format!("HTTP/1.1 {echo}\r\n\r\n").into_bytes()), Step::Close],
         "error-200-shape" => write(json(
             "400 Bad Request",
-            format!(r#"{{"token":"not-a-token","echo":{echo_json}}}"#),
+            with(op.success_with_secret("not-a-token"), "echo", value!(echo)).to_string(),
         )),
         other => panic!("unknown fault {other}"),
     }
 }
 
+/// What one operation showed through every fault: (what, text) pairs.
+type Shown = Vec<(String, String)>;
+
+/// Plays every fault on `op`, in turn, telling the server which through
+/// `faults`; returns what the client showed, how many calls failed and how
+/// many issued secrets its success gave back.
+async fn every_fault(
+    client: DescopeClient,
+    op: Op,
+    faults: Arc<Mutex<HashMap<Operation, &'static str>>>,
+) -> (Shown, usize, usize) {
+    let mut outputs = Shown::new();
+    let mut failures = 0;
+    let mut issued = 0;
+    for fault in FAULTS {
+        faults.lock().unwrap().insert(op.operation(), fault);
+        let what = format!("{fault} {op:?}");
+        let mut request = String::new();
+        let result = op.send_showing(&client, |shown| request = shown).await;
+        outputs.push((format!("{what} request"), request));
+        match result {
+            Ok(output) => {
+                assert_eq!(fault, "ok", "{what} succeeded");
+                // The secrets the output gives back came through (they must
+                // show nowhere).
+                let sent = op.success_with_secret(ISSUED);
+                assert!(output.agrees_with(&sent), "{what}: {:?}", output.fields);
+                issued += op
+                    .secret_response_fields()
+                    .into_iter()
+                    .filter(|field| output.field(field).is_some())
+                    .count();
+                outputs.push((what, output.debug));
+            }
+            Err(error) => {
+                assert_ne!(fault, "ok", "{what}: {error:?}");
+                if fault == "json-401-echo" {
+                    // The Descope error is kept, its echo redacted.
+                    assert!(error.is_unauthorized(), "{what}: {error:?}");
+                    assert!(error.to_string().contains("[REDACTED]"), "{what}: {error}");
+                }
+                failures += 1;
+                for text in renderings(&error) {
+                    outputs.push((what.clone(), text));
+                }
+                if let Some(api) = error.api() {
+                    outputs.push((what.clone(), format!("{api} {api:?}")));
+                }
+            }
+        }
+    }
+    (outputs, failures, issued)
+}
+
 #[tokio::test]
-async fn no_output_holds_a_secret_through_every_fault_of_both_operations() {
+async fn no_output_holds_a_secret_through_every_fault_of_every_operation() {
     // It installs the global subscriber and logger.
     if !alone(
         module_path!(),
-        "no_output_holds_a_secret_through_every_fault_of_both_operations",
+        "no_output_holds_a_secret_through_every_fault_of_every_operation",
     ) {
         return;
     }
     let captured = capture();
-    let server = FaultServer::start(hostile).await;
+    // The fault each operation is being played, by operation: the
+    // operations run side by side, each through the faults in turn.
+    let faults: Arc<Mutex<HashMap<Operation, &'static str>>> = Arc::default();
+    let playing = faults.clone();
+    let server = FaultServer::start(move |request| {
+        let op = request.operation().expect("a request of the spec");
+        let fault = playing.lock().unwrap()[&op];
+        hostile(Op(op), fault, request)
+    })
+    .await;
     let sleeps = Arc::new(RecordedSleeps::default());
     let builder = client::builder(server.base_url())
         .auth_management_key(AUTH_MANAGEMENT_KEY)
@@ -259,62 +361,45 @@ async fn no_output_holds_a_secret_through_every_fault_of_both_operations() {
     outputs.push(("client".into(), format!("{client:?}")));
     outputs.push(("client alternate".into(), format!("{client:#?}")));
 
-    let mut failures = 0;
-    for fault in FAULTS {
-        let phone = client
-            .magic_link()
-            .update_phone_sms(refresh_jwt(), fault, "+12025550123");
-        outputs.push((format!("{fault} phone request"), format!("{phone:?}")));
-        let link = client.management().users().embedded_link(fault);
-        outputs.push((format!("{fault} link request"), format!("{link:?}")));
-        let results = [
-            ("phone", phone.send().await.map(|sent| format!("{sent:?}"))),
-            (
-                "link",
-                link.send().await.map(|link| {
-                    assert_eq!(link.token().expose_secret(), TOKEN);
-                    format!("{link:?} {:?}", link.token())
-                }),
-            ),
-        ];
-        for (op, result) in results {
-            let what = format!("{fault} {op}");
-            match result {
-                Ok(shown) => {
-                    assert_eq!(fault, "ok", "{what} succeeded");
-                    outputs.push((what, shown));
-                }
-                Err(error) => {
-                    assert_ne!(fault, "ok", "{what}: {error:?}");
-                    if fault == "json-401-echo" {
-                        // The Descope error is kept, its echo redacted.
-                        assert!(error.is_unauthorized(), "{what}: {error:?}");
-                        assert!(error.to_string().contains("[REDACTED]"), "{what}: {error}");
-                    }
-                    failures += 1;
-                    for text in renderings(&error) {
-                        outputs.push((what.clone(), text));
-                    }
-                    if let Some(api) = error.api() {
-                        outputs.push((what.clone(), format!("{api} {api:?}")));
-                    }
-                }
+    let runs = OPS.map(|op| tokio::spawn(every_fault(client.clone(), op, faults.clone())));
+    let (mut failures, mut issued) = (0, 0);
+    for run in runs {
+        let (shown, failed, secrets) = run.await.unwrap();
+        outputs.extend(shown);
+        failures += failed;
+        issued += secrets;
+    }
+    assert_eq!(failures, OPS.len() * (FAULTS.len() - 1));
+    // Issued secrets were handed to the caller, as secrets.
+    assert!(issued > 0, "no success gave an issued secret back");
+    // The echoes did arrive: the server saw every credential it echoed, as
+    // each operation's credential says.
+    let requests = server.requests();
+    for op in OPS {
+        let sent: Vec<&Request> = requests
+            .iter()
+            .filter(|r| r.operation() == Some(op.operation()))
+            .collect();
+        assert!(sent.len() >= FAULTS.len(), "{op:?}: {}", sent.len());
+        let expected = op.authorization().map(|authorization| {
+            if authorization == client::user_authorization() {
+                format!("{authorization}:{AUTH_MANAGEMENT_KEY}")
+            } else {
+                authorization
             }
+        });
+        for request in sent {
+            assert_eq!(
+                request.header("authorization"),
+                expected.as_deref(),
+                "{op:?}"
+            );
         }
     }
-    assert_eq!(failures, 2 * (FAULTS.len() - 1));
-    // The echoes did arrive: the server saw every credential it echoed.
-    let requests = server.requests();
-    assert!(requests.iter().any(|r| r.header("authorization")
-        == Some(&*format!(
-            "Bearer {PROJECT}:{REFRESH_JWT}:{AUTH_MANAGEMENT_KEY}"
-        ))));
-    assert!(
-        requests
-            .iter()
-            .any(|r| r.header("authorization")
-                == Some(&*format!("Bearer {PROJECT}:{MANAGEMENT_KEY}")))
-    );
+    assert!(requests.iter().any(|r| r
+        .body
+        .windows(LINK_TOKEN.len())
+        .any(|w| w == LINK_TOKEN.as_bytes())));
     assert!(!sleeps.taken().is_empty(), "the storm was retried");
 
     for (what, text) in &outputs {
@@ -333,7 +418,6 @@ async fn no_output_holds_a_secret_through_every_fault_of_both_operations() {
     // `log` records (reqwest), at every level down to TRACE.
     for expected in [
         "descope.call",
-        "operation=\"EmbeddedLinkSignin\"",
         "retrying",
         "call failed",
         "hyper_util",
@@ -344,6 +428,10 @@ async fn no_output_holds_a_secret_through_every_fault_of_both_operations() {
             log.contains(expected),
             "{expected:?} not in the log:\n{log}"
         );
+    }
+    for op in OPS {
+        let expected = format!("operation=\"{}\"", op.id());
+        assert!(log.contains(&expected), "{expected:?} not in the log");
     }
     assert_clean("the tracing output", &log);
 }

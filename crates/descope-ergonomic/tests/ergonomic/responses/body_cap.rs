@@ -1,15 +1,23 @@
-//! The body cap: counted exactly, over any framing and status, and a body
-//! over it (or of a refused content type) is not read on: the connection is
-//! closed instead of drained.
+//! The body cap, for every operation: counted exactly, over any framing and
+//! status, and a body over it (or of a refused content type) is not read
+//! on: the connection is closed instead of drained.
 
 use std::time::Duration;
 
 use descope_ergonomic::{Error, DEFAULT_MAX_RESPONSE_BYTES};
 use descope_testkit::client::OPS;
-use descope_testkit::fault_server::{json, FaultServer, Options, Step, Stream, StreamEnd};
+use descope_testkit::fault_server::{json, Options, Step, Stream, StreamEnd};
 use reqwest::StatusCode;
 
-use super::{answer_with, builder, call, malformed, MIB};
+use super::{malformed, Answers, MIB};
+
+/// A small `SO_SNDBUF`, so that the kernel buffers little of a streamed body.
+fn small_send_buffer() -> Options {
+    Options {
+        send_buffer: Some(64 * 1024),
+        ..Options::default()
+    }
+}
 
 /// The head of a 200 whose JSON body is `length` bytes: `{"token":"` and filler.
 fn big_json_head(status: &str, length: u64) -> Vec<u8> {
@@ -26,27 +34,17 @@ async fn a_100_mib_body_is_refused_at_the_cap_without_being_read() {
     const TOTAL: u64 = 100 * MIB;
     const GATE: u64 = 2 * MIB;
     let prefix = br#"{"token":""#.len() as u64;
+    let answers = Answers::start_with_options(small_send_buffer(), |b| b).await;
     for op in OPS {
         // The server sends 2 MiB of the announced 100 MiB, then waits. If the
         // client wanted more than its cap it would wait too, until the 10 s
         // request timeout: it must give up on what it has.
         let stream = Stream::gated(TOTAL - prefix, b'x', GATE);
-        let body = stream.clone();
-        let server = FaultServer::start_with(
-            Options {
-                send_buffer: Some(64 * 1024),
-                ..Options::default()
-            },
-            move |_| {
-                vec![
-                    Step::Write(big_json_head("200 OK", TOTAL)),
-                    Step::Stream(body.clone()),
-                ]
-            },
-        )
-        .await;
-        let client = builder(&server).build().unwrap();
-        let result = call(&client, op).await;
+        let steps = vec![
+            Step::Write(big_json_head("200 OK", TOTAL)),
+            Step::Stream(stream.clone()),
+        ];
+        let result = answers.play_steps(op, steps).await;
         let written_when_refused = stream.written();
         match result {
             Err(Error::ResponseTooLarge { status, limit }) => {
@@ -86,6 +84,8 @@ async fn a_100_mib_body_is_refused_at_the_cap_without_being_read() {
 #[tokio::test]
 async fn huge_bodies_of_any_framing_and_status_stop_at_the_cap() {
     const TOTAL: u64 = 100 * MIB;
+    let answers =
+        Answers::start_with_options(small_send_buffer(), |b| b.max_response_bytes(64 * 1024)).await;
     for op in OPS {
         for (what, head, chunked) in [
             (
@@ -122,20 +122,8 @@ async fn huge_bodies_of_any_framing_and_status_stop_at_the_cap() {
             } else {
                 Stream::new(TOTAL, b' ')
             };
-            let body = stream.clone();
-            let server = FaultServer::start_with(
-                Options {
-                    send_buffer: Some(64 * 1024),
-                    ..Options::default()
-                },
-                move |_| vec![Step::Write(head.clone()), Step::Stream(body.clone())],
-            )
-            .await;
-            let client = builder(&server)
-                .max_response_bytes(64 * 1024)
-                .build()
-                .unwrap();
-            let result = call(&client, op).await;
+            let steps = vec![Step::Write(head), Step::Stream(stream.clone())];
+            let result = answers.play_steps(op, steps).await;
             match (&result, what) {
                 (Err(Error::UnexpectedStatus { status, location, excerpt }), "302 with content-length") => {
                     assert_eq!(status.as_u16(), 302);
@@ -161,13 +149,20 @@ async fn huge_bodies_of_any_framing_and_status_stop_at_the_cap() {
 
 #[tokio::test]
 async fn the_cap_counts_body_bytes_exactly() {
-    const CAP: usize = 200;
     for op in OPS {
+        // Room for the operation's success and a filler field around it.
+        let success = op.success_text();
+        let inner = &success[1..success.len() - 1];
+        let filler = |len: usize| match inner {
+            "" => format!(r#"{{"x":"{}"}}"#, "t".repeat(len)),
+            inner => format!(r#"{{{inner},"x":"{}"}}"#, "t".repeat(len)),
+        };
+        let cap = filler(0).len() + 100;
+        let answers = Answers::start_with(|b| b.max_response_bytes(cap)).await;
         for (extra, fits) in [(0, true), (1, false)] {
-            // A valid body of exactly CAP (+ extra) bytes.
-            let pad = CAP + extra - r#"{"token":"","maskedPhone":"+1***"}"#.len();
-            let body = format!(r#"{{"token":"{}","maskedPhone":"+1***"}}"#, "t".repeat(pad));
-            assert_eq!(body.len(), CAP + extra);
+            // A valid body of exactly the cap (+ extra) bytes.
+            let body = filler(cap + extra - filler(0).len());
+            assert_eq!(body.len(), cap + extra);
             // Two chunks: the count runs across frames.
             let (first, second) = body.split_at(body.len() - 10);
             let chunked = format!(
@@ -180,10 +175,11 @@ async fn the_cap_counts_body_bytes_exactly() {
                 ("content-length", json("200 OK", &body)),
                 ("chunked", chunked.into_bytes()),
             ] {
-                let result = answer_with(op, bytes, |b| b.max_response_bytes(CAP)).await;
-                match result {
-                    Ok(_) if fits => {}
-                    Err(Error::ResponseTooLarge { limit: CAP, .. }) if !fits => {}
+                match answers.play(op, bytes).await {
+                    Ok(output) if fits => {
+                        assert!(output.agrees_with(op.success_body()), "{op:?} {framing}")
+                    }
+                    Err(Error::ResponseTooLarge { limit, .. }) if !fits && limit == cap => {}
                     other => panic!("{op:?} {framing} {} bytes: {other:?}", body.len()),
                 }
             }
@@ -193,25 +189,21 @@ async fn the_cap_counts_body_bytes_exactly() {
 
 #[tokio::test]
 async fn a_refused_content_type_is_not_read_at_all() {
+    let answers = Answers::start().await;
     for op in OPS {
         // The server would send 100 MiB, but only once the gate opens.
         let stream = Stream::gated(100 * MIB, b'x', 0);
-        let body = stream.clone();
-        let server = FaultServer::start(move |_| {
-            vec![
-                Step::Write(
-                    format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\n\r\n",
-                        100 * MIB
-                    )
-                    .into_bytes(),
-                ),
-                Step::Stream(body.clone()),
-            ]
-        })
-        .await;
-        let client = builder(&server).build().unwrap();
-        let (status, reason, excerpt) = malformed("text/html", call(&client, op).await);
+        let steps = vec![
+            Step::Write(
+                format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\n\r\n",
+                    100 * MIB
+                )
+                .into_bytes(),
+            ),
+            Step::Stream(stream.clone()),
+        ];
+        let (status, reason, excerpt) = malformed("text/html", answers.play_steps(op, steps).await);
         assert_eq!((status, excerpt), (200, None));
         assert!(reason.contains(r#"content type "text/html""#), "{reason}");
         assert_eq!(stream.written(), 0);
