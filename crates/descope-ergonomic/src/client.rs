@@ -9,12 +9,12 @@ use std::time::Duration;
 use bytes::Bytes;
 use descope_raw::types::ErrorBody;
 use descope_raw::{Error as RawError, RequestContext, ResponseValue};
-use descope_spec::Operation;
+use descope_spec::{Credential, Operation};
 use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::time::Instant;
 use tracing::{field, Instrument};
 
-use crate::credentials::{ProjectId, UserAuthorization};
+use crate::credentials::{ProjectAuthorization, ProjectId, UserAuthorization};
 use crate::decode::attempt_result;
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::ApprovedDomains;
@@ -208,7 +208,7 @@ impl DescopeClient {
     }
 
     /// The management credential, or the typed error for its absence.
-    pub(crate) fn management_authorization(&self) -> Result<&HeaderValue, Error> {
+    fn management_authorization(&self) -> Result<&HeaderValue, Error> {
         self.shared
             .management_authorization
             .as_ref()
@@ -217,7 +217,7 @@ impl DescopeClient {
 
     /// The credential of a call on behalf of the user whose refresh JWT is
     /// given: `Bearer <ProjectId>:<RefreshJWT>[:<AuthManagementKey>]`.
-    pub(crate) fn user_authorization(&self, refresh_jwt: &RefreshJwt) -> HeaderValue {
+    fn user_authorization(&self, refresh_jwt: &RefreshJwt) -> HeaderValue {
         let shared = &*self.shared;
         UserAuthorization::new(&shared.project_id, refresh_jwt)
             .auth_management_key(shared.auth_management_key.as_ref())
@@ -226,7 +226,7 @@ impl DescopeClient {
 
     /// What a call must scrub from response text: every key of this client,
     /// plus the call's own credential.
-    pub(crate) fn scrub<'a>(
+    fn scrub<'a>(
         &'a self,
         call_secret: Option<&'a str>,
         success_body_is_secret: bool,
@@ -248,25 +248,50 @@ impl DescopeClient {
         }
     }
 
+    /// Readies one call of `call.operation`, made as the operation table
+    /// says: with the credential its security scheme names (the client's
+    /// keys, or `call`'s refresh JWT), and every secret it knows scrubbed
+    /// from what an error keeps; [`Prepared::send`] then runs it.
+    pub(crate) async fn prepare<'a>(&'a self, call: Call<'a>) -> Result<Prepared<'a>, Error> {
+        let shared = &*self.shared;
+        let authorization = match call.operation.credential() {
+            None => None,
+            Some(Credential::ProjectId) => {
+                Some(ProjectAuthorization::new(&shared.project_id).header_value())
+            }
+            Some(Credential::ProjectManagementKey) => {
+                Some(self.management_authorization()?.clone())
+            }
+            Some(Credential::ProjectRefreshJwt) => {
+                let jwt = call
+                    .refresh_jwt
+                    .ok_or_else(|| ValidationError::new(Field::RefreshJwt, Reason::Missing))?;
+                Some(self.user_authorization(jwt))
+            }
+        };
+        let call_secret = call
+            .refresh_jwt
+            .map(RefreshJwt::expose_secret)
+            .or(call.body_secret);
+        let deadline = call
+            .deadline
+            .unwrap_or_else(|| shared.operation_timeout.map(Deadline::after));
+        Ok(Prepared {
+            client: self,
+            scrub: self.scrub(call_secret, call.secret_success),
+            context: self
+                .call_context(call.operation, authorization, deadline)
+                .await,
+        })
+    }
+
     /// The generated client for one call's attempts of `operation`, with
     /// the call's credential (none for an operation that needs none), the
     /// SDK headers, a fresh transport and, for a management operation, the
     /// rate-limit tier (after the license handshake, when this is the
     /// client's first management call). The call's operation timeout starts
-    /// here, so that it bounds the handshake too.
-    pub(crate) async fn call_context(
-        &self,
-        operation: Operation,
-        authorization: Option<HeaderValue>,
-    ) -> CallContext {
-        let deadline = self.shared.operation_timeout.map(Deadline::after);
-        self.call_context_by(operation, authorization, deadline)
-            .await
-    }
-
-    /// [`call_context`](Self::call_context) for a call that must be over by
-    /// `deadline` (the license handshake's own bound).
-    pub(crate) async fn call_context_by(
+    /// before it, so that it bounds the handshake too.
+    async fn call_context(
         &self,
         operation: Operation,
         authorization: Option<HeaderValue>,
@@ -302,7 +327,7 @@ impl DescopeClient {
 
     /// Runs one call: every attempt goes through `context`'s generated
     /// client; `send` starts one attempt with it and a copy of `body`.
-    pub(crate) async fn call<'c, B, T, F, Fut>(
+    async fn call<'c, B, T, F, Fut>(
         &self,
         context: &'c CallContext,
         scrub: Scrub<'_>,
@@ -429,6 +454,83 @@ pub(crate) struct Reply<T> {
 /// type drops. The body is small, and read once per key rotation.
 fn keeps_success_body(operation: Operation) -> bool {
     operation == Operation::GetKeysV2
+}
+
+/// One call of an operation, as [`DescopeClient::exchange`] makes it.
+#[derive(Clone, Copy)]
+pub(crate) struct Call<'a> {
+    operation: Operation,
+    /// The user's refresh JWT, for an operation whose credential takes one.
+    refresh_jwt: Option<&'a RefreshJwt>,
+    /// A secret the request carries in its body (a link token).
+    body_secret: Option<&'a str>,
+    /// Whether a success's body holds a secret, so that no error shows it.
+    secret_success: bool,
+    /// When the call must be over, if not the client's operation timeout.
+    deadline: Option<Option<Deadline>>,
+}
+
+impl<'a> Call<'a> {
+    /// A call of `operation` that knows no secret of its own.
+    pub(crate) fn of(operation: Operation) -> Self {
+        Self {
+            operation,
+            refresh_jwt: None,
+            body_secret: None,
+            secret_success: false,
+            deadline: None,
+        }
+    }
+
+    /// Made for the user whose refresh JWT this is.
+    pub(crate) fn for_user(mut self, refresh_jwt: &'a RefreshJwt) -> Self {
+        self.refresh_jwt = Some(refresh_jwt);
+        self
+    }
+
+    /// Carrying `secret` in its body.
+    pub(crate) fn with_body_secret(mut self, secret: &'a str) -> Self {
+        self.body_secret = Some(secret);
+        self
+    }
+
+    /// Answering a secret (a token or a JWT) when it succeeds.
+    pub(crate) fn secret_success(mut self) -> Self {
+        self.secret_success = true;
+        self
+    }
+
+    /// Over by `deadline` (the license handshake's own bound).
+    pub(crate) fn by(mut self, deadline: Option<Deadline>) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+}
+
+/// A call ready to run: [`DescopeClient::prepare`]'s.
+pub(crate) struct Prepared<'a> {
+    client: &'a DescopeClient,
+    scrub: Scrub<'a>,
+    context: CallContext,
+}
+
+impl Prepared<'_> {
+    /// Runs the call: every attempt goes through its generated client;
+    /// `send` starts one attempt with it and a copy of `body`.
+    pub(crate) async fn send<'c, B, T, F, Fut>(
+        &'c self,
+        body: B,
+        send: F,
+    ) -> Result<Reply<T>, Error>
+    where
+        B: Clone,
+        F: Fn(&'c descope_raw::Client, B) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, RawError<ErrorBody>>>,
+    {
+        self.client
+            .call(&self.context, self.scrub, body, send)
+            .await
+    }
 }
 
 /// What the attempts of one call share: built once per call, so that an

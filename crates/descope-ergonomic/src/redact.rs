@@ -11,6 +11,7 @@ const FIELD_CHARS: usize = 512;
 /// The secrets a call knows (the client's keys and the call's own
 /// credential), scrubbed from anything taken from a response, and whether
 /// success bodies may be shown at all (they may hold a token).
+#[derive(Clone, Copy)]
 pub(crate) struct Scrub<'a> {
     /// The client's management key and auth management key and the call's
     /// own credential, where set (a fixed array: no allocation per call).

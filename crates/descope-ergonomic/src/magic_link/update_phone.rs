@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use descope_raw::types::UpdatePhoneMagicLinkSmsRequest as WireBody;
 use descope_spec::Operation;
 
-use crate::client::DescopeClient;
+use crate::client::{Call, DescopeClient};
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::{check_text, checked, Given, LoginId, PhoneNumber, RedirectUri};
 use crate::secret::RefreshJwt;
@@ -170,15 +170,12 @@ impl<'c> UpdatePhoneRequest<'c> {
     ) -> Result<descope_raw::types::UpdatePhoneMagicLinkSmsResponse, Error> {
         let refresh_jwt = checked(&self.refresh_jwt)?;
         let body = self.wire_body()?;
-        let authorization = self.client.user_authorization(refresh_jwt);
-        let scrub = self.client.scrub(Some(refresh_jwt.expose_secret()), false);
-        let context = self
-            .client
-            .call_context(Operation::UpdateUserPhoneMagicLinkSms, Some(authorization))
-            .await;
+        let call = Call::of(Operation::UpdateUserPhoneMagicLinkSms).for_user(refresh_jwt);
         let reply = self
             .client
-            .call(&context, scrub, body, |raw, body| {
+            .prepare(call)
+            .await?
+            .send(body, |raw, body| {
                 raw.update_user_phone_magic_link_sms().body(body).send()
             })
             .await?;

@@ -5,8 +5,7 @@ use std::fmt;
 use descope_raw::types::{JwtResponse as WireResponse, VerifyMagicLinkRequest as WireBody};
 use descope_spec::Operation;
 
-use crate::client::{DescopeClient, Reply};
-use crate::credentials::ProjectAuthorization;
+use crate::client::{Call, DescopeClient, Reply};
 use crate::error::{Error, Field, Reason, ValidationError};
 use crate::input::checked;
 use crate::secret::LinkToken;
@@ -62,17 +61,13 @@ impl<'c> VerifyRequest<'c> {
     pub(crate) async fn exchange(self) -> Result<Reply<WireResponse>, Error> {
         let body = self.wire_body()?;
         let token = checked(&self.token)?;
-        let shared = self.client.shared();
-        let authorization = ProjectAuthorization::new(&shared.project_id).header_value();
-        let scrub = self.client.scrub(Some(token.expose_secret()), true);
-        let context = self
-            .client
-            .call_context(Operation::VerifyMagicLink, Some(authorization))
-            .await;
+        let call = Call::of(Operation::VerifyMagicLink)
+            .with_body_secret(token.expose_secret())
+            .secret_success();
         self.client
-            .call(&context, scrub, body, |raw, body| {
-                raw.verify_magic_link().body(body).send()
-            })
+            .prepare(call)
+            .await?
+            .send(body, |raw, body| raw.verify_magic_link().body(body).send())
             .await
     }
 }

@@ -6,7 +6,7 @@ use descope_raw::types::{
 use descope_spec::Operation;
 use serde_json::Value;
 
-use crate::client::DescopeClient;
+use crate::client::{Call, DescopeClient};
 use crate::error::{Error, ValidationError};
 use crate::input::{checked, claims_object, Given, LinkTimeout, LoginId};
 use crate::secret::LinkToken;
@@ -79,15 +79,12 @@ impl<'c> EmbeddedLinkRequest<'c> {
     /// [`send`](Self::send), answering the generated response type.
     pub(crate) async fn exchange(self) -> Result<WireResponse, Error> {
         let body = self.wire_body()?;
-        let authorization = self.client.management_authorization()?;
-        let scrub = self.client.scrub(None, true);
-        let context = self
-            .client
-            .call_context(Operation::EmbeddedLinkSignin, Some(authorization.clone()))
-            .await;
+        let call = Call::of(Operation::EmbeddedLinkSignin).secret_success();
         let reply = self
             .client
-            .call(&context, scrub, body, |raw, body| {
+            .prepare(call)
+            .await?
+            .send(body, |raw, body| {
                 raw.embedded_link_signin().body(body).send()
             })
             .await?;

@@ -4,7 +4,7 @@ use descope_raw::types::RateLimitTier;
 use descope_spec::Operation;
 use reqwest::header::HeaderValue;
 
-use crate::client::{Deadline, DescopeClient};
+use crate::client::{Call, Deadline, DescopeClient};
 use crate::error::{Error, Field, Reason, ValidationError};
 
 /// A license call being prepared; see [`Management::license`](super::Management::license).
@@ -29,15 +29,12 @@ impl<'c> LicenseRequest<'c> {
     /// [`send`](Self::send), over by `deadline`: the license handshake's
     /// own bound.
     pub(crate) async fn send_by(self, deadline: Option<Deadline>) -> Result<ProjectLicense, Error> {
-        let authorization = self.client.management_authorization()?;
-        let scrub = self.client.scrub(None, false);
-        let context = self
-            .client
-            .call_context_by(Operation::GetLicense, Some(authorization.clone()), deadline)
-            .await;
+        let call = Call::of(Operation::GetLicense).by(deadline);
         let response = self
             .client
-            .call(&context, scrub, (), |raw, ()| raw.get_license().send())
+            .prepare(call)
+            .await?
+            .send((), |raw, ()| raw.get_license().send())
             .await?
             .value;
         let license = ProjectLicense {

@@ -10,7 +10,7 @@ use descope_spec::Operation;
 use serde_json::Value;
 
 use super::embedded_link::EmbeddedLink;
-use crate::client::DescopeClient;
+use crate::client::{Call, DescopeClient};
 use crate::error::{Error, Field, ValidationError};
 use crate::input::{check_text, checked, claims_object, Given, LinkTimeout, LoginId, PhoneNumber};
 
@@ -254,15 +254,12 @@ impl<'c> EmbeddedLinkSignupRequest<'c> {
     /// [`send`](Self::send), answering the generated response type.
     pub(crate) async fn exchange(self) -> Result<WireResponse, Error> {
         let body = self.wire_body()?;
-        let authorization = self.client.management_authorization()?;
-        let scrub = self.client.scrub(None, true);
-        let context = self
-            .client
-            .call_context(Operation::EmbeddedLinkSignup, Some(authorization.clone()))
-            .await;
+        let call = Call::of(Operation::EmbeddedLinkSignup).secret_success();
         let reply = self
             .client
-            .call(&context, scrub, body, |raw, body| {
+            .prepare(call)
+            .await?
+            .send(body, |raw, body| {
                 raw.embedded_link_signup().body(body).send()
             })
             .await?;

@@ -9,7 +9,7 @@ use descope_spec::fields::get_keys_v2::response as fields;
 use descope_spec::Operation;
 use serde_json::Value;
 
-use crate::client::{DescopeClient, Reply};
+use crate::client::{Call, DescopeClient, Reply};
 use crate::error::Error;
 
 /// A read of the project's keys being prepared; see
@@ -47,12 +47,12 @@ impl<'c> KeysRequest<'c> {
     /// [`send`](Self::send), answering the generated response type and the
     /// body it was read from.
     pub(crate) async fn exchange(self) -> Result<Reply<WireResponse>, Error> {
-        let scrub = self.client.scrub(None, false);
-        let context = self.client.call_context(Operation::GetKeysV2, None).await;
         let project_id = self.client.project_id().as_str();
         let certs = self.certs;
         self.client
-            .call(&context, scrub, (), |raw, ()| {
+            .prepare(Call::of(Operation::GetKeysV2))
+            .await?
+            .send((), |raw, ()| {
                 let request = raw.get_keys_v2().project_id(project_id);
                 match certs {
                     Some(certs) => request.certs(certs),

@@ -3,7 +3,7 @@
 use descope_raw::types::{JwtResponse as WireResponse, LogoutRequest as WireBody};
 use descope_spec::Operation;
 
-use crate::client::DescopeClient;
+use crate::client::{Call, DescopeClient};
 use crate::error::{Error, ValidationError};
 use crate::input::checked;
 use crate::secret::RefreshJwt;
@@ -65,16 +65,13 @@ impl<'c> LogoutRequest<'c> {
         let refresh_jwt = checked(&self.refresh_jwt)?;
         let body = self.wire_body()?;
         let operation = self.operation();
-        let authorization = self.client.user_authorization(refresh_jwt);
-        let scrub = self.client.scrub(Some(refresh_jwt.expose_secret()), true);
-        let context = self
-            .client
-            .call_context(operation, Some(authorization))
-            .await;
+        let call = Call::of(operation).for_user(refresh_jwt).secret_success();
         let all_devices = self.all_devices;
         let reply = self
             .client
-            .call(&context, scrub, body, |raw, body| async move {
+            .prepare(call)
+            .await?
+            .send(body, |raw, body| async move {
                 if all_devices {
                     raw.logout_all_devices().body(body).send().await
                 } else {

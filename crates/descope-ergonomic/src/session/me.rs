@@ -3,7 +3,7 @@
 use descope_raw::types::ResponseUser as WireResponse;
 use descope_spec::Operation;
 
-use crate::client::DescopeClient;
+use crate::client::{Call, DescopeClient};
 use crate::error::{Error, ValidationError};
 use crate::input::checked;
 use crate::secret::RefreshJwt;
@@ -39,15 +39,12 @@ impl<'c> MeRequest<'c> {
     /// [`send`](Self::send), answering the generated response type.
     pub(crate) async fn exchange(self) -> Result<WireResponse, Error> {
         let refresh_jwt = checked(&self.refresh_jwt)?;
-        let authorization = self.client.user_authorization(refresh_jwt);
-        let scrub = self.client.scrub(Some(refresh_jwt.expose_secret()), false);
-        let context = self
-            .client
-            .call_context(Operation::Me, Some(authorization))
-            .await;
+        let call = Call::of(Operation::Me).for_user(refresh_jwt);
         let reply = self
             .client
-            .call(&context, scrub, (), |raw, ()| raw.me().send())
+            .prepare(call)
+            .await?
+            .send((), |raw, ()| raw.me().send())
             .await?;
         Ok(reply.value)
     }

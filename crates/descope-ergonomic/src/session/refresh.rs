@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use descope_raw::types::{JwtResponse as WireResponse, RefreshSessionRequest as WireBody};
 use descope_spec::Operation;
 
-use crate::client::{DescopeClient, Reply};
+use crate::client::{Call, DescopeClient, Reply};
 use crate::error::{Error, ValidationError};
 use crate::input::checked;
 use crate::secret::{RefreshJwt, SessionJwt};
@@ -54,16 +54,13 @@ impl<'c> RefreshRequest<'c> {
     pub(crate) async fn exchange(self) -> Result<Reply<WireResponse>, Error> {
         let refresh_jwt = checked(&self.refresh_jwt)?;
         let body = self.wire_body()?;
-        let authorization = self.client.user_authorization(refresh_jwt);
-        let scrub = self.client.scrub(Some(refresh_jwt.expose_secret()), true);
-        let context = self
-            .client
-            .call_context(Operation::RefreshSession, Some(authorization))
-            .await;
+        let call = Call::of(Operation::RefreshSession)
+            .for_user(refresh_jwt)
+            .secret_success();
         self.client
-            .call(&context, scrub, body, |raw, body| {
-                raw.refresh_session().body(body).send()
-            })
+            .prepare(call)
+            .await?
+            .send(body, |raw, body| raw.refresh_session().body(body).send())
             .await
     }
 }
