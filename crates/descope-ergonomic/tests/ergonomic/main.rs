@@ -8,7 +8,6 @@ mod attempt_tracing;
 mod caller_client;
 mod deadline;
 mod examples;
-mod frozen_validators;
 mod fuzz_corpus;
 mod license;
 mod load;
