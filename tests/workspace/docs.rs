@@ -823,11 +823,10 @@ fn no_doc_miscounts_the_operations() {
     for doc in doc_files() {
         let text = read(&doc).to_lowercase();
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        // Written when the spec had two. docs/performance.md, which measures
-        // two of them, is left to its owner.
+        // Written when the spec had two.
         for stale in ["both operations", "the two operations"] {
             assert!(
-                doc == "docs/performance.md" || !text.contains(stale),
+                !text.contains(stale),
                 "{doc} says \"{stale}\"; the spec has {count} operations"
             );
         }

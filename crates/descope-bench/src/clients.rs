@@ -29,7 +29,7 @@ pub const REFRESH_JWT: &str = concat!(
     "c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmUtc2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmUtc2lnbmF0",
     "dXJlLXNpZ25hdHVyZS1zaWduYXR1cmUtc2lnbmF0dXJl",
 );
-/// The user both operations are about.
+/// The user the two measured calls are about.
 pub const LOGIN_ID: &str = "ada@example.com";
 /// The new phone number, already in E.164 form.
 pub const PHONE: &str = "+12025550123";
@@ -128,7 +128,7 @@ pub trait Caller: Clone + Send + Sync + 'static {
     fn embedded_link(&self) -> impl Future<Output = Result<(), String>> + Send;
 
     /// Call number `n`: even numbers update a phone, odd ones issue an
-    /// embedded link, so that any run is an even mix of both operations.
+    /// embedded link, so that any run is an even mix of the two.
     fn call(&self, n: u64) -> impl Future<Output = Result<(), String>> + Send {
         async move {
             if n.is_multiple_of(2) {

@@ -58,7 +58,7 @@ impl Plan {
 /// Concurrency levels measured: one caller at a time, and a busy service.
 pub const CONCURRENCY: [usize; 2] = [1, 32];
 
-/// Makes `calls` calls (both operations in turn) with every client at every
+/// Makes `calls` calls (update phone and embedded link in turn) with every client at every
 /// concurrency and fails unless each one succeeded and reached the server.
 /// Returns how many requests the server answered.
 pub fn smoke(calls: u64) -> Result<u64, String> {

@@ -43,7 +43,7 @@ fn throughput_table(out: &mut String, rounds: &Rounds) {
     let count = rounds.rounds.len();
     let _ = writeln!(
         out,
-        "\nThroughput and latency, a mix of both operations (median of {count} rounds)\n"
+        "\nThroughput and latency, update-phone and embedded-link calls in turn (median of {count} rounds)\n"
     );
     let _ = writeln!(
         out,

@@ -1,6 +1,6 @@
 //! The loopback server the clients are measured against: the test kit's
 //! fault server (on a runtime of its own, so that its work never queues
-//! behind the clients' tasks), scripted to answer both operations with fixed,
+//! behind the clients' tasks), scripted to answer the update-phone and embedded-link calls with fixed,
 //! valid bodies.
 
 use std::sync::atomic::{AtomicU64, Ordering};
