@@ -24,13 +24,6 @@ pub fn render(spec: &Spec, name: &str, root: &Path) -> Result<String> {
     Ok(format!("{}{body}", header(spec, name)))
 }
 
-/// `spec`'s document in the generator's model.
-#[cfg(test)]
-pub fn openapi(spec: &Spec, name: &str) -> Result<openapiv3::OpenAPI> {
-    serde_json::from_value(spec.document().clone())
-        .map_err(|e| anyhow!("{name}: not a valid OpenAPI 3.0 document: {e}"))
-}
-
 /// Why the generator refuses a document: it cannot translate it, or what
 /// it makes would not compile. Kept apart from failures of the tools around
 /// it (rustfmt), so that a caller can look for where in the document it lies.

@@ -514,10 +514,10 @@ mod tests {
     }
 
     /// A document the size of Descope's published one (hundreds of
-    /// operations, schemas with many properties) is read in well under a
-    /// second, even in a debug build.
+    /// operations, schemas with many properties) and free of defects is
+    /// read as free of them.
     #[test]
-    fn the_structural_checks_are_quick_on_a_large_document() {
+    fn a_large_clean_document_has_no_structural_defect() {
         let mut paths = serde_json::Map::new();
         let mut schemas = serde_json::Map::new();
         for i in 0..800 {
@@ -544,9 +544,8 @@ mod tests {
             );
         }
         let document = serde_json::json!({"openapi": "3.0.3", "paths": paths, "components": {"schemas": schemas}});
-        let started = std::time::Instant::now();
+        // No timed assertion (a busy machine would fail it): a check that
+        // grew quadratic would show as this test's time.
         assert_eq!(structural(&document), Vec::<Defect>::new());
-        let took = started.elapsed();
-        assert!(took < std::time::Duration::from_secs(1), "{took:?}");
     }
 }
