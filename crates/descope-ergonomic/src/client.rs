@@ -324,13 +324,87 @@ impl DescopeClient {
             deadline,
         }
     }
+}
 
-    /// Runs one call: every attempt goes through `context`'s generated
-    /// client; `send` starts one attempt with it and a copy of `body`.
-    async fn call<'c, B, T, F, Fut>(
-        &self,
-        context: &'c CallContext,
-        scrub: Scrub<'_>,
+/// A call's value, the session cookies its answer set and, for an
+/// operation that keeps it ([`keeps_success_body`]), the body as it came.
+pub(crate) struct Reply<T> {
+    pub(crate) value: T,
+    pub(crate) cookies: TokenCookies,
+    pub(crate) body: Option<Bytes>,
+}
+
+/// Whether a success of `operation` is read from its body as well as from
+/// the generated type: the key set's keys have members the spec leaves open
+/// (an EC key's `crv`, `x`, `y`; certificate chains), which the generated
+/// type drops. The body is small, and read once per key rotation.
+fn keeps_success_body(operation: Operation) -> bool {
+    operation == Operation::GetKeysV2
+}
+
+/// One call of an operation, as [`DescopeClient::exchange`] makes it.
+#[derive(Clone, Copy)]
+pub(crate) struct Call<'a> {
+    operation: Operation,
+    /// The user's refresh JWT, for an operation whose credential takes one.
+    refresh_jwt: Option<&'a RefreshJwt>,
+    /// A secret the request carries in its body (a link token).
+    body_secret: Option<&'a str>,
+    /// Whether a success's body holds a secret, so that no error shows it.
+    secret_success: bool,
+    /// When the call must be over, if not the client's operation timeout.
+    deadline: Option<Option<Deadline>>,
+}
+
+impl<'a> Call<'a> {
+    /// A call of `operation` that knows no secret of its own.
+    pub(crate) fn of(operation: Operation) -> Self {
+        Self {
+            operation,
+            refresh_jwt: None,
+            body_secret: None,
+            secret_success: false,
+            deadline: None,
+        }
+    }
+
+    /// Made for the user whose refresh JWT this is.
+    pub(crate) fn for_user(mut self, refresh_jwt: &'a RefreshJwt) -> Self {
+        self.refresh_jwt = Some(refresh_jwt);
+        self
+    }
+
+    /// Carrying `secret` in its body.
+    pub(crate) fn with_body_secret(mut self, secret: &'a str) -> Self {
+        self.body_secret = Some(secret);
+        self
+    }
+
+    /// Answering a secret (a token or a JWT) when it succeeds.
+    pub(crate) fn secret_success(mut self) -> Self {
+        self.secret_success = true;
+        self
+    }
+
+    /// Over by `deadline` (the license handshake's own bound).
+    pub(crate) fn by(mut self, deadline: Option<Deadline>) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+}
+
+/// A call ready to run: [`DescopeClient::prepare`]'s.
+pub(crate) struct Prepared<'a> {
+    client: &'a DescopeClient,
+    scrub: Scrub<'a>,
+    context: CallContext,
+}
+
+impl Prepared<'_> {
+    /// Runs the call: every attempt goes through its generated client;
+    /// `send` starts one attempt with it and a copy of `body`.
+    pub(crate) async fn send<'c, B, T, F, Fut>(
+        &'c self,
         body: B,
         send: F,
     ) -> Result<Reply<T>, Error>
@@ -339,7 +413,9 @@ impl DescopeClient {
         F: Fn(&'c descope_raw::Client, B) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, RawError<ErrorBody>>>,
     {
-        let shared = &*self.shared;
+        let shared = &*self.client.shared;
+        let context = &self.context;
+        let scrub = self.scrub;
         let operation = context.operation;
         let transport = &*context.transport;
         let deadline = context.deadline;
@@ -437,99 +513,6 @@ impl DescopeClient {
         }
         .instrument(span)
         .await
-    }
-}
-
-/// A call's value, the session cookies its answer set and, for an
-/// operation that keeps it ([`keeps_success_body`]), the body as it came.
-pub(crate) struct Reply<T> {
-    pub(crate) value: T,
-    pub(crate) cookies: TokenCookies,
-    pub(crate) body: Option<Bytes>,
-}
-
-/// Whether a success of `operation` is read from its body as well as from
-/// the generated type: the key set's keys have members the spec leaves open
-/// (an EC key's `crv`, `x`, `y`; certificate chains), which the generated
-/// type drops. The body is small, and read once per key rotation.
-fn keeps_success_body(operation: Operation) -> bool {
-    operation == Operation::GetKeysV2
-}
-
-/// One call of an operation, as [`DescopeClient::exchange`] makes it.
-#[derive(Clone, Copy)]
-pub(crate) struct Call<'a> {
-    operation: Operation,
-    /// The user's refresh JWT, for an operation whose credential takes one.
-    refresh_jwt: Option<&'a RefreshJwt>,
-    /// A secret the request carries in its body (a link token).
-    body_secret: Option<&'a str>,
-    /// Whether a success's body holds a secret, so that no error shows it.
-    secret_success: bool,
-    /// When the call must be over, if not the client's operation timeout.
-    deadline: Option<Option<Deadline>>,
-}
-
-impl<'a> Call<'a> {
-    /// A call of `operation` that knows no secret of its own.
-    pub(crate) fn of(operation: Operation) -> Self {
-        Self {
-            operation,
-            refresh_jwt: None,
-            body_secret: None,
-            secret_success: false,
-            deadline: None,
-        }
-    }
-
-    /// Made for the user whose refresh JWT this is.
-    pub(crate) fn for_user(mut self, refresh_jwt: &'a RefreshJwt) -> Self {
-        self.refresh_jwt = Some(refresh_jwt);
-        self
-    }
-
-    /// Carrying `secret` in its body.
-    pub(crate) fn with_body_secret(mut self, secret: &'a str) -> Self {
-        self.body_secret = Some(secret);
-        self
-    }
-
-    /// Answering a secret (a token or a JWT) when it succeeds.
-    pub(crate) fn secret_success(mut self) -> Self {
-        self.secret_success = true;
-        self
-    }
-
-    /// Over by `deadline` (the license handshake's own bound).
-    pub(crate) fn by(mut self, deadline: Option<Deadline>) -> Self {
-        self.deadline = Some(deadline);
-        self
-    }
-}
-
-/// A call ready to run: [`DescopeClient::prepare`]'s.
-pub(crate) struct Prepared<'a> {
-    client: &'a DescopeClient,
-    scrub: Scrub<'a>,
-    context: CallContext,
-}
-
-impl Prepared<'_> {
-    /// Runs the call: every attempt goes through its generated client;
-    /// `send` starts one attempt with it and a copy of `body`.
-    pub(crate) async fn send<'c, B, T, F, Fut>(
-        &'c self,
-        body: B,
-        send: F,
-    ) -> Result<Reply<T>, Error>
-    where
-        B: Clone,
-        F: Fn(&'c descope_raw::Client, B) -> Fut,
-        Fut: Future<Output = Result<ResponseValue<T>, RawError<ErrorBody>>>,
-    {
-        self.client
-            .call(&self.context, self.scrub, body, send)
-            .await
     }
 }
 
