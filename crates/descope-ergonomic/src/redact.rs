@@ -77,11 +77,7 @@ fn scrubbed<'s>(text: &str, secrets: impl Iterator<Item = &'s str>) -> String {
 
 /// `text` with every `secret` replaced.
 fn redact(text: String, secret: &str) -> String {
-    if text.contains(secret) {
-        text.replace(secret, REDACTED)
-    } else {
-        text
-    }
+    text.replace(secret, REDACTED)
 }
 
 /// `text` with every copy of `secret` replaced, each byte of the copy

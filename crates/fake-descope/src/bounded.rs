@@ -196,6 +196,23 @@ mod tests {
     }
 
     #[test]
+    fn the_order_is_compacted_once_past_twice_the_live_keys_plus_64() {
+        // Three live keys, one replaced again and again: each replacement
+        // leaves a stale entry, kept until there are more than 2 x 3 + 64.
+        let mut map = BoundedMap::new(10);
+        for key in ["a", "b", "c"] {
+            map.insert(key, 0);
+        }
+        for n in 0..67 {
+            map.insert("c", n);
+        }
+        assert_eq!(map.order.len(), 70, "not compacted yet");
+        map.insert("c", 67);
+        assert_eq!(map.order.len(), 3, "compacted to the live keys");
+        assert_eq!(map.values().copied().collect::<Vec<_>>(), [0, 0, 67]);
+    }
+
+    #[test]
     fn a_map_stays_compact_under_churn() {
         let mut map = BoundedMap::new(10);
         for n in 0..10_000 {

@@ -45,12 +45,14 @@ pub(crate) struct Pending {
     expires_at: u64,
 }
 
-/// The tokens waiting for verification, at most a bound of them; expired
-/// ones are swept out as new ones come.
+/// The tokens waiting for verification, at most a bound of them: when
+/// full, expired ones go before the oldest live one.
 #[derive(Debug)]
 pub(crate) struct Tokens {
     pending: BoundedMap<String, Pending>,
-    issued_since_sweep: usize,
+    /// No pending token expires before this (seconds on the fake's clock;
+    /// it may be earlier than the true earliest, never later).
+    earliest_expiry: u64,
     ids: Arc<Ids>,
     clock: Arc<Clock>,
 }
@@ -59,7 +61,7 @@ impl Tokens {
     pub(crate) fn new(limit: usize, ids: Arc<Ids>, clock: Arc<Clock>) -> Self {
         Tokens {
             pending: BoundedMap::new(limit),
-            issued_since_sweep: 0,
+            earliest_expiry: u64::MAX,
             ids,
             clock,
         }
@@ -85,19 +87,26 @@ impl Tokens {
             secs => secs,
         };
         let now = self.clock.now();
-        // A full map is swept of expired tokens before the oldest live one is
-        // dropped, at most once per quarter of the bound: cheap per token.
-        self.issued_since_sweep += 1;
-        if self.pending.len() >= self.pending.limit()
-            && self.issued_since_sweep > self.pending.limit() / 4
-        {
-            self.pending.retain(|_, pending| pending.expires_at > now);
-            self.issued_since_sweep = 0;
+        // A full map loses its expired tokens before its oldest live one. The
+        // sweep is a pass over the map, so it runs only when a token may have
+        // expired since the last one: at most once a second of the clock.
+        if self.pending.len() >= self.pending.limit() && self.earliest_expiry <= now {
+            let mut earliest = u64::MAX;
+            self.pending.retain(|_, pending| {
+                let live = pending.expires_at > now;
+                if live {
+                    earliest = earliest.min(pending.expires_at);
+                }
+                live
+            });
+            self.earliest_expiry = earliest;
         }
+        let expires_at = now.saturating_add(lifetime);
+        self.earliest_expiry = self.earliest_expiry.min(expires_at);
         let pending = Pending {
             project_id: project_id.to_string(),
             purpose,
-            expires_at: now.saturating_add(lifetime),
+            expires_at,
         };
         self.pending.insert(token, pending);
     }
@@ -209,6 +218,8 @@ impl Outbox {
 
 #[cfg(test)]
 mod tests {
+    use std::time::UNIX_EPOCH;
+
     use super::*;
 
     fn sign_in() -> Purpose {
@@ -219,8 +230,10 @@ mod tests {
         }
     }
 
+    /// Tokens on a clock fixed at 1,000 s, which the test moves.
     fn tokens(limit: usize) -> Tokens {
-        Tokens::new(limit, Arc::default(), Arc::default())
+        let clock = Clock::new(Some(UNIX_EPOCH + Duration::from_secs(1_000)));
+        Tokens::new(limit, Arc::default(), Arc::new(clock))
     }
 
     #[test]
@@ -235,38 +248,15 @@ mod tests {
     }
 
     #[test]
-    fn expired_tokens_are_refused_and_swept() {
-        let mut tokens = tokens(4);
-        tokens.insert("old".into(), "P1", sign_in(), 0);
-        tokens
-            .pending
-            .get_mut(&"old".to_string())
-            .unwrap()
-            .expires_at = tokens.clock.now();
-        assert_eq!(
-            tokens.take("old", "P1").unwrap_err().message,
-            "The token expired"
-        );
-        assert_eq!(tokens.len(), 0, "an expired token goes once met");
-        for n in 0..4 {
-            tokens.insert(format!("t{n}"), "P1", sign_in(), 0);
-        }
-        for pending in [0, 1] {
-            let key = format!("t{pending}");
-            let now = tokens.clock.now();
-            tokens.pending.get_mut(&key).unwrap().expires_at = now;
-        }
-        tokens.issue("P1", sign_in(), 0);
-        assert_eq!(
-            tokens.len(),
-            3,
-            "the two expired were swept, nothing live dropped"
-        );
-        assert_eq!(tokens.dropped(), 0);
-        for _ in 0..3 {
-            tokens.issue("P1", sign_in(), 0);
-        }
-        assert_eq!((tokens.len(), tokens.dropped()), (4, 2));
+    fn a_token_expires_at_its_expiry_second_and_goes_when_met() {
+        let mut tokens = tokens(DEFAULT_MAX_KEPT);
+        tokens.insert("old".into(), "P1", sign_in(), 10);
+        tokens.insert("new".into(), "P1", sign_in(), 11);
+        tokens.clock.advance(Duration::from_secs(10));
+        let expired = tokens.take("old", "P1").unwrap_err();
+        assert_eq!(expired.message, "The token expired");
+        assert_eq!(tokens.len(), 1, "the expired token went");
+        assert!(tokens.take("new", "P1").is_ok(), "a second left");
     }
 
     #[test]

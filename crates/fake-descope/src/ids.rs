@@ -74,4 +74,12 @@ mod tests {
         assert_ne!(x, y);
         assert!((0..50).all(|_| a.below(3) < 3));
     }
+
+    #[test]
+    fn below_reaches_every_value_under_its_bound() {
+        // It picks a key of the pool: each must come up (seeded, so fixed).
+        let ids = Ids::new(Some(7));
+        let picked: std::collections::BTreeSet<usize> = (0..64).map(|_| ids.below(4)).collect();
+        assert_eq!(picked.into_iter().collect::<Vec<_>>(), [0, 1, 2, 3]);
+    }
 }

@@ -340,6 +340,24 @@ mod tests {
     }
 
     #[test]
+    fn rotations_take_new_pool_keys_and_keep_those_in_their_grace() {
+        let ids = Ids::new(Some(1));
+        let mut ring = KeyRing::new(Signing::Rs256, &ids);
+        let first = ring.sign(&claims());
+        let mut moduli = vec![ring.jwks(0)["keys"][0]["n"].to_string()];
+        for at in [1, 2, 3] {
+            ring.rotate(&ids, at, 60);
+            moduli.push(ring.jwks(at)["keys"][0]["n"].to_string());
+        }
+        moduli.sort();
+        moduli.dedup();
+        assert_eq!(moduli.len(), 4, "four keys in a row of a pool of eight");
+        // Each rotation retires only keys past their grace, not those in it.
+        assert_eq!(ring.jwks(3)["keys"].as_array().unwrap().len(), 4);
+        assert!(ring.verified_claims(&first, 60).is_some());
+    }
+
+    #[test]
     fn a_seed_gives_the_same_keys_and_tokens() {
         for signing in [Signing::Rs256, Signing::Es256] {
             let a = KeyRing::new(signing, &Ids::new(Some(3)));

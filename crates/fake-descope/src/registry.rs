@@ -457,6 +457,8 @@ mod tests {
             "with all its login ids"
         );
         assert_eq!(registry.users_dropped(), 1);
+        // Its login ids left the index too, which the bound keeps small.
+        assert_eq!(registry.login_ids.len(), 2);
         // A user registered again under a known login id replaces the old one.
         registry.add_user(User::new("lin@example.com").phone("+15550000000"));
         assert_eq!(registry.users.len(), 2);
@@ -464,5 +466,29 @@ mod tests {
             registry.user("lin@example.com").unwrap().phone.as_deref(),
             Some("+15550000000")
         );
+    }
+
+    #[test]
+    fn a_user_registered_again_replaces_the_one_kept() {
+        let mut registry = registry(10);
+        let first = registry.add_user(User::new("ada")).user_id.clone();
+        let again = registry.add_user(User::new("ada")).user_id.clone();
+        assert_eq!(registry.users.len(), 1, "the first one went");
+        assert!(registry.user_by_id(&first).is_none() && first != again);
+    }
+
+    #[test]
+    fn a_login_id_moves_to_the_user_it_is_added_to() {
+        let mut registry = registry(10);
+        let ada = registry.add_user(User::new("ada")).user_id.clone();
+        let grace = registry.add_user(User::new("grace")).user_id.clone();
+        registry.add_login_id(&grace, "+15550000000");
+        registry.add_login_id(&ada, "+15550000000");
+        assert_eq!(registry.user("+15550000000").unwrap().user_id, ada);
+        assert_eq!(registry.user_by_id(&grace).unwrap().login_ids, ["grace"]);
+        // Added again to the user who has it: no change.
+        registry.add_login_id(&ada, "+15550000000");
+        let ids = &registry.user_by_id(&ada).unwrap().login_ids;
+        assert_eq!(ids, &["ada", "+15550000000"]);
     }
 }

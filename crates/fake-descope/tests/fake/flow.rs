@@ -3,17 +3,18 @@
 //! against the fake's JWKS), a phone update by SMS, its verification, and
 //! the tokens' once-only and expiry rules.
 
-use std::time::Duration;
+use std::time::{Duration, UNIX_EPOCH};
 
 use descope_ergonomic::management::NewUser;
-use descope_ergonomic::Error;
+use descope_ergonomic::{DescopeClient, Error};
+use descope_testkit::client::refresh_jwt;
 use descope_testkit::credentials::{PROJECT, USER, USER_PHONE};
 use fake_descope::FakeDescope;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 
-use crate::support::{client, fake};
+use crate::support::{client, fake, fake_builder};
 
 /// The claims of `jwt` once its signature checks against the fake's JWKS.
 async fn validated(fake: &FakeDescope, jwt: &str) -> Value {
@@ -130,7 +131,7 @@ async fn a_token_verifies_once_and_expires() {
         .send()
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    fake.advance_clock(Duration::from_secs(1));
     let expired = client
         .magic_link()
         .verify(short.token().expose_secret())
@@ -236,4 +237,109 @@ async fn state_stays_within_its_bound() {
     assert_eq!(fake.pending_tokens(), 3);
     assert!(fake.user("user0@example.com").is_none());
     assert!(fake.user("user4@example.com").is_some());
+}
+
+/// A link token for the test user, living `lifetime` (the fake's default
+/// without one).
+async fn link(client: &DescopeClient, lifetime: Option<u64>) -> String {
+    let mut request = client.management().users().embedded_link(USER);
+    if let Some(secs) = lifetime {
+        request = request.timeout(Duration::from_secs(secs));
+    }
+    let link = request.send().await.unwrap();
+    link.token().expose_secret().to_string()
+}
+
+/// A full token store loses its expired tokens before its oldest live one,
+/// however soon after the last sweep a token expired. (The sweep used to run
+/// at most once per quarter of the bound: in between, a live link was
+/// dropped while an expired one stayed.)
+#[tokio::test]
+async fn a_full_token_store_drops_expired_tokens_before_live_ones() {
+    let fake = fake_builder()
+        .max_kept(4)
+        .clock_at(UNIX_EPOCH + Duration::from_secs(1_800_000_000))
+        .start()
+        .await;
+    let client = client(&fake);
+    let oldest = link(&client, None).await;
+    link(&client, Some(10)).await;
+    link(&client, Some(20)).await;
+    link(&client, None).await;
+    // Expired at its expiry second exactly, the 10 s token makes room.
+    fake.advance_clock(Duration::from_secs(10));
+    link(&client, None).await;
+    assert_eq!((fake.pending_tokens(), fake.dropped().tokens), (4, 0));
+    // Right after that sweep, the 20 s token expires and makes room in turn.
+    fake.advance_clock(Duration::from_secs(10));
+    link(&client, None).await;
+    assert_eq!((fake.pending_tokens(), fake.dropped().tokens), (4, 0));
+    client.magic_link().verify(&oldest).send().await.unwrap();
+}
+
+/// While the store has room, an expired token stays until it is presented,
+/// so the caller learns that it expired rather than that it is unknown.
+#[tokio::test]
+async fn with_room_an_expired_token_waits_to_be_refused_as_expired() {
+    let fake = fake().await;
+    let client = client(&fake);
+    let short = link(&client, Some(1)).await;
+    fake.advance_clock(Duration::from_secs(1));
+    link(&client, None).await;
+    assert_eq!(fake.pending_tokens(), 2, "no sweep below the bound");
+    let refused = client.magic_link().verify(&short).send().await.unwrap_err();
+    match &refused {
+        Error::Api(api) => assert_eq!(
+            (api.status().as_u16(), api.message()),
+            (401, Some("The token expired"))
+        ),
+        other => panic!("not an API error: {other}"),
+    }
+    assert_eq!(fake.pending_tokens(), 1);
+}
+
+/// The outbox keeps the newest messages and counts those its bound dropped,
+/// on the fake and in the control API's header; `DELETE /_fake/messages`
+/// forgets the kept ones, which does not count as dropping them.
+#[tokio::test]
+async fn sent_messages_are_bounded_counted_and_cleared() {
+    let fake = fake_builder().max_kept(1).start().await;
+    let client = client(&fake);
+    for phone in ["+12025550101", "+12025550102", "+12025550103"] {
+        client
+            .magic_link()
+            .update_phone_sms(refresh_jwt(), USER, phone)
+            .send()
+            .await
+            .unwrap();
+    }
+    let kept: Vec<String> = fake.messages().into_iter().map(|m| m.to).collect();
+    assert_eq!(
+        (kept, fake.dropped().messages),
+        (vec!["+12025550103".to_string()], 2)
+    );
+    let url = format!("{}/_fake/messages", fake.base_url());
+    let http = reqwest::Client::new();
+    let listed = http.get(&url).send().await.unwrap();
+    assert_eq!(listed.headers()["x-fake-dropped"], "2");
+    assert_eq!(
+        listed
+            .json::<Value>()
+            .await
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let cleared = http.delete(&url).send().await.unwrap();
+    assert_eq!(cleared.status().as_u16(), 200);
+    assert!(fake.messages().is_empty(), "cleared");
+    let listed = http.get(&url).send().await.unwrap();
+    assert_eq!(
+        listed.headers()["x-fake-dropped"],
+        "2",
+        "clearing drops nothing"
+    );
+    assert_eq!(listed.json::<Value>().await.unwrap(), Value::Array(vec![]));
 }

@@ -1,7 +1,8 @@
 //! The fake's integration tests, one binary: the wire contract (what it
 //! refuses and how), its answers and scripts through the ergonomic client,
-//! the official SDKs' request shapes, serving under load, and the README's
-//! guide example (conformance against the fake is in the workspace tests).
+//! the official SDKs' request shapes, serving under load, the state it
+//! keeps, and the README's guide example (conformance against the fake is
+//! in the workspace tests).
 
 mod answers;
 mod control;
@@ -12,5 +13,6 @@ mod scripts;
 mod sdk_shapes;
 mod serving;
 mod sessions;
+mod state;
 mod strictness;
 mod support;

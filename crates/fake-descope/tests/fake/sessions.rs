@@ -172,12 +172,16 @@ async fn refusals_name_no_secret_and_other_projects_tokens_fail() {
         .session_for(USER)
         .project("P2other0000000000000000000000")
         .issue();
+    // Both fail the credential check itself, before any operation runs.
+    let unknown = "The refresh JWT is unknown or expired";
     let (status, body) = refresh(&fake, &theirs.refresh_jwt).await;
     assert_eq!(status, 401, "another project's refresh JWT: {body}");
+    assert_eq!(text(&body, "errorMessage"), unknown);
     assert!(!body.to_string().contains(&theirs.refresh_jwt));
     let mine = fake.session_for(USER).project(PROJECT).issue();
-    let (status, _) = refresh(&fake, &mine.session_jwt).await;
+    let (status, body) = refresh(&fake, &mine.session_jwt).await;
     assert_eq!(status, 401, "a session JWT is no refresh JWT");
+    assert_eq!(text(&body, "errorMessage"), unknown);
     let mut tampered = mine.refresh_jwt.clone();
     tampered.insert(tampered.len() - 5, 'x');
     assert_eq!(refresh(&fake, &tampered).await.0, 401, "malformed");
@@ -607,6 +611,31 @@ async fn lifetimes_and_issue_times_follow_the_clock() {
     assert_eq!(
         (short["iat"].as_u64(), short["exp"].as_u64()),
         (Some(NOW), Some(NOW + 30))
+    );
+    // Expiring this very second is expired: issued a lifetime before.
+    let ending = fake
+        .session_for(USER)
+        .session_expires_in(Duration::ZERO)
+        .issue();
+    let ending = payload(&ending.session_jwt);
+    assert_eq!(
+        (ending["iat"].as_u64(), ending["exp"].as_u64()),
+        (Some(NOW - 600), Some(NOW))
+    );
+    // Fully expired: both JWTs, a minute ago.
+    let gone = fake.session_for(USER).fully_expired().issue();
+    let (gone_session, gone_refresh) = (payload(&gone.session_jwt), payload(&gone.refresh_jwt));
+    assert_eq!(
+        (gone_session["exp"].as_u64(), gone_refresh["exp"].as_u64()),
+        (Some(NOW - 60), Some(NOW - 60))
+    );
+    assert_eq!(
+        gone.refresh_expiration,
+        UNIX_EPOCH + Duration::from_secs(NOW - 60)
+    );
+    assert_eq!(
+        session.refresh_expiration,
+        UNIX_EPOCH + Duration::from_secs(NOW + 2_419_200)
     );
     fake.advance_clock(Duration::from_secs(100));
     let (status, body) = refresh(&fake, &session.refresh_jwt).await;

@@ -8,7 +8,7 @@ use descope_testkit::client::builder;
 use descope_testkit::credentials::{
     AUTH_MANAGEMENT_KEY, MANAGEMENT_KEY, PROJECT, REFRESH_JWT, USER, USER_PHONE,
 };
-use fake_descope::{FakeDescope, Project, User};
+use fake_descope::{FakeDescope, FakeDescopeBuilder, Project, User};
 
 /// The path of the update-phone operation (user credential).
 pub const UPDATE_PHONE: &str = Operation::UpdateUserPhoneMagicLinkSms.path();
@@ -23,13 +23,16 @@ fn project() -> Project {
         .auth_management_key(AUTH_MANAGEMENT_KEY)
 }
 
-/// A strict fake that knows the test project and its user.
-pub async fn fake() -> FakeDescope {
+/// A strict fake that knows the test project and its user, to set up further.
+pub fn fake_builder() -> FakeDescopeBuilder {
     FakeDescope::builder()
         .project(project())
         .user(User::new(USER).phone(USER_PHONE))
-        .start()
-        .await
+}
+
+/// A strict fake that knows the test project and its user.
+pub async fn fake() -> FakeDescope {
+    fake_builder().start().await
 }
 
 /// A client for the fake whose retries do not wait.
