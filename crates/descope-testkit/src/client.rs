@@ -84,3 +84,18 @@ pub async fn call(client: &DescopeClient, op: impl Into<Op>) -> Result<Output, E
         .await
         .unwrap_or_else(|_| panic!("{op:?} did not end within {BOUND:?}"))
 }
+
+/// Calls every operation ([`OPS`]) at once, each on its own task, so that
+/// what each waits out (a timeout, a deadline, a retry's real wait) runs
+/// side by side; their outcomes in [`OPS`]' order.
+pub async fn call_all_at_once(client: &DescopeClient) -> Vec<(Op, Result<Output, Error>)> {
+    let calls = OPS.map(|op| {
+        let client = client.clone();
+        tokio::spawn(async move { call(&client, op).await })
+    });
+    let mut outcomes = Vec::with_capacity(OPS.len());
+    for (op, call) in OPS.into_iter().zip(calls) {
+        outcomes.push((op, call.await.unwrap()));
+    }
+    outcomes
+}

@@ -352,6 +352,14 @@ impl FaultServer {
         self.state.requests.lock().unwrap().clone()
     }
 
+    /// The requests of `op` read so far (when kept).
+    pub fn requests_for(&self, op: impl Into<Operation>) -> Vec<Request> {
+        let op = Some(op.into());
+        let mut requests = self.requests();
+        requests.retain(|request| request.operation() == op);
+        requests
+    }
+
     /// Connections accepted so far.
     pub fn connections(&self) -> usize {
         self.state.accepted.load(Ordering::SeqCst)

@@ -17,6 +17,7 @@ use std::ops::Deref;
 use std::sync::OnceLock;
 use std::time::UNIX_EPOCH;
 
+use descope_ergonomic::management::EmbeddedLink;
 use descope_ergonomic::session::{KeySet, Session, SessionUser};
 use descope_ergonomic::{DescopeClient, Error, RefreshJwt, SessionJwt};
 use descope_spec::recorded::{ClientKind, Outcome, Recordings};
@@ -177,32 +178,14 @@ impl Op {
                 session_output(&request.send().await?)
             }
             Operation::EmbeddedLinkSignin => {
-                use fields::embedded_link_signin::response as f;
                 let request = client.management().users().embedded_link(USER);
                 shown(&request);
-                let link = request.send().await?;
-                Output::new(
-                    format!("{link:?} {:?}", link.token()),
-                    [
-                        (f::TOKEN, Some(json!(link.token().expose_secret()))),
-                        (f::MASKED_EMAIL, link.masked_email().map(|m| json!(m))),
-                        (f::MASKED_PHONE, link.masked_phone().map(|m| json!(m))),
-                    ],
-                )
+                link_output(&request.send().await?)
             }
             Operation::EmbeddedLinkSignup => {
-                use fields::embedded_link_signup::response as f;
                 let request = client.management().users().embedded_link_signup(USER);
                 shown(&request);
-                let link = request.send().await?;
-                Output::new(
-                    format!("{link:?} {:?}", link.token()),
-                    [
-                        (f::TOKEN, Some(json!(link.token().expose_secret()))),
-                        (f::MASKED_EMAIL, link.masked_email().map(|m| json!(m))),
-                        (f::MASKED_PHONE, link.masked_phone().map(|m| json!(m))),
-                    ],
-                )
+                link_output(&request.send().await?)
             }
             Operation::GetLicense => {
                 use fields::get_license::response as f;
@@ -283,6 +266,20 @@ fn session_output(session: &Session) -> Output {
             (f::SESSION_JWT, Some(session_jwt(session.session_jwt()))),
             (f::REFRESH_JWT, session.refresh_jwt().map(refresh_jwt_json)),
             (f::USER, session.user().map(user_json)),
+        ],
+    )
+}
+
+/// A link's fields (the answer of `EmbeddedLinkSignin` and of
+/// `EmbeddedLinkSignup`: one schema, `EmbeddedLinkSigninResponse`).
+fn link_output(link: &EmbeddedLink) -> Output {
+    use fields::embedded_link_signin::response as f;
+    Output::new(
+        format!("{link:?} {:?}", link.token()),
+        [
+            (f::TOKEN, Some(json!(link.token().expose_secret()))),
+            (f::MASKED_EMAIL, link.masked_email().map(|m| json!(m))),
+            (f::MASKED_PHONE, link.masked_phone().map(|m| json!(m))),
         ],
     )
 }

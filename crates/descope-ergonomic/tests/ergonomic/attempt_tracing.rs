@@ -4,8 +4,9 @@
 use descope_ergonomic::Error;
 use descope_testkit::client::builder;
 use descope_testkit::fault_server::{json, write, FaultServer, Step};
-use descope_testkit::log::CapturedLog;
 use descope_testkit::process::alone;
+
+use crate::capture_tracing;
 
 #[tokio::test]
 async fn tracing_reports_each_attempt_with_its_own_status() {
@@ -16,14 +17,7 @@ async fn tracing_reports_each_attempt_with_its_own_status() {
     ) {
         return;
     }
-    let captured = CapturedLog::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture_tracing(tracing::Level::DEBUG);
 
     let server = FaultServer::start(|request| {
         if request.index == 0 {

@@ -4,12 +4,14 @@
 
 use std::time::Duration;
 
-use descope_ergonomic::{Error, Field, Reason, TransportErrorKind};
+use descope_ergonomic::{DescopeClientBuilder, Error, Field, Reason, TransportErrorKind};
 use descope_spec::Operation;
-use descope_testkit::client::{builder, call, management_authorization, OPS};
+use descope_testkit::client::{builder, call, call_all_at_once, management_authorization, OPS};
 use descope_testkit::credentials::MANAGEMENT_KEY;
 use descope_testkit::fault_server::{json, response, success_for, write, FaultServer, Step};
 use reqwest::header::{HeaderMap, HeaderValue};
+
+use crate::{refused, transport};
 
 /// A client as a service might build one: redirects followed (reqwest's
 /// default), no timeout, its own user agent and default headers.
@@ -24,13 +26,15 @@ fn callers_client() -> reqwest::Client {
         .unwrap()
 }
 
+/// A builder like [`builder`]'s on [`callers_client`].
+fn on_callers_client(base_url: impl Into<String>) -> DescopeClientBuilder {
+    builder(base_url).http_client(callers_client())
+}
+
 #[tokio::test]
 async fn the_sdk_headers_and_the_tier_replace_the_clients_defaults() {
     let server = FaultServer::start(|request| write(success_for(request))).await;
-    let client = builder(server.base_url())
-        .http_client(callers_client())
-        .build()
-        .unwrap();
+    let client = on_callers_client(server.base_url()).build().unwrap();
     for op in OPS {
         // The tier the client knows before the call: the one it was built
         // with, until the handshake's own answer replaces it.
@@ -72,29 +76,14 @@ async fn the_sdk_headers_and_the_tier_replace_the_clients_defaults() {
 #[tokio::test]
 async fn the_request_timeout_holds_whatever_the_client_says() {
     let server = FaultServer::start(|_| vec![Step::Hang]).await;
-    let client = builder(server.base_url())
-        .http_client(callers_client())
+    let client = on_callers_client(server.base_url())
         .request_timeout(Duration::from_millis(200))
         .build()
         .unwrap();
     // Every operation at once: they wait out their timeouts side by side.
-    let calls = OPS.map(|op| {
-        let client = client.clone();
-        tokio::spawn(async move { (op, call(&client, op).await) })
-    });
-    for task in calls {
-        let (op, result) = task.await.unwrap();
-        let error = result.unwrap_err();
-        assert!(
-            matches!(
-                error,
-                Error::Transport {
-                    kind: TransportErrorKind::Timeout,
-                    ..
-                }
-            ),
-            "{op:?}: {error:?}"
-        );
+    for (op, result) in call_all_at_once(&client).await {
+        let (kind, _) = transport(&format!("{op:?}"), result);
+        assert_eq!(kind, TransportErrorKind::Timeout, "{op:?}");
     }
 }
 
@@ -112,10 +101,7 @@ async fn a_redirect_the_client_follows_within_the_origin_is_refused() {
         }
     })
     .await;
-    let client = builder(server.base_url())
-        .http_client(callers_client())
-        .build()
-        .unwrap();
+    let client = on_callers_client(server.base_url()).build().unwrap();
     for op in OPS {
         let error = call(&client, op).await.unwrap_err();
         let Error::RedirectFollowed { to } = &error else {
@@ -137,10 +123,7 @@ async fn a_redirect_to_another_origin_does_not_take_the_credential_along() {
         write(response("302 Found", &[("location", target.as_str())], ""))
     })
     .await;
-    let client = builder(server.base_url())
-        .http_client(callers_client())
-        .build()
-        .unwrap();
+    let client = on_callers_client(server.base_url()).build().unwrap();
     for op in OPS {
         let error = call(&client, op).await.unwrap_err();
         assert!(
@@ -163,8 +146,7 @@ async fn a_redirect_to_another_origin_does_not_take_the_credential_along() {
 async fn the_body_cap_holds() {
     let body = format!(r#"{{"token":"{}"}}"#, "t".repeat(4000));
     let server = FaultServer::start(move |_| write(json("200 OK", body.as_str()))).await;
-    let client = builder(server.base_url())
-        .http_client(callers_client())
+    let client = on_callers_client(server.base_url())
         .max_response_bytes(1000)
         .build()
         .unwrap();
@@ -179,22 +161,16 @@ async fn the_body_cap_holds() {
 
 #[test]
 fn plain_http_stays_for_loopback_and_the_connect_timeout_is_the_clients() {
-    let error = builder("http://descope.internal")
-        .http_client(callers_client())
-        .build()
-        .unwrap_err();
     assert_eq!(
-        error.validation().map(|v| (v.field(), v.reason())),
-        Some((Field::BaseUrl, Reason::InsecureScheme))
+        refused(on_callers_client("http://descope.internal").build()),
+        (Field::BaseUrl, Reason::InsecureScheme)
     );
-    let error = builder("http://127.0.0.1:1")
-        .http_client(callers_client())
+    let built = on_callers_client("http://127.0.0.1:1")
         .connect_timeout(Duration::from_secs(1))
-        .build()
-        .unwrap_err();
+        .build();
     assert_eq!(
-        error.validation().map(|v| (v.field(), v.reason())),
-        Some((Field::ConnectTimeout, Reason::SetOnTheHttpClient))
+        refused(built),
+        (Field::ConnectTimeout, Reason::SetOnTheHttpClient)
     );
 }
 
@@ -205,10 +181,7 @@ fn plain_http_stays_for_loopback_and_the_connect_timeout_is_the_clients() {
 #[tokio::test]
 async fn the_raw_escape_hatch_keeps_the_headers_on_the_callers_client() {
     let server = FaultServer::start(|request| write(success_for(request))).await;
-    let client = builder(server.base_url())
-        .http_client(callers_client())
-        .build()
-        .unwrap();
+    let client = on_callers_client(server.base_url()).build().unwrap();
     let raw = client.raw(HeaderValue::from_str(&management_authorization()).unwrap());
     let printed = format!("{raw:?}");
     assert!(!printed.contains(MANAGEMENT_KEY), "{printed}");

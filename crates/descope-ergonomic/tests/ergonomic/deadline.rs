@@ -9,10 +9,12 @@ use std::time::Duration;
 use descope_ergonomic::tooling::TokioSleep;
 use descope_ergonomic::{Error, Field, Reason, RetryPolicy, TransportErrorKind};
 use descope_spec::Operation;
-use descope_testkit::client::{builder, builder_without_tier, call, Op, OPS};
+use descope_testkit::client::{builder, builder_without_tier, call, call_all_at_once, Op, OPS};
 use descope_testkit::fault_server::{
     is_handshake, json, licensing, success_for, write, FaultServer, Step,
 };
+
+use crate::{refused, transport};
 
 fn unavailable() -> Vec<Step> {
     write(json(
@@ -31,12 +33,7 @@ async fn a_retry_whose_wait_would_pass_the_deadline_ends_the_call_at_once() {
         .build()
         .unwrap();
     // Every operation at once: the real waits run side by side.
-    let calls = OPS.map(|op| {
-        let client = client.clone();
-        tokio::spawn(async move { (op, call(&client, op).await) })
-    });
-    for task in calls {
-        let (op, result) = task.await.unwrap();
+    for (op, result) in call_all_at_once(&client).await {
         let error = result.unwrap_err();
         let Error::OperationTimeout {
             timeout,
@@ -49,12 +46,7 @@ async fn a_retry_whose_wait_would_pass_the_deadline_ends_the_call_at_once() {
         assert_eq!(*timeout, Duration::from_secs(2));
         // The first attempt, a 100 ms wait, the second; the 5 s wait is not begun.
         assert_eq!(*attempts, 2, "{op:?}");
-        let sent = server
-            .requests()
-            .into_iter()
-            .filter(|r| r.operation() == Some(op.operation()))
-            .count();
-        assert_eq!(sent, 2, "{op:?}");
+        assert_eq!(server.requests_for(op).len(), 2, "{op:?}");
         let last = last_error
             .as_deref()
             .expect("the 503 that was to be retried");
@@ -79,12 +71,7 @@ async fn a_hanging_attempt_is_cut_at_the_deadline_not_at_the_request_timeout() {
         .build()
         .unwrap();
     // Every operation at once: they wait out the deadline side by side.
-    let calls = OPS.map(|op| {
-        let client = client.clone();
-        tokio::spawn(async move { (op, call(&client, op).await) })
-    });
-    for task in calls {
-        let (op, result) = task.await.unwrap();
+    for (op, result) in call_all_at_once(&client).await {
         let error = result.unwrap_err();
         assert!(
             matches!(
@@ -105,19 +92,11 @@ async fn a_hanging_attempt_is_cut_at_the_deadline_not_at_the_request_timeout() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    let error = call(&client, Operation::EmbeddedLinkSignin)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            Error::Transport {
-                kind: TransportErrorKind::Timeout,
-                ..
-            }
-        ),
-        "{error:?}"
+    let (kind, _) = transport(
+        "a 200 ms attempt",
+        call(&client, Operation::EmbeddedLinkSignin).await,
     );
+    assert_eq!(kind, TransportErrorKind::Timeout);
 }
 
 #[tokio::test]
@@ -165,13 +144,11 @@ async fn a_call_within_its_deadline_is_unaffected() {
 
 #[test]
 fn a_zero_operation_timeout_is_refused() {
-    let error = builder("http://127.0.0.1:1")
+    let built = builder("http://127.0.0.1:1")
         .operation_timeout(Duration::ZERO)
-        .build()
-        .unwrap_err();
-    let refused = error.validation().unwrap();
+        .build();
     assert_eq!(
-        (refused.field(), refused.reason()),
+        refused(built),
         (Field::OperationTimeout, Reason::OutOfRange)
     );
 }

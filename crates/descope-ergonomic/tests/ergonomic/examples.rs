@@ -10,6 +10,8 @@ use descope_testkit::credentials::{AUTH_MANAGEMENT_KEY, MANAGEMENT_KEY, PROJECT,
 use httpmock::prelude::*;
 use serde_json::json;
 
+use crate::catch_all;
+
 const UPDATE_PHONE: &str = Operation::UpdateUserPhoneMagicLinkSms.path();
 const EMBEDDED_LINK: &str = Operation::EmbeddedLinkSignin.path();
 const EXAMPLES: [&str; 2] = ["update_phone", "embedded_link"];
@@ -82,30 +84,42 @@ fn example(name: &str) -> Command {
     command
 }
 
-/// The update-phone tool, configured for `server` with a refresh JWT.
-fn update_phone(server: &MockServer) -> Command {
-    let mut command = example("update_phone");
+/// The example `name`, configured for `server` with the project and the
+/// credential `(variable, value)`.
+fn configured(name: &str, server: &MockServer, (variable, value): (&str, &str)) -> Command {
+    let mut command = example(name);
     command
         .env("DESCOPE_PROJECT_ID", PROJECT)
-        .env("DESCOPE_REFRESH_JWT", REFRESH_JWT)
+        .env(variable, value)
         .env("DESCOPE_BASE_URL", server.base_url());
     command
 }
 
+/// The update-phone tool, configured for `server` with a refresh JWT.
+fn update_phone(server: &MockServer) -> Command {
+    configured("update_phone", server, ("DESCOPE_REFRESH_JWT", REFRESH_JWT))
+}
+
 /// The embedded-link tool, configured for `server` with a management key.
 fn embedded_link(server: &MockServer) -> Command {
-    let mut command = example("embedded_link");
-    command
-        .env("DESCOPE_PROJECT_ID", PROJECT)
-        .env("DESCOPE_MANAGEMENT_KEY", MANAGEMENT_KEY)
-        .env("DESCOPE_BASE_URL", server.base_url());
-    command
+    configured(
+        "embedded_link",
+        server,
+        ("DESCOPE_MANAGEMENT_KEY", MANAGEMENT_KEY),
+    )
 }
 
 async fn run(mut command: Command) -> Output {
     tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
         .unwrap()
+}
+
+/// What `command` printed, once it exited 0.
+async fn printed(command: Command) -> String {
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    text(&output.stdout)
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -168,21 +182,14 @@ async fn update_phone_sends_every_flag_and_prints_the_masked_phone() {
             "--request-timeout",
             "5",
         ]);
-    let output = run(command).await;
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    assert_eq!(text(&output.stdout), "+1******0123\n");
+    assert_eq!(printed(command).await, "+1******0123\n");
     mock.assert_async().await;
 }
 
 #[tokio::test]
 async fn update_phone_refuses_a_bad_phone_without_a_request() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200);
-        })
-        .await;
+    let mock = catch_all(&server).await;
     let mut command = update_phone(&server);
     command.args(["--login-id", "ada", "--phone", "12025550123"]);
     let output = run(command).await;
@@ -253,9 +260,7 @@ async fn embedded_link_prints_the_token() {
         "--timeout",
         "60",
     ]);
-    let output = run(command).await;
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    assert_eq!(text(&output.stdout), "tok-xyz\n");
+    assert_eq!(printed(command).await, "tok-xyz\n");
     mock.assert_async().await;
     handshake.assert_async().await;
 }
@@ -283,9 +288,7 @@ async fn embedded_link_goes_on_when_the_handshake_fails_or_hangs() {
             .await;
         let mut command = embedded_link(&server);
         command.args(["--login-id", "ada"]);
-        let output = run(command).await;
-        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-        assert_eq!(text(&output.stdout), "tok-xyz\n");
+        assert_eq!(printed(command).await, "tok-xyz\n");
         mock.assert_async().await;
     }
 }

@@ -12,15 +12,15 @@ use descope_spec::Operation;
 /// The handshake's own bound, as the crate documents it.
 const LICENSE_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(3);
 use descope_testkit::client::{
-    builder_without_tier, call, management_authorization, refresh_jwt, user_authorization, Op,
-    BOUND, NEW_PHONE,
+    builder_without_tier, call, management_authorization, user_authorization, Op, BOUND,
 };
-use descope_testkit::credentials::{MANAGEMENT_KEY, PROJECT, USER};
+use descope_testkit::credentials::{MANAGEMENT_KEY, PROJECT};
 use descope_testkit::fault_server::{
     self, is_handshake, json, licensing, write, FaultServer, Request, Step,
 };
-use descope_testkit::log::CapturedLog;
 use descope_testkit::process::alone;
+
+use crate::{capture_tracing, refused};
 
 const TIER: &str = "tier3";
 
@@ -40,14 +40,6 @@ fn success(op: Operation) -> &'static serde_json::Value {
 
 fn handshakes(server: &FaultServer) -> Vec<Request> {
     server.requests().into_iter().filter(is_handshake).collect()
-}
-
-fn calls(server: &FaultServer, op: Operation) -> Vec<Request> {
-    server
-        .requests()
-        .into_iter()
-        .filter(|r| r.path == op.path())
-        .collect()
 }
 
 #[tokio::test]
@@ -96,13 +88,10 @@ async fn the_refresh_jwt_operation_makes_no_handshake_and_carries_no_tier() {
     assert_eq!(request.header("x-descope-license"), None);
     // Once the tier is known, the user's calls still go without it.
     call(&client, Operation::EmbeddedLinkSignin).await.unwrap();
-    client
-        .magic_link()
-        .update_phone_sms(refresh_jwt(), USER, NEW_PHONE)
-        .send()
+    call(&client, Operation::UpdateUserPhoneMagicLinkSms)
         .await
         .unwrap();
-    let phone_calls = calls(&server, Operation::UpdateUserPhoneMagicLinkSms);
+    let phone_calls = server.requests_for(Operation::UpdateUserPhoneMagicLinkSms);
     assert_eq!(phone_calls.len(), 2);
     assert!(phone_calls
         .iter()
@@ -129,7 +118,7 @@ async fn concurrent_first_calls_share_one_handshake() {
         task.await.unwrap().unwrap();
     }
     assert_eq!(handshakes(&server).len(), 1);
-    let links = calls(&server, Operation::EmbeddedLinkSignin);
+    let links = server.requests_for(Operation::EmbeddedLinkSignin);
     assert_eq!(links.len(), 20);
     assert!(links
         .iter()
@@ -188,7 +177,7 @@ async fn a_failed_handshake_never_fails_the_call_and_is_not_repeated_at_once() {
                 "{name}"
             );
         }
-        let links = calls(&server, Operation::EmbeddedLinkSignin);
+        let links = server.requests_for(Operation::EmbeddedLinkSignin);
         assert_eq!(links.len(), 3, "{name}");
         assert!(
             links
@@ -220,7 +209,8 @@ async fn a_hanging_handshake_holds_the_call_no_longer_than_its_bound() {
     // rather than the 60 s request timeout.
     assert!(took >= LICENSE_HANDSHAKE_TIMEOUT, "{took:?}");
     assert!(took < BOUND, "{took:?}");
-    let [link] = calls(&server, Operation::EmbeddedLinkSignin)
+    let [link] = server
+        .requests_for(Operation::EmbeddedLinkSignin)
         .try_into()
         .unwrap();
     assert_eq!(link.header("x-descope-license"), None);
@@ -250,17 +240,11 @@ async fn a_tier_the_caller_gives_is_sent_without_a_handshake() {
         ("tier\n4", Reason::InvalidCharacter),
         ("tiér", Reason::InvalidCharacter),
     ] {
-        let error = DescopeClient::builder()
+        let built = DescopeClient::builder()
             .project_id(PROJECT)
             .rate_limit_tier(bad)
-            .build()
-            .unwrap_err();
-        let refused = error.validation().unwrap();
-        assert_eq!(
-            (refused.field(), refused.reason()),
-            (Field::RateLimitTier, reason),
-            "{bad:?}"
-        );
+            .build();
+        assert_eq!(refused(built), (Field::RateLimitTier, reason), "{bad:?}");
     }
 }
 
@@ -276,7 +260,8 @@ async fn the_license_can_be_read_directly_and_is_then_kept() {
         1,
         "the read counts as the handshake"
     );
-    let [link] = calls(&server, Operation::EmbeddedLinkSignin)
+    let [link] = server
+        .requests_for(Operation::EmbeddedLinkSignin)
         .try_into()
         .unwrap();
     assert_eq!(link.header("x-descope-license"), Some(TIER));
@@ -315,14 +300,7 @@ async fn a_failed_handshake_is_logged_without_secrets() {
     ) {
         return;
     }
-    let captured = CapturedLog::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture_tracing(tracing::Level::TRACE);
     // A license endpoint that echoes the credential into its error.
     let server = licensing(|| {
         let body =

@@ -13,7 +13,7 @@ use descope_testkit::fault_server::{licensing, tier_answer};
 use httpmock::prelude::*;
 use serde_json::json;
 
-use crate::mock_client;
+use crate::{catch_all, mock_client, refused};
 
 const UPDATE_PHONE: &str = Operation::UpdateUserPhoneMagicLinkSms.path();
 const EMBEDDED_LINK: &str = Operation::EmbeddedLinkSignin.path();
@@ -323,25 +323,6 @@ async fn the_raw_escape_hatch_prints_what_a_server_echoes_as_documented() {
 
 // ------------------------------------------------------------ refused --
 
-/// A server that answers anything, so a request that slips through is counted.
-async fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
-    server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200)
-                .json_body(json!({"maskedPhone": "+1***", "token": "t"}));
-        })
-        .await
-}
-
-fn refused(result: Result<impl std::fmt::Debug, Error>) -> (Field, Reason) {
-    let error = result.expect_err("the input must be refused");
-    let validation = error
-        .validation()
-        .unwrap_or_else(|| panic!("expected a validation error, got {error:?}"));
-    (validation.field(), validation.reason())
-}
-
 #[tokio::test]
 async fn bad_update_phone_inputs_are_refused_before_sending() {
     let server = MockServer::start_async().await;
@@ -445,43 +426,26 @@ async fn bad_embedded_link_inputs_are_refused_before_sending() {
     let server = MockServer::start_async().await;
     let mock = catch_all(&server).await;
     let client = mock_client(&server);
+    let link = |login: &str| client.management().users().embedded_link(login.to_string());
     let cases = [
+        (link(""), (Field::LoginId, Reason::Empty)),
+        (link("ada\0"), (Field::LoginId, Reason::ControlCharacter)),
         (
-            client.management().users().embedded_link(""),
-            (Field::LoginId, Reason::Empty),
-        ),
-        (
-            client.management().users().embedded_link("ada\0"),
-            (Field::LoginId, Reason::ControlCharacter),
-        ),
-        (
-            client
-                .management()
-                .users()
-                .embedded_link("ada")
-                .custom_claims(json!(["not", "an", "object"])),
+            link("ada").custom_claims(json!(["not", "an", "object"])),
             (Field::CustomClaims, Reason::NotAnObject),
         ),
         (
-            client
-                .management()
-                .users()
-                .embedded_link("ada")
-                .custom_claims("plan=pro"),
+            link("ada").custom_claims("plan=pro"),
             (Field::CustomClaims, Reason::NotAnObject),
         ),
         (
-            client.management().users().embedded_link("ada").timeout(
-                std::time::Duration::from_secs(u64::from(i32::MAX as u32) + 1),
-            ),
+            link("ada").timeout(std::time::Duration::from_secs(
+                u64::from(i32::MAX as u32) + 1,
+            )),
             (Field::LinkTimeout, Reason::OutOfRange),
         ),
         (
-            client
-                .management()
-                .users()
-                .embedded_link("ada")
-                .timeout(std::time::Duration::from_millis(1500)),
+            link("ada").timeout(std::time::Duration::from_millis(1500)),
             (Field::LinkTimeout, Reason::NotWholeSeconds),
         ),
     ];

@@ -37,6 +37,8 @@ use descope_testkit::process::alone;
 use descope_testkit::sleep::RecordedSleeps;
 use serde_json::{json as value, Value};
 
+use crate::captured_subscriber;
+
 /// What the hostile server's successes issue, in every field the spec
 /// marks secret.
 const ISSUED: &str = "ISSUED-TOKEN-SECRET";
@@ -56,14 +58,8 @@ const SECRETS: [&str; 6] = [
 fn capture() -> &'static CapturedLog {
     static CAPTURED: OnceLock<CapturedLog> = OnceLock::new();
     CAPTURED.get_or_init(|| {
-        let captured = CapturedLog::default();
-        let writer = captured.clone();
         tracing_log::LogTracer::init().expect("no other logger");
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .finish();
+        let (captured, subscriber) = captured_subscriber(tracing::Level::TRACE);
         tracing::subscriber::set_global_default(subscriber).expect("no other subscriber");
         captured
     })

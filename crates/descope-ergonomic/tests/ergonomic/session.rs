@@ -6,13 +6,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use descope_ergonomic::management::NewUser;
 use descope_ergonomic::tooling::WireJson;
-use descope_ergonomic::{Error, Field, Reason, RefreshJwt};
+use descope_ergonomic::{Error, Field, Reason, RefreshJwt, Session};
 use descope_spec::Operation;
 use descope_testkit::credentials::{MANAGEMENT_KEY, PROJECT};
 use httpmock::prelude::*;
 use serde_json::{json, Value};
 
-use crate::mock_client;
+use crate::{catch_all, mock_client, refused};
 
 const VERIFY: &str = Operation::VerifyMagicLink.path();
 const SIGNUP: &str = Operation::EmbeddedLinkSignup.path();
@@ -56,16 +56,16 @@ async fn verify_mock<'s>(server: &'s MockServer, token: &str) -> httpmock::Mock<
         .await
 }
 
+/// A verify of `token` by a client of `server`.
+async fn verify(server: &MockServer, token: &str) -> Result<Session, Error> {
+    mock_client(server).magic_link().verify(token).send().await
+}
+
 #[tokio::test]
 async fn verify_sends_the_token_with_the_project_id_alone_and_hands_back_the_session() {
     let server = MockServer::start_async().await;
     let mock = verify_mock(&server, "tok-1").await;
-    let session = mock_client(&server)
-        .magic_link()
-        .verify("tok-1")
-        .send()
-        .await
-        .unwrap();
+    let session = verify(&server, "tok-1").await.unwrap();
     mock.assert_async().await;
     assert_eq!(session.session_jwt().expose_secret(), SESSION_JWT);
     let refresh: &RefreshJwt = session.refresh_jwt().unwrap();
@@ -123,12 +123,7 @@ async fn verify_through_send_json_sends_the_same_token() {
 #[tokio::test]
 async fn bad_tokens_and_bodies_are_refused_before_anything_is_sent() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(500);
-        })
-        .await;
+    let any = catch_all(&server).await;
     let client = mock_client(&server);
     for (token, reason) in [
         ("", Reason::Empty),
@@ -137,16 +132,11 @@ async fn bad_tokens_and_bodies_are_refused_before_anything_is_sent() {
     ] {
         let request = client.magic_link().verify(token);
         assert!(!format!("{request:?}").contains(token) || token.is_empty());
-        match request.send().await.unwrap_err() {
-            Error::Validation(refused) => {
-                assert_eq!(
-                    (refused.field(), refused.reason()),
-                    (Field::Token, reason),
-                    "{token:?}"
-                );
-            }
-            other => panic!("{other}"),
-        }
+        assert_eq!(
+            refused(request.send().await),
+            (Field::Token, reason),
+            "{token:?}"
+        );
     }
     let printed = format!("{:?}", client.magic_link().verify("secret-token"));
     assert!(
@@ -242,111 +232,60 @@ async fn the_sign_up_link_sends_every_field_under_its_wire_name() {
 #[tokio::test]
 async fn sign_up_inputs_are_checked_field_by_field() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(500);
-        })
-        .await;
+    let any = catch_all(&server).await;
     let client = mock_client(&server);
-    let refused = |error: Error| match error {
-        Error::Validation(refused) => (refused.field(), refused.reason()),
-        other => panic!("{other}"),
-    };
+    let signup = || client.management().users().embedded_link_signup("a");
     let cases = [
         (
             client.management().users().embedded_link_signup(""),
             (Field::LoginId, Reason::Empty),
         ),
         (
-            client
-                .management()
-                .users()
-                .embedded_link_signup("a")
-                .user(NewUser::new().phone("call me")),
+            signup().user(NewUser::new().phone("call me")),
             (Field::Phone, Reason::NotE164),
         ),
         (
-            client
-                .management()
-                .users()
-                .embedded_link_signup("a")
-                .user(NewUser::new().email(" ")),
+            signup().user(NewUser::new().email(" ")),
             (Field::Request("user.email"), Reason::Empty),
         ),
         (
-            client
-                .management()
-                .users()
-                .embedded_link_signup("a")
-                .user(NewUser::new().name("a\nb")),
+            signup().user(NewUser::new().name("a\nb")),
             (Field::Request("user.name"), Reason::ControlCharacter),
         ),
         (
-            client
-                .management()
-                .users()
-                .embedded_link_signup("a")
-                .user(NewUser::new().given_name(" ")),
+            signup().user(NewUser::new().given_name(" ")),
             (Field::Request("user.givenName"), Reason::Empty),
         ),
         (
-            client
-                .management()
-                .users()
-                .embedded_link_signup("a")
-                .user(NewUser::new().middle_name(" ")),
+            signup().user(NewUser::new().middle_name(" ")),
             (Field::Request("user.middleName"), Reason::Empty),
         ),
         (
-            client
-                .management()
-                .users()
-                .embedded_link_signup("a")
-                .user(NewUser::new().family_name(" ")),
+            signup().user(NewUser::new().family_name(" ")),
             (Field::Request("user.familyName"), Reason::Empty),
         ),
         (
-            client
-                .management()
-                .users()
-                .embedded_link_signup("a")
-                .template_id(" "),
+            signup().template_id(" "),
             (Field::TemplateId, Reason::Empty),
         ),
         (
-            client
-                .management()
-                .users()
-                .embedded_link_signup("a")
-                .template_option("a\nb", "x"),
+            signup().template_option("a\nb", "x"),
             (Field::TemplateOptions, Reason::ControlCharacter),
         ),
         (
-            client
-                .management()
-                .users()
-                .embedded_link_signup("a")
-                .custom_claims(json!([1])),
+            signup().custom_claims(json!([1])),
             (Field::CustomClaims, Reason::NotAnObject),
         ),
         (
-            client
-                .management()
-                .users()
-                .embedded_link_signup("a")
-                .timeout(std::time::Duration::from_secs(1u64 << 31)),
+            signup().timeout(std::time::Duration::from_secs(1u64 << 31)),
             (Field::LinkTimeout, Reason::OutOfRange),
         ),
     ];
     for (request, expected) in cases {
-        assert_eq!(refused(request.send().await.unwrap_err()), expected);
+        assert_eq!(refused(request.send().await), expected);
     }
     // Empty claims and no template values stay off the wire.
-    let body = client
-        .management()
-        .users()
-        .embedded_link_signup("a")
+    let body = signup()
         .custom_claims(json!({}))
         .stepup(false)
         .wire_json()
@@ -369,12 +308,7 @@ async fn a_bare_session_has_no_refresh_jwt_user_or_first_sign_in() {
                 .json_body(json!({"sessionJwt": SESSION_JWT}));
         })
         .await;
-    let session = mock_client(&server)
-        .magic_link()
-        .verify("tok")
-        .send()
-        .await
-        .unwrap();
+    let session = verify(&server, "tok").await.unwrap();
     assert!(!session.first_seen());
     assert!(session.refresh_jwt().is_none());
     assert!(session.user().is_none());

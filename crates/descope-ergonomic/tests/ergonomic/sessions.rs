@@ -5,8 +5,9 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
+use descope_ergonomic::session::RefreshedSession;
 use descope_ergonomic::tooling::WireJson;
-use descope_ergonomic::{Error, Field, Reason};
+use descope_ergonomic::{DescopeClient, Error, Field, Reason};
 use descope_spec::Operation;
 use descope_testkit::client::{builder, refresh_jwt, user_authorization};
 use descope_testkit::credentials::{AUTH_MANAGEMENT_KEY, PROJECT, REFRESH_JWT};
@@ -14,7 +15,7 @@ use descope_testkit::fault_server::{FaultServer, Step};
 use httpmock::prelude::*;
 use serde_json::{json, Value};
 
-use crate::mock_client;
+use crate::{catch_all, mock_client, refused};
 
 const REFRESH: &str = Operation::RefreshSession.path();
 const LOGOUT: &str = Operation::Logout.path();
@@ -36,7 +37,11 @@ fn user_json() -> Value {
     })
 }
 
-async fn refresh_answer<'s>(server: &'s MockServer, answer: Value) -> httpmock::Mock<'s> {
+async fn refresh_answer<'s>(
+    server: &'s MockServer,
+    status: u16,
+    answer: Value,
+) -> httpmock::Mock<'s> {
     server
         .mock_async(|when, then| {
             when.method(POST)
@@ -44,11 +49,16 @@ async fn refresh_answer<'s>(server: &'s MockServer, answer: Value) -> httpmock::
                 .header("authorization", user_authorization())
                 .header("content-type", "application/json")
                 .json_body(json!({}));
-            then.status(200)
+            then.status(status)
                 .header("content-type", "application/json")
                 .json_body(answer);
         })
         .await
+}
+
+/// A refresh of the user's refresh JWT by `client`.
+async fn refresh(client: &DescopeClient) -> Result<RefreshedSession, Error> {
+    client.sessions().refresh(refresh_jwt()).send().await
 }
 
 #[tokio::test]
@@ -56,16 +66,12 @@ async fn a_refresh_without_rotation_answers_a_session_jwt_and_no_refresh_jwt() {
     let server = MockServer::start_async().await;
     let mock = refresh_answer(
         &server,
+        200,
         json!({"sessionJwt": NEW_SESSION, "sessionExpiration": 1764634200, "cookiePath": "/",
                "user": user_json()}),
     )
     .await;
-    let refreshed = mock_client(&server)
-        .sessions()
-        .refresh(refresh_jwt())
-        .send()
-        .await
-        .unwrap();
+    let refreshed = refresh(&mock_client(&server)).await.unwrap();
     mock.assert_async().await;
     assert_eq!(refreshed.session_jwt().expose_secret(), NEW_SESSION);
     assert_eq!(
@@ -84,6 +90,7 @@ async fn a_rotated_refresh_jwt_is_read_from_the_body_or_the_dsr_cookie() {
     let server = MockServer::start_async().await;
     refresh_answer(
         &server,
+        200,
         json!({"sessionJwt": NEW_SESSION, "refreshJwt": ROTATED}),
     )
     .await;
@@ -113,12 +120,7 @@ async fn a_rotated_refresh_jwt_is_read_from_the_body_or_the_dsr_cookie() {
         })
         .await;
     let client = mock_client(&cookies);
-    let refreshed = client
-        .sessions()
-        .refresh(refresh_jwt())
-        .send()
-        .await
-        .unwrap();
+    let refreshed = refresh(&client).await.unwrap();
     assert_eq!(refreshed.session_jwt().expose_secret(), NEW_SESSION);
     assert_eq!(
         refreshed.rotated_refresh_jwt().unwrap().expose_secret(),
@@ -138,23 +140,16 @@ async fn a_rotated_refresh_jwt_is_read_from_the_body_or_the_dsr_cookie() {
 #[tokio::test]
 async fn a_refused_refresh_jwt_is_a_401_not_retried_and_not_printed() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(POST).path(REFRESH);
-            then.status(401)
-                .header("content-type", "application/json")
-                .json_body(json!({
-                    "errorCode": "E061004", "errorDescription": "Unauthorized",
-                    "errorMessage": format!("refresh token {REFRESH_JWT} was revoked")
-                }));
-        })
-        .await;
-    let error = mock_client(&server)
-        .sessions()
-        .refresh(refresh_jwt())
-        .send()
-        .await
-        .unwrap_err();
+    let mock = refresh_answer(
+        &server,
+        401,
+        json!({
+            "errorCode": "E061004", "errorDescription": "Unauthorized",
+            "errorMessage": format!("refresh token {REFRESH_JWT} was revoked")
+        }),
+    )
+    .await;
+    let error = refresh(&mock_client(&server)).await.unwrap_err();
     mock.assert_calls_async(1).await;
     assert!(error.is_unauthorized(), "{error}");
     assert_eq!(error.error_code(), Some("E061004"));
@@ -166,13 +161,8 @@ async fn a_refused_refresh_jwt_is_a_401_not_retried_and_not_printed() {
 #[tokio::test]
 async fn a_refresh_answer_without_a_session_jwt_is_malformed() {
     let server = MockServer::start_async().await;
-    refresh_answer(&server, json!({"sessionExpiration": 1764634200})).await;
-    let error = mock_client(&server)
-        .sessions()
-        .refresh(refresh_jwt())
-        .send()
-        .await
-        .unwrap_err();
+    refresh_answer(&server, 200, json!({"sessionExpiration": 1764634200})).await;
+    let error = refresh(&mock_client(&server)).await.unwrap_err();
     assert!(
         matches!(error, Error::MalformedResponse { status, .. } if status == 200),
         "{error}"
@@ -182,21 +172,8 @@ async fn a_refresh_answer_without_a_session_jwt_is_malformed() {
 #[tokio::test]
 async fn a_refresh_is_retried_as_every_call_is() {
     let server = MockServer::start_async().await;
-    let unavailable = server
-        .mock_async(|when, then| {
-            when.method(POST).path(REFRESH);
-            then.status(503)
-                .header("content-type", "application/json")
-                .json_body(json!({"errorCode": "E000000"}));
-        })
-        .await;
-    let client = mock_client(&server);
-    let error = client
-        .sessions()
-        .refresh(refresh_jwt())
-        .send()
-        .await
-        .unwrap_err();
+    let unavailable = refresh_answer(&server, 503, json!({"errorCode": "E000000"})).await;
+    let error = refresh(&mock_client(&server)).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     unavailable.assert_calls_async(4).await;
 }
@@ -420,18 +397,9 @@ async fn an_unknown_project_s_keys_are_a_400() {
 #[tokio::test]
 async fn bad_refresh_jwts_and_bodies_are_refused_before_anything_is_sent() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(500);
-        })
-        .await;
+    let any = catch_all(&server).await;
     let client = mock_client(&server);
     let sessions = client.sessions();
-    let refused = |error: Error| match error {
-        Error::Validation(refused) => (refused.field(), refused.reason()),
-        other => panic!("{other}"),
-    };
     for (jwt, reason) in [
         ("", Reason::Empty),
         ("a:b", Reason::InvalidCharacter),
@@ -442,19 +410,10 @@ async fn bad_refresh_jwts_and_bodies_are_refused_before_anything_is_sent() {
         if !jwt.is_empty() {
             assert!(!format!("{refresh:?}").contains(jwt));
         }
-        assert_eq!(refused(refresh.send().await.unwrap_err()), expected);
-        assert_eq!(
-            refused(sessions.logout(jwt).send().await.unwrap_err()),
-            expected
-        );
-        assert_eq!(
-            refused(sessions.logout_all(jwt).send().await.unwrap_err()),
-            expected
-        );
-        assert_eq!(
-            refused(sessions.me(jwt).send().await.unwrap_err()),
-            expected
-        );
+        assert_eq!(refused(refresh.send().await), expected);
+        assert_eq!(refused(sessions.logout(jwt).send().await), expected);
+        assert_eq!(refused(sessions.logout_all(jwt).send().await), expected);
+        assert_eq!(refused(sessions.me(jwt).send().await), expected);
     }
     for request in [
         format!("{:?}", sessions.refresh(REFRESH_JWT)),
@@ -474,7 +433,7 @@ async fn bad_refresh_jwts_and_bodies_are_refused_before_anything_is_sent() {
         Operation::LogoutAllDevices,
         Operation::Me,
     ] {
-        let missing = client.send_json(op, None, json!({})).await.unwrap_err();
+        let missing = client.send_json(op, None, json!({})).await;
         assert_eq!(refused(missing), (Field::RefreshJwt, Reason::Missing));
     }
     for (op, body) in [
@@ -483,10 +442,7 @@ async fn bad_refresh_jwts_and_bodies_are_refused_before_anything_is_sent() {
         (Operation::Me, json!({"anything": 1})),
         (Operation::GetKeysV2, json!({"certs": "yes"})),
     ] {
-        let unreadable = client
-            .send_json(op, Some(refresh_jwt()), body)
-            .await
-            .unwrap_err();
+        let unreadable = client.send_json(op, Some(refresh_jwt()), body).await;
         assert_eq!(
             refused(unreadable),
             (Field::Request("body"), Reason::NotAnObject)

@@ -13,6 +13,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::{builder, call, malformed, Answers, TIMEOUT};
+use crate::proxy_429_page;
 
 /// A Descope error body with `code` and the other two fields.
 fn descope_error(status: u16, code: &str) -> Vec<u8> {
@@ -722,17 +723,7 @@ async fn a_429_carries_retry_after_only_when_it_is_whole_seconds() {
             assert_eq!(error.retry_after(), expected, "{what}");
         }
         // A proxy's 429 page: still rate limited, without a Descope body.
-        let error = answers
-            .play(
-                op,
-                response(
-                    "429 Too Many Requests",
-                    &[("content-type", "text/html"), ("retry-after", "5")],
-                    "<h1>slow down</h1>",
-                ),
-            )
-            .await
-            .unwrap_err();
+        let error = answers.play(op, proxy_429_page("5")).await.unwrap_err();
         assert!(error.is_rate_limited());
         assert!(
             matches!(error, Error::MalformedResponse { .. }),
@@ -741,17 +732,7 @@ async fn a_429_carries_retry_after_only_when_it_is_whole_seconds() {
         // Its valid `Retry-After` still reaches the caller, and so drives an
         // opted-in retry; a malformed one is still none.
         assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(5)));
-        let error = answers
-            .play(
-                op,
-                response(
-                    "429 Too Many Requests",
-                    &[("content-type", "text/html"), ("retry-after", "soon")],
-                    "<h1>slow down</h1>",
-                ),
-            )
-            .await
-            .unwrap_err();
+        let error = answers.play(op, proxy_429_page("soon")).await.unwrap_err();
         assert_eq!(error.retry_after(), None);
     }
 }

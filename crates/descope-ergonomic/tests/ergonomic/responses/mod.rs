@@ -9,9 +9,7 @@ mod transport;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use descope_ergonomic::{
-    DescopeClient, DescopeClientBuilder, Error, RetryPolicy, TransportErrorKind,
-};
+use descope_ergonomic::{DescopeClient, DescopeClientBuilder, Error, RetryPolicy};
 use descope_testkit::client::{self, Op, Output, BOUND};
 use descope_testkit::fault_server::{FaultServer, Options, Step};
 use tokio::task::JoinSet;
@@ -111,21 +109,6 @@ fn malformed(what: &str, result: Result<Output, Error>) -> (u16, String, Option<
             ..
         }) => (status.as_u16(), reason, excerpt),
         other => panic!("{what}: expected a malformed response, got {other:?}"),
-    }
-}
-
-/// The kind of a `Transport` error (which has no status), or a panic
-/// naming what came instead.
-fn transport(what: &str, result: Result<Output, Error>) -> (TransportErrorKind, Error) {
-    match result {
-        Err(error @ Error::Transport { .. }) => {
-            let Error::Transport { kind, .. } = &error else {
-                unreachable!()
-            };
-            assert_eq!(error.status(), None, "{what}");
-            (*kind, error)
-        }
-        other => panic!("{what}: expected a transport error, got {other:?}"),
     }
 }
 

@@ -10,7 +10,8 @@ use descope_testkit::client::OPS;
 use descope_testkit::fault_server::{json, FaultServer, Step};
 use tokio::task::JoinSet;
 
-use super::{builder, call, join_all, transport, Answers, TIMEOUT};
+use super::{builder, call, join_all, Answers, TIMEOUT};
+use crate::transport;
 
 /// The endpoint a body-phase transport error names is the real one.
 #[tokio::test]
