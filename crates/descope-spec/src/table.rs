@@ -27,6 +27,29 @@ impl Operation {
         Operation::ALL.into_iter().find(|op| op.id() == id)
     }
 
+    /// The path a call of it goes to: its template with every `{parameter}`
+    /// filled by `project_id`, the one path parameter the spec's operations
+    /// have (`GetKeysV2`'s).
+    ///
+    /// ```
+    /// # use descope_spec::Operation;
+    /// assert_eq!(Operation::GetKeysV2.path_for("P2a"), "/v2/keys/P2a");
+    /// assert_eq!(Operation::Me.path_for("P2a"), Operation::Me.path());
+    /// ```
+    pub fn path_for(self, project_id: &str) -> String {
+        self.path()
+            .split('/')
+            .map(|segment| {
+                if segment.starts_with('{') && segment.ends_with('}') {
+                    project_id
+                } else {
+                    segment
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
     /// The operation whose generated client method is `name` (what
     /// progenitor hands to the client's hooks as `operation_id`).
     pub fn from_client_method(name: &str) -> Option<Operation> {

@@ -472,17 +472,7 @@ impl Op {
     /// The path a call of it goes to: its template, with the client's
     /// project id for each path parameter (the only one the spec has).
     pub fn request_path(self) -> String {
-        self.path()
-            .split('/')
-            .map(|segment| {
-                if segment.starts_with('{') && segment.ends_with('}') {
-                    PROJECT
-                } else {
-                    segment
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("/")
+        self.path_for(PROJECT)
     }
 
     /// The `Authorization` its calls carry, by the credential the table

@@ -17,7 +17,7 @@ use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::Value;
 
 use crate::capture::{CaptureResponses, SeenResponse};
-use crate::drivers::{bearer, filled_path};
+use crate::drivers::bearer;
 use crate::report::{CheckKind, CheckResult};
 use descope_ergonomic::DEFAULT_MAX_RESPONSE_BYTES;
 
@@ -95,7 +95,7 @@ pub(crate) async fn probe_server(
             url: format!(
                 "{}{}",
                 base_url.trim_end_matches('/'),
-                filled_path(op.path, &credentials.project_id)
+                operation.path_for(&credentials.project_id)
             ),
             http,
         };

@@ -163,19 +163,3 @@ impl<'a> Params<'a> {
         Value::Object(inputs.clone())
     }
 }
-
-/// `path` (an operation's template) with every `{parameter}` filled by the
-/// caller's project id: the one path parameter the spec's operations have
-/// (`GetKeysV2`'s), and what the recorded format takes path parameters from.
-pub(crate) fn filled_path(path: &str, project_id: &str) -> String {
-    path.split('/')
-        .map(|segment| {
-            if segment.starts_with('{') && segment.ends_with('}') {
-                project_id
-            } else {
-                segment
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
