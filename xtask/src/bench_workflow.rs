@@ -1,20 +1,15 @@
 //! The workflow's own speed, for `cargo xtask bench`: how long regeneration
-//! and a full conformance run take on this machine, and how regeneration
-//! grows with the number of operations, on synthetic specs.
+//! and a full conformance run take on this machine.
 
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
 use descope_spec::Spec;
 
-use crate::{codegen, spec_diff, synthetic_spec, workspace};
-
-/// The sizes, in operations, of the synthetic specs regeneration is timed
-/// on: ours is 5; Descope's whole API is about 460.
-const SIZES: [usize; 3] = [50, 150, 460];
+use crate::{codegen, workspace};
 
 /// Times `cargo xtask generate --check` as a developer runs it, the
 /// generation alone in this process, and a conformance run; prints one line
@@ -52,94 +47,7 @@ pub fn report(root: &Path, runs: usize) {
         Err(error) => println!("  generation in-process: not timed ({error:#})"),
     }
     conformance(root, runs);
-    at_scale(runs);
     println!();
-}
-
-/// One line per size of [`SIZES`]: `generate --check`, `generate` with the
-/// spec as committed and with one request field renamed (each run as the
-/// binary, without cargo), and the summary `generate` ends with, alone.
-fn at_scale(runs: usize) {
-    println!("\n  On synthetic specs (this xtask binary; the summary alone is timed in-process):");
-    println!(
-        "  {:>10} {:>13} {:>9} {:>10} {:>9} {:>10} {:>9}",
-        "operations", "generated.rs", "--check", "unchanged", "summary", "one field", "summary"
-    );
-    for operations in SIZES {
-        match scale_row(operations, runs) {
-            Ok((bytes, times)) => {
-                let [check, unchanged, summary, changed, changed_summary] =
-                    times.map(|t| format!("{:.2} s", t.as_secs_f64()));
-                println!(
-                    "  {operations:>10} {:>10.1} MB {check:>9} {unchanged:>10} {summary:>9} \
-                     {changed:>10} {changed_summary:>9}",
-                    bytes as f64 / 1e6
-                );
-            }
-            Err(error) => println!("  {operations:>10} not timed ({error:#})"),
-        }
-    }
-}
-
-/// The size of the generated client and the five times of one line of
-/// [`at_scale`], in a temporary checkout of a synthetic spec. Each summary
-/// must say what it should, or the line is an error.
-fn scale_row(operations: usize, runs: usize) -> Result<(u64, [Duration; 5])> {
-    let dir = tempfile::tempdir().context("cannot make a temporary directory")?;
-    let root = dir.path();
-    synthetic_spec::write_workspace(root, operations)?;
-    generate(root, &[])?;
-    synthetic_spec::commit(root)?;
-    let check = median(runs, || generate(root, &["--check"]))?;
-    let unchanged = median(runs, || generate(root, &[]))?;
-    let summary = |expect_change: bool| {
-        let spec = Spec::load(&root.join(workspace::SPEC), workspace::SPEC)?;
-        median(runs, || {
-            let text = spec_diff::summary_against_head(root, &spec);
-            if text.contains("no change to the spec") == expect_change {
-                bail!("unexpected summary: {text}");
-            }
-            Ok(())
-        })
-    };
-    let unchanged_summary = summary(false)?;
-    let spec = root.join(workspace::SPEC);
-    let text = std::fs::read_to_string(&spec)?;
-    std::fs::write(&spec, synthetic_spec::renamed_field(&text))?;
-    let changed = median(runs, || generate(root, &[]))?;
-    let changed_summary = summary(true)?;
-    let bytes = std::fs::metadata(root.join(workspace::GENERATED))?.len();
-    Ok((
-        bytes,
-        [
-            check,
-            unchanged,
-            unchanged_summary,
-            changed,
-            changed_summary,
-        ],
-    ))
-}
-
-/// Runs this binary's `generate` on `root`.
-fn generate(root: &Path, args: &[&str]) -> Result<()> {
-    let exe = std::env::current_exe().context("cannot find the xtask binary")?;
-    let output = Command::new(exe)
-        .arg("generate")
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .output()
-        .context("cannot run xtask generate")?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        bail!(
-            "generate {}: {}",
-            args.join(" "),
-            stderr.lines().next().unwrap_or_default()
-        );
-    }
-    Ok(())
 }
 
 /// One timed line of the workflow table.

@@ -16,7 +16,6 @@ mod generate;
 mod json_pointer;
 mod spec_diff;
 mod spec_table;
-mod synthetic_spec;
 mod upstream;
 mod workspace;
 
