@@ -1,13 +1,15 @@
 //! Helpers for the workspace-level tests: a disposable copy of the workspace,
-//! spec edits, and the commands a maintainer would run in it.
+//! spec edits, and the commands a maintainer would run in it (`generate`
+//! and `spec-diff` in this process, through the xtask library).
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, ExitCode, Output};
 
 use descope_conformance::{default_drivers, run, Report, RunOptions, Suite};
 use descope_spec::recorded::Recordings;
 use descope_spec::Spec;
+use xtask::spec_diff;
 
 /// The workspace these tests belong to.
 pub fn workspace() -> PathBuf {
@@ -65,41 +67,30 @@ pub fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Output {
         .expect("cargo runs")
 }
 
-/// `cargo xtask generate` on the copy at `root`, with this workspace's xtask.
-pub fn regenerate(root: &Path) -> Output {
-    let root = root.to_str().unwrap();
-    cargo(
-        &workspace(),
-        &workspace().join("target"),
-        &[
-            "run", "--quiet", "-p", "xtask", "--", "generate", "--root", root,
-        ],
-    )
+/// `cargo xtask generate` on the copy at `root`, with this workspace's
+/// xtask, run in this process: the error, if it fails.
+pub fn regenerate(root: &Path) -> Result<(), String> {
+    match xtask::generate::run(root, false) {
+        Ok(code) if code == ExitCode::SUCCESS => Ok(()),
+        Ok(code) => Err(format!("generate exited with {code:?}")),
+        Err(error) => Err(format!("{error:#}")),
+    }
 }
 
-/// `cargo xtask spec-diff --format json` from the spec file `old` to the
-/// spec of the copy at `root`, with this workspace's xtask.
+/// `cargo xtask spec-diff --format json --old <old>` on the copy at `root`,
+/// with this workspace's xtask, run in this process: what it prints.
 pub fn spec_diff(root: &Path, old: &Path) -> serde_json::Value {
-    let output = cargo(
-        &workspace(),
-        &workspace().join("target"),
-        &[
-            "run",
-            "--quiet",
-            "-p",
-            "xtask",
-            "--",
-            "spec-diff",
-            "--format",
-            "json",
-            "--old",
-            old.to_str().unwrap(),
-            "--root",
-            root.to_str().unwrap(),
-        ],
-    );
-    assert!(output.status.success(), "{}", stderr(&output));
-    serde_json::from_slice(&output.stdout).expect("spec-diff prints JSON")
+    let options = spec_diff::Options {
+        old: spec_diff::Old::File(old.to_path_buf()),
+        new: None,
+        format: spec_diff::Format::Json,
+        verbose: false,
+        fail_on_wire: false,
+        fail_on_rust: false,
+        check_version: false,
+    };
+    let json = spec_diff::rendered(root, &options).unwrap_or_else(|error| panic!("{error:#}"));
+    serde_json::from_str(&json).expect("spec-diff prints JSON")
 }
 
 /// What spec-diff says of one crate.

@@ -6,23 +6,14 @@
 //! needs; `upstream` compares our operations with Descope's published
 //! document and adopts operations from it; `bench` measures the clients
 //! against hand-written `reqwest`, and the workflow itself.
-
-mod bench_launch;
-mod bench_workflow;
-mod codegen;
-mod defects;
-mod duplicates;
-mod generate;
-mod json_pointer;
-mod spec_diff;
-mod spec_table;
-mod upstream;
-mod workspace;
+//!
+//! This is the command line; the chores are the `xtask` library's.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use xtask::{bench_launch, generate, spec_diff, upstream, workspace};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Chores for the descope-rs workspace")]

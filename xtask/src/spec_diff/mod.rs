@@ -175,6 +175,48 @@ pub struct InvalidRecording {
 
 /// Runs `spec-diff` on the workspace at `root`.
 pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
+    let (report, current_version) = compare_as_asked(root, options)?;
+    print!(
+        "{}",
+        report::render(&report, options.format, options.verbose)
+    );
+
+    let mut failed = false;
+    if options.fail_on_wire && report.count(WireEffect::Breaking) > 0 {
+        eprintln!("spec-diff: a change breaks existing callers on the wire");
+        failed = true;
+    }
+    if options.fail_on_rust && report.crates.iter().any(|c| c.api_breaking) {
+        eprintln!("spec-diff: a change breaks the Rust API of a crate");
+        failed = true;
+    }
+    if options.check_version {
+        match (&current_version, &report.version.required) {
+            (Some(current), Some(required)) if version::below(current, required) => {
+                eprintln!(
+                    "spec-diff: Cargo.toml has version {current}; this change needs at least {required}"
+                );
+                failed = true;
+            }
+            (None, _) => bail!("Cargo.toml has no [workspace.package] version to check"),
+            _ => {}
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// What `run` prints, without the checks that set its exit status.
+pub fn rendered(root: &Path, options: &Options) -> Result<String> {
+    let (report, _) = compare_as_asked(root, options)?;
+    Ok(report::render(&report, options.format, options.verbose))
+}
+
+/// The comparison `options` ask for, and the version in `root`'s Cargo.toml.
+fn compare_as_asked(root: &Path, options: &Options) -> Result<(Report, Option<String>)> {
     let (old, old_label, base_version) = match &options.old {
         Old::Base(revision) => {
             let label = format!("{revision}:{}", workspace::SPEC);
@@ -212,37 +254,7 @@ pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
         new_label,
         base_version.or(current_version.clone()),
     )?;
-    print!(
-        "{}",
-        report::render(&report, options.format, options.verbose)
-    );
-
-    let mut failed = false;
-    if options.fail_on_wire && report.count(WireEffect::Breaking) > 0 {
-        eprintln!("spec-diff: a change breaks existing callers on the wire");
-        failed = true;
-    }
-    if options.fail_on_rust && report.crates.iter().any(|c| c.api_breaking) {
-        eprintln!("spec-diff: a change breaks the Rust API of a crate");
-        failed = true;
-    }
-    if options.check_version {
-        match (&current_version, &report.version.required) {
-            (Some(current), Some(required)) if version::below(current, required) => {
-                eprintln!(
-                    "spec-diff: Cargo.toml has version {current}; this change needs at least {required}"
-                );
-                failed = true;
-            }
-            (None, _) => bail!("Cargo.toml has no [workspace.package] version to check"),
-            _ => {}
-        }
-    }
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok((report, current_version))
 }
 
 /// Compares `old` with `new` for the workspace at `root`; `base_version` is
