@@ -13,7 +13,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
 use serde_json::{json, Value};
 
-use crate::support::fake;
+use crate::support::{fake, payload};
 
 /// A fake of the test project that rotates refresh JWTs when `rotate`.
 async fn session_fake(rotate: bool) -> FakeDescope {
@@ -565,16 +565,6 @@ async fn the_control_api_drives_sessions_clock_and_keys() {
         400,
         "no single project to mint for"
     );
-}
-
-/// The claims of a JWT, unverified (the tests above verify).
-fn payload(jwt: &str) -> Value {
-    use base64::Engine as _;
-    let part = jwt.split('.').nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(part)
-        .unwrap();
-    serde_json::from_slice(&bytes).unwrap()
 }
 
 #[tokio::test]

@@ -9,6 +9,8 @@ use descope_spec::recorded::Recordings;
 use descope_spec::Operation;
 use descope_testkit::credentials::{MANAGEMENT_KEY, PROJECT, USER};
 use fake_descope::{FakeDescope, Project, User, REFRESH_LIFETIME_SECS};
+
+use crate::support::payload;
 use serde_json::{json, Value};
 
 /// `operation` with `Bearer <project_id>:<secret>`, answered as (status, body).
@@ -34,16 +36,6 @@ async fn call(
         .unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap())
-}
-
-/// The claims of a JWT, unverified (the sessions tests verify them).
-fn payload(jwt: &str) -> Value {
-    use base64::Engine as _;
-    let part = jwt.split('.').nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(part)
-        .unwrap();
-    serde_json::from_slice(&bytes).unwrap()
 }
 
 #[tokio::test]

@@ -49,3 +49,13 @@ pub fn management_bearer() -> String {
 pub fn user_bearer() -> String {
     format!("{PROJECT}:{REFRESH_JWT}")
 }
+
+/// The claims of a JWT, unverified (the tests that need them verified do so).
+pub fn payload(jwt: &str) -> serde_json::Value {
+    use base64::Engine as _;
+    let part = jwt.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
